@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * inputaudit record format: the one header shared by the kernel module,
+ * the BPF program, the daemon and the tests.
+ *
+ * The module fires one tracepoint per record with integer arguments only
+ * (seq, time_ns, type, flags, dev_id, v0..v3).  The BPF program copies them
+ * verbatim into a struct inputaudit_record in the ring buffer.  What each
+ * payload word means depends on the type; the encodings are below and in
+ * README.md ("Record schema").
+ *
+ * Nothing in a record below level "keys" identifies which key was pressed:
+ * key records carry a coarse class only, and there are no scancodes and no
+ * coordinates at any level this header describes.
+ */
+#ifndef _INPUTAUDIT_H
+#define _INPUTAUDIT_H
+
+#include <linux/types.h>
+
+/*
+ * Name of the module tracepoint.  Kernels from about 6.16 append "_tp" to
+ * a DECLARE_TRACE() tracepoint; the daemon tries both names.
+ */
+#define INPUTAUDIT_TP_NAME		"inputaudit_record"
+#define INPUTAUDIT_TP_NAME_SUFFIXED	"inputaudit_record_tp"
+
+/* Root of the module's status tree. */
+#define INPUTAUDIT_SYSFS_DIR		"/sys/kernel/inputaudit"
+#define INPUTAUDIT_PARAM_DIR		"/sys/module/inputaudit/parameters"
+
+/* Capture levels: the privacy ladder. */
+enum inputaudit_level {
+	INPUTAUDIT_LEVEL_OFF = 0,	/* lifecycle and configuration only */
+	INPUTAUDIT_LEVEL_ACTIVITY = 1,	/* per-device summaries per window */
+	INPUTAUDIT_LEVEL_EVENTS = 2,	/* individual events, keys as class */
+	INPUTAUDIT_LEVEL_KEYS = 3,	/* key codes: reserved, not built yet */
+};
+
+/* Record types (struct inputaudit_record.type). */
+enum inputaudit_type {
+	/*
+	 * A device was attached.
+	 * flags: enum inputaudit_dev_flags
+	 * v0: INPUTAUDIT_IDENT(bus, vendor, product, version)
+	 * v1: creator pid (low 32 bits), creator uid (high 32 bits); both
+	 *     INPUTAUDIT_NO_CREATOR when no process registered the device
+	 * v2, v3: creator comm, 16 bytes, NUL padded, little endian
+	 */
+	INPUTAUDIT_REC_DEV_ADDED = 1,
+	/*
+	 * A device was detached.  Its final activity summary precedes it.
+	 * v0: frames seen over the device's lifetime
+	 * v1: records emitted for the device (this one excluded)
+	 */
+	INPUTAUDIT_REC_DEV_REMOVED = 2,
+	/*
+	 * Activity summary for one device and one window; only sent for
+	 * windows with any activity.
+	 * v0: key presses (autorepeat excluded)
+	 * v1: button clicks (presses)
+	 * v2: pointer motion, sum of |dx| + |dy| + |wheel| in device units
+	 * v3: touch contacts (low 32 bits), switch changes (high 32 bits)
+	 */
+	INPUTAUDIT_REC_ACTIVITY = 3,
+	/*
+	 * One input event (level "events" and above).
+	 * flags: enum inputaudit_event_kind
+	 * v0: class: enum inputaudit_key_class for keys, enum
+	 *     inputaudit_button_class for buttons, number of coalesced
+	 *     relative events for motion, 0 for touches, the switch number
+	 *     (SW_*) for switches
+	 * v1..v3: 0
+	 */
+	INPUTAUDIT_REC_EVENT = 4,
+	/*
+	 * The capture configuration changed.
+	 * flags: enum inputaudit_config_item
+	 * v0: old value, v1: new value, v2: uid of the writer
+	 */
+	INPUTAUDIT_REC_CONFIG = 5,
+};
+
+/* INPUTAUDIT_REC_DEV_ADDED flags: what the device can do. */
+enum inputaudit_dev_flags {
+	INPUTAUDIT_DEV_KEYBOARD = 1 << 0,	/* has ordinary keys */
+	INPUTAUDIT_DEV_POINTER = 1 << 1,	/* relative axes or mouse buttons */
+	INPUTAUDIT_DEV_TOUCH = 1 << 2,		/* absolute or multitouch axes */
+	INPUTAUDIT_DEV_SWITCH = 1 << 3,		/* switches (lid, tablet mode) */
+	INPUTAUDIT_DEV_CREATOR = 1 << 4,	/* registered by a process */
+};
+
+/* INPUTAUDIT_REC_EVENT flags. */
+enum inputaudit_event_kind {
+	INPUTAUDIT_EV_KEY_PRESS = 1,
+	INPUTAUDIT_EV_KEY_RELEASE = 2,
+	INPUTAUDIT_EV_BUTTON_PRESS = 3,
+	INPUTAUDIT_EV_BUTTON_RELEASE = 4,
+	INPUTAUDIT_EV_MOTION = 5,
+	INPUTAUDIT_EV_TOUCH_DOWN = 6,
+	INPUTAUDIT_EV_TOUCH_UP = 7,
+	INPUTAUDIT_EV_SWITCH = 8,
+};
+
+/* Coarse key classes: all a key record says about the key below "keys". */
+enum inputaudit_key_class {
+	INPUTAUDIT_KEY_OTHER = 0,
+	INPUTAUDIT_KEY_TEXT = 1,	/* letters, digits, punctuation, space */
+	INPUTAUDIT_KEY_MODIFIER = 2,	/* shift, ctrl, alt, meta, locks */
+	INPUTAUDIT_KEY_NAVIGATION = 3,	/* arrows, page, home/end, tab */
+	INPUTAUDIT_KEY_EDITING = 4,	/* enter, backspace, delete, insert */
+	INPUTAUDIT_KEY_FUNCTION = 5,	/* F1-F24, escape */
+};
+
+/* Coarse button classes. */
+enum inputaudit_button_class {
+	INPUTAUDIT_BTN_OTHER = 0,
+	INPUTAUDIT_BTN_LEFT = 1,
+	INPUTAUDIT_BTN_RIGHT = 2,
+	INPUTAUDIT_BTN_MIDDLE = 3,
+};
+
+/* INPUTAUDIT_REC_CONFIG flags: which setting changed. */
+enum inputaudit_config_item {
+	INPUTAUDIT_CFG_LEVEL = 1,
+	INPUTAUDIT_CFG_WINDOW_MS = 2,
+};
+
+/* v1 of INPUTAUDIT_REC_DEV_ADDED when no process registered the device. */
+#define INPUTAUDIT_NO_CREATOR		0xffffffffu
+
+#define INPUTAUDIT_IDENT(bus, vendor, product, version)		\
+	((__u64)(__u16)(bus) | (__u64)(__u16)(vendor) << 16 |	\
+	 (__u64)(__u16)(product) << 32 | (__u64)(__u16)(version) << 48)
+#define INPUTAUDIT_IDENT_BUS(v)		((__u16)(v))
+#define INPUTAUDIT_IDENT_VENDOR(v)	((__u16)((v) >> 16))
+#define INPUTAUDIT_IDENT_PRODUCT(v)	((__u16)((v) >> 32))
+#define INPUTAUDIT_IDENT_VERSION(v)	((__u16)((v) >> 48))
+
+/* One record as it sits in the BPF ring buffer: 56 bytes, no holes. */
+struct inputaudit_record {
+	__u64 seq;	/* kernel sequence number, strictly increasing from 1 */
+	__u64 time_ns;	/* CLOCK_BOOTTIME, rounded down to the resolution */
+	__u16 type;	/* enum inputaudit_type */
+	__u16 flags;	/* per type, see above */
+	__u32 dev_id;	/* device id, never reused while the module is loaded */
+	__u64 v[4];	/* payload, per type, see above */
+};
+
+#endif /* _INPUTAUDIT_H */
