@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * inputaudit: the input handler.  Attaches to keyboards, pointers, touch
+ * devices and switches, present and hotplugged, real and virtual.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cred.h>
+#include <linux/input.h>
+#include <linux/mod_devicetable.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/uidgid.h>
+
+#include "compat.h"
+#include "internal.h"
+
+/* Every attached device, for the window worker and sysfs. */
+DEFINE_MUTEX(inputaudit_devices_lock);
+LIST_HEAD(inputaudit_devices);	/* protected by inputaudit_devices_lock */
+static unsigned int inputaudit_ndevices; /* inputaudit_devices_lock */
+
+/* Device ids only grow, so an id is never reused while loaded. */
+static atomic_t inputaudit_next_id = ATOMIC_INIT(0);
+
+/*
+ * The task inside input_register_handler() while it connects the devices
+ * that existed before the module was loaded: current is then insmod, not
+ * the process that created the device.  Set only around registration.
+ */
+static struct task_struct *inputaudit_registrar;
+
+static u16 inputaudit_caps(struct input_dev *dev)
+{
+	u16 caps = 0;
+	int code;
+
+	if (test_bit(EV_KEY, dev->evbit)) {
+		/* Any ordinary key below the button range. */
+		code = find_next_bit(dev->keybit, BTN_MISC, KEY_ESC);
+		if (code < BTN_MISC)
+			caps |= INPUTAUDIT_DEV_KEYBOARD;
+		if (test_bit(BTN_LEFT, dev->keybit))
+			caps |= INPUTAUDIT_DEV_POINTER;
+	}
+	if (test_bit(EV_REL, dev->evbit))
+		caps |= INPUTAUDIT_DEV_POINTER;
+	if (test_bit(EV_ABS, dev->evbit))
+		caps |= INPUTAUDIT_DEV_TOUCH;
+	if (test_bit(EV_SW, dev->evbit))
+		caps |= INPUTAUDIT_DEV_SWITCH;
+	return caps;
+}
+
+/* Remember the process that registered the device, if one did. */
+static void inputaudit_set_creator(struct inputaudit_dev *iad)
+{
+	iad->creator_pid = INPUTAUDIT_NO_CREATOR;
+	iad->creator_uid = INPUTAUDIT_NO_CREATOR;
+	if (current == READ_ONCE(inputaudit_registrar) ||
+	    (current->flags & PF_KTHREAD))
+		return;
+
+	iad->caps |= INPUTAUDIT_DEV_CREATOR;
+	iad->creator_pid = task_tgid_nr(current);
+	iad->creator_uid = from_kuid_munged(&init_user_ns, current_uid());
+	get_task_comm(iad->creator_comm, current);
+}
+
+static void inputaudit_emit_added(struct inputaudit_dev *iad)
+{
+	const struct input_id *id = &iad->handle.dev->id;
+	u64 comm[2] = { 0, 0 };
+
+	BUILD_BUG_ON(sizeof(comm) != TASK_COMM_LEN);
+	memcpy(comm, iad->creator_comm, TASK_COMM_LEN);
+
+	preempt_disable();
+	inputaudit_emit_dev(iad, INPUTAUDIT_REC_DEV_ADDED, iad->caps,
+			    INPUTAUDIT_IDENT(id->bustype, id->vendor,
+					     id->product, id->version),
+			    (u64)iad->creator_uid << 32 | iad->creator_pid,
+			    le64_to_cpu((__force __le64)comm[0]),
+			    le64_to_cpu((__force __le64)comm[1]));
+	preempt_enable();
+}
+
+/*
+ * Context: process context, input_mutex held by the input core (device or
+ * handler registration).
+ */
+static int inputaudit_connect(struct input_handler *handler,
+			      struct input_dev *dev,
+			      const struct input_device_id *id)
+{
+	struct inputaudit_dev *iad;
+	int error;
+
+	iad = kzalloc(sizeof(*iad), GFP_KERNEL);
+	if (!iad)
+		return -ENOMEM;
+
+	iad->id = atomic_inc_return(&inputaudit_next_id);
+	iad->caps = inputaudit_caps(dev);
+	iad->mt_touch = test_bit(EV_ABS, dev->evbit) &&
+			test_bit(ABS_MT_TRACKING_ID, dev->absbit);
+	inputaudit_set_creator(iad);
+
+	iad->handle.dev = dev;
+	iad->handle.handler = handler;
+	iad->handle.name = KBUILD_MODNAME;
+	iad->handle.private = iad;
+
+	error = input_register_handle(&iad->handle);
+	if (error)
+		goto err_free_iad;
+
+	error = input_open_device(&iad->handle);
+	if (error)
+		goto err_unregister_handle;
+
+	mutex_lock(&inputaudit_devices_lock);
+	list_add_tail(&iad->node, &inputaudit_devices);
+	inputaudit_ndevices++;
+	mutex_unlock(&inputaudit_devices_lock);
+
+	inputaudit_emit_added(iad);
+	return 0;
+
+err_unregister_handle:
+	input_unregister_handle(&iad->handle);
+err_free_iad:
+	kfree(iad);
+	return error;
+}
+
+/*
+ * Context: process context, input_mutex held by the input core (device or
+ * handler unregistration).
+ */
+static void inputaudit_disconnect(struct input_handle *handle)
+{
+	struct inputaudit_dev *iad = handle->private;
+
+	mutex_lock(&inputaudit_devices_lock);
+	list_del(&iad->node);
+	inputaudit_ndevices--;
+	mutex_unlock(&inputaudit_devices_lock);
+
+	input_close_device(handle);
+	input_unregister_handle(handle);
+
+	/* No events and no window worker reach the device any more. */
+	preempt_disable();
+	inputaudit_flush_activity(iad);
+	inputaudit_emit_dev(iad, INPUTAUDIT_REC_DEV_REMOVED, 0,
+			    iad->frames_seen, iad->records, 0, 0);
+	preempt_enable();
+	kfree(iad);
+}
+
+static const struct input_device_id inputaudit_ids[] = {
+	{
+		.flags = INPUT_DEVICE_ID_MATCH_EVBIT,
+		.evbit = { BIT_MASK(EV_KEY) },
+	},
+	{
+		.flags = INPUT_DEVICE_ID_MATCH_EVBIT,
+		.evbit = { BIT_MASK(EV_REL) },
+	},
+	{
+		.flags = INPUT_DEVICE_ID_MATCH_EVBIT,
+		.evbit = { BIT_MASK(EV_ABS) },
+	},
+	{
+		.flags = INPUT_DEVICE_ID_MATCH_EVBIT,
+		.evbit = { BIT_MASK(EV_SW) },
+	},
+	{ },	/* Terminating entry */
+};
+
+MODULE_DEVICE_TABLE(input, inputaudit_ids);
+
+static struct input_handler inputaudit_handler = {
+	.events		= inputaudit_events,
+	.connect	= inputaudit_connect,
+	.disconnect	= inputaudit_disconnect,
+	.name		= KBUILD_MODNAME,
+	.id_table	= inputaudit_ids,
+	INPUTAUDIT_PASSIVE_OBSERVER
+};
+
+/**
+ * inputaudit_handler_register() - attach to present and future devices
+ *
+ * Context: process context (module init).
+ * Return: 0 or a negative errno.
+ */
+int inputaudit_handler_register(void)
+{
+	int error;
+
+	WRITE_ONCE(inputaudit_registrar, current);
+	error = input_register_handler(&inputaudit_handler);
+	WRITE_ONCE(inputaudit_registrar, NULL);
+	return error;
+}
+
+/**
+ * inputaudit_handler_unregister() - detach from every device
+ *
+ * Context: process context (module exit).
+ */
+void inputaudit_handler_unregister(void)
+{
+	input_unregister_handler(&inputaudit_handler);
+}
+
+/**
+ * inputaudit_device_count() - how many devices are attached
+ *
+ * Context: process context; takes inputaudit_devices_lock.
+ * Return: the number of attached devices.
+ */
+unsigned int inputaudit_device_count(void)
+{
+	unsigned int n;
+
+	mutex_lock(&inputaudit_devices_lock);
+	n = inputaudit_ndevices;
+	mutex_unlock(&inputaudit_devices_lock);
+	return n;
+}

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Loading the module and reading its sysfs files, for the VM tests. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kmod_util.h"
+
+int kmod_load(const char *params)
+{
+	const char *ko = getenv("INPUTAUDIT_KO");
+	int fd, err = 0;
+
+	if (!ko)
+		ko = "/lib/inputaudit/inputaudit.ko";
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (syscall(SYS_finit_module, fd, params ? params : "", 0) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+int kmod_unload(unsigned int flags)
+{
+	if (syscall(SYS_delete_module, "inputaudit", flags) < 0)
+		return -errno;
+	return 0;
+}
+
+int kmod_unload_wait(int timeout_ms)
+{
+	int err;
+
+	for (int waited = 0;; waited += 50) {
+		err = kmod_unload(O_NONBLOCK);
+		if (err != -EAGAIN && err != -EBUSY)
+			return err;
+		if (waited >= timeout_ms)
+			return err;
+		sleep_ms(50);
+	}
+}
+
+bool kmod_loaded(void)
+{
+	struct stat st;
+
+	return stat("/sys/module/inputaudit", &st) == 0;
+}
+
+ssize_t read_file(const char *path, char *buf, size_t size)
+{
+	ssize_t len = 0, n = 0;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while ((size_t)len < size - 1 &&
+	       (n = read(fd, buf + len, size - 1 - len)) > 0)
+		len += n;
+	if (n < 0)
+		len = -errno;
+	close(fd);
+	buf[len < 0 ? 0 : len] = '\0';
+	return len;
+}
+
+int write_file(const char *path, const char *s)
+{
+	ssize_t n;
+	int fd, err = 0;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	if (n < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+int read_u64(const char *path, uint64_t *val)
+{
+	char buf[64], *end;
+	ssize_t len = read_file(path, buf, sizeof(buf));
+
+	if (len < 0)
+		return len;
+	errno = 0;
+	*val = strtoull(buf, &end, 10);
+	if (errno || end == buf)
+		return -EINVAL;
+	return 0;
+}
+
+void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+bool wait_file_contains(const char *path, const char *needle, int timeout_ms)
+{
+	static char buf[1 << 20];
+
+	for (int waited = 0; waited <= timeout_ms; waited += 20) {
+		if (read_file(path, buf, sizeof(buf)) > 0 && strstr(buf, needle))
+			return true;
+		sleep_ms(20);
+	}
+	return false;
+}

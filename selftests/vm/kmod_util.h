@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Loading the module and reading its sysfs files, for the VM tests. */
+#ifndef _KMOD_UTIL_H
+#define _KMOD_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* finit_module() of $INPUTAUDIT_KO with params; returns 0 or -errno. */
+int kmod_load(const char *params);
+/* delete_module("inputaudit", flags); returns 0 or -errno. */
+int kmod_unload(unsigned int flags);
+/* Unloads, retrying while busy for up to timeout_ms; returns 0 or -errno. */
+int kmod_unload_wait(int timeout_ms);
+bool kmod_loaded(void);
+
+/* Reads a whole small file into buf (NUL-terminated); returns length. */
+ssize_t read_file(const char *path, char *buf, size_t size);
+/* Writes a string to a file; returns 0 or -errno. */
+int write_file(const char *path, const char *s);
+/* Reads a decimal u64 from a file; returns 0 or -errno. */
+int read_u64(const char *path, uint64_t *val);
+/* Waits until the file contains needle; returns true if it did in time. */
+bool wait_file_contains(const char *path, const char *needle, int timeout_ms);
+void sleep_ms(int ms);
+
+#endif

@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * End-to-end tests inside the VM: the real module, the real daemon, real
+ * input injected through /dev/uinput, and what really reached the daemon's
+ * output.  Each test loads the module afresh and unloads it at the end.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/input.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+
+#include "daemon_util.h"
+#include "kmod_util.h"
+#include "uinput_util.h"
+
+#define EMITTED		"/sys/kernel/inputaudit/records_emitted"
+#define STATUS		"/sys/kernel/inputaudit/status"
+#define WAIT_MS		20000
+#define TEST_TIMEOUT	180
+
+FIXTURE(audit) {
+	pid_t daemon;
+	int ufd;
+	char out[64];
+	struct jsonl j;
+};
+
+FIXTURE_SETUP(audit)
+{
+	self->daemon = 0;
+	self->ufd = -1;
+	memset(&self->j, 0, sizeof(self->j));
+	snprintf(self->out, sizeof(self->out), "/tmp/audit-%d.jsonl",
+		 getpid());
+	if (geteuid() != 0)
+		SKIP(return, "needs root to load the module");
+	if (access("/dev/uinput", W_OK))
+		SKIP(return, "no /dev/uinput");
+	if (kmod_loaded())
+		kmod_unload_wait(WAIT_MS);
+	ASSERT_FALSE(kmod_loaded());
+}
+
+FIXTURE_TEARDOWN(audit)
+{
+	if (self->ufd >= 0)
+		uinput_destroy(self->ufd);
+	if (self->daemon > 0)
+		daemon_stop(self->daemon);
+	if (kmod_loaded())
+		EXPECT_EQ(0, kmod_unload_wait(WAIT_MS));
+	jsonl_free(&self->j);
+	unlink(self->out);
+}
+
+/* The id of the device this process created, from its device_added. */
+static bool find_own_device(const struct jsonl *j, uint64_t *dev)
+{
+	for (size_t i = 0; i < j->count; i++) {
+		uint64_t pid;
+
+		if (json_type_is(j->lines[i], "device_added") &&
+		    json_u64(j->lines[i], "pid", &pid) && pid == (uint64_t)getpid())
+			return json_u64(j->lines[i], "dev", dev);
+	}
+	return false;
+}
+
+static const char *find_record(const struct jsonl *j, const char *type,
+			       uint64_t dev)
+{
+	for (size_t i = 0; i < j->count; i++) {
+		uint64_t d;
+
+		if (json_type_is(j->lines[i], type) &&
+		    json_u64(j->lines[i], "dev", &d) && d == dev)
+			return j->lines[i];
+	}
+	return NULL;
+}
+
+/*
+ * Destroys the test's device, waits until the daemon wrote its
+ * device_removed record, stops the daemon and loads its output.
+ * Returns the device id, or 0 if something went wrong.
+ */
+static uint64_t finish_capture(FIXTURE_DATA(audit) *self)
+{
+	uint64_t dev = 0;
+
+	for (int waited = 0; waited <= WAIT_MS; waited += 50) {
+		jsonl_free(&self->j);
+		if (!jsonl_load(&self->j, self->out) &&
+		    find_own_device(&self->j, &dev))
+			break;
+		sleep_ms(50);
+	}
+	if (!dev)
+		return 0;
+
+	uinput_destroy(self->ufd);
+	self->ufd = -1;
+	for (int waited = 0; waited <= WAIT_MS; waited += 50) {
+		jsonl_free(&self->j);
+		if (!jsonl_load(&self->j, self->out) &&
+		    find_record(&self->j, "device_removed", dev))
+			break;
+		sleep_ms(50);
+	}
+
+	if (daemon_stop(self->daemon) != 0)
+		return 0;
+	self->daemon = 0;
+	jsonl_free(&self->j);
+	if (jsonl_load(&self->j, self->out))
+		return 0;
+	return find_record(&self->j, "device_removed", dev) ? dev : 0;
+}
+
+/* The daemon's final stats record. */
+static const char *final_stats(const struct jsonl *j)
+{
+	for (size_t i = j->count; i-- > 0;)
+		if (json_type_is(j->lines[i], "stats") &&
+		    strstr(j->lines[i], "\"final\":true"))
+			return j->lines[i];
+	return NULL;
+}
+
+/* The module loads and unloads, twice, and lists its handler for devices. */
+TEST_F_TIMEOUT(audit, load_unload_lists_handler, TEST_TIMEOUT)
+{
+	static char buf[1 << 16];
+	char *block;
+
+	for (int round = 0; round < 2; round++) {
+		ASSERT_EQ(0, kmod_load(""));
+		ASSERT_TRUE(kmod_loaded());
+		ASSERT_LT(0, read_file("/proc/bus/input/handlers", buf,
+				       sizeof(buf)));
+		EXPECT_NE(NULL, strstr(buf, "Name=inputaudit"));
+
+		self->ufd = uinput_create(UINPUT_KEYBOARD, "ia-test-listed");
+		ASSERT_LE(0, self->ufd);
+		ASSERT_LT(0, read_file("/proc/bus/input/devices", buf,
+				       sizeof(buf)));
+		block = strstr(buf, "N: Name=\"ia-test-listed\"");
+		ASSERT_NE(NULL, block);
+		block = strstr(block, "H: Handlers=");
+		ASSERT_NE(NULL, block);
+		*strchrnul(block, '\n') = '\0';
+		EXPECT_NE(NULL, strstr(block, "inputaudit")) {
+			TH_LOG("handlers line: %s", block);
+		}
+		uinput_destroy(self->ufd);
+		self->ufd = -1;
+
+		ASSERT_LT(0, read_file(STATUS, buf, sizeof(buf)));
+		EXPECT_NE(NULL, strstr(buf, "level=activity"));
+		ASSERT_EQ(0, kmod_unload(O_NONBLOCK));
+		ASSERT_FALSE(kmod_loaded());
+	}
+}
+
+/* At level events, N typed keys give exactly N presses and N releases, in order. */
+TEST_F_TIMEOUT(audit, events_level_keys_in_order, TEST_TIMEOUT)
+{
+	const char *typed = "thequickbrownfox1234";
+	const int n = strlen(typed);
+	uint64_t dev, last_seq = 0, seq;
+	int presses = 0, releases = 0;
+	char ev[32], class[32];
+
+	ASSERT_EQ(0, kmod_load("level=events"));
+	self->daemon = daemon_start(self->out, NULL);
+	ASSERT_LT(0, self->daemon);
+	self->ufd = uinput_create(UINPUT_KEYBOARD, "ia-test-events");
+	ASSERT_LE(0, self->ufd);
+	ASSERT_EQ(n, uinput_type(self->ufd, typed));
+	dev = finish_capture(self);
+	ASSERT_NE(0UL, dev);
+
+	for (size_t i = 0; i < self->j.count; i++) {
+		const char *line = self->j.lines[i];
+		uint64_t d;
+
+		if (json_u64(line, "seq", &seq)) {
+			EXPECT_LT(last_seq, seq);
+			last_seq = seq;
+		}
+		if (!json_type_is(line, "event") ||
+		    !json_u64(line, "dev", &d) || d != dev)
+			continue;
+		ASSERT_TRUE(json_str(line, "event", ev, sizeof(ev)));
+		ASSERT_TRUE(json_str(line, "class", class, sizeof(class)));
+		EXPECT_STREQ("text", class);
+		EXPECT_EQ(NULL, strstr(line, "\"code\""));
+		/* Strictly press, release, press, release... */
+		if (presses == releases) {
+			EXPECT_STREQ("key_press", ev);
+			presses++;
+		} else {
+			EXPECT_STREQ("key_release", ev);
+			releases++;
+		}
+	}
+	EXPECT_EQ(n, presses);
+	EXPECT_EQ(n, releases);
+}
+
+/* At the default level a typed secret leaves no trace but a press count. */
+TEST_F_TIMEOUT(audit, canary_secret_never_leaves_kernel, TEST_TIMEOUT)
+{
+	const char *secret = "correct horse battery staple 42";
+	const char *forms[] = {
+		"correct horse", "correcthorse", "CORRECT", "staple 42",
+		"636f7272656374", /* hex of "correct" */
+	};
+	static char file[1 << 20];
+	uint64_t dev, presses = 0, v;
+
+	ASSERT_EQ(0, kmod_load(""));
+	self->daemon = daemon_start(self->out, NULL);
+	ASSERT_LT(0, self->daemon);
+	self->ufd = uinput_create(UINPUT_KEYBOARD, "ia-test-canary");
+	ASSERT_LE(0, self->ufd);
+	ASSERT_EQ((int)strlen(secret), uinput_type(self->ufd, secret));
+	dev = finish_capture(self);
+	ASSERT_NE(0UL, dev);
+
+	for (size_t i = 0; i < self->j.count; i++) {
+		const char *line = self->j.lines[i];
+		uint64_t d;
+
+		EXPECT_FALSE(json_type_is(line, "event")) {
+			TH_LOG("event record at default level: %s", line);
+		}
+		EXPECT_EQ(NULL, strstr(line, "\"class\""));
+		EXPECT_EQ(NULL, strstr(line, "\"code\""));
+		if (json_type_is(line, "activity") &&
+		    json_u64(line, "dev", &d) && d == dev) {
+			ASSERT_TRUE(json_u64(line, "key_presses", &v));
+			presses += v;
+		}
+	}
+	EXPECT_EQ(strlen(secret), presses);
+
+	ASSERT_LT(0, read_file(self->out, file, sizeof(file)));
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		EXPECT_EQ(NULL, strcasestr(file, forms[i])) {
+			TH_LOG("secret form '%s' in the output", forms[i]);
+		}
+	}
+}
+
+/* Added and removed records name the process that created the device. */
+TEST_F_TIMEOUT(audit, uinput_creator_pid_and_comm, TEST_TIMEOUT)
+{
+	const char *added, *removed;
+	uint64_t dev, pid, uid, s_added, s_removed;
+	char comm[32];
+
+	ASSERT_EQ(0, prctl(PR_SET_NAME, "ia-creator"));
+	ASSERT_EQ(0, kmod_load(""));
+	self->daemon = daemon_start(self->out, NULL);
+	ASSERT_LT(0, self->daemon);
+	self->ufd = uinput_create(UINPUT_MOUSE, "ia-test-creator");
+	ASSERT_LE(0, self->ufd);
+	dev = finish_capture(self);
+	ASSERT_NE(0UL, dev);
+
+	added = find_record(&self->j, "device_added", dev);
+	removed = find_record(&self->j, "device_removed", dev);
+	ASSERT_NE(NULL, added);
+	ASSERT_NE(NULL, removed);
+	ASSERT_TRUE(json_u64(added, "pid", &pid));
+	EXPECT_EQ((uint64_t)getpid(), pid);
+	ASSERT_TRUE(json_u64(added, "uid", &uid));
+	EXPECT_EQ((uint64_t)getuid(), uid);
+	ASSERT_TRUE(json_str(added, "comm", comm, sizeof(comm)));
+	EXPECT_STREQ("ia-creator", comm);
+	ASSERT_TRUE(json_u64(added, "seq", &s_added));
+	ASSERT_TRUE(json_u64(removed, "seq", &s_removed));
+	EXPECT_LT(s_added, s_removed);
+}
+
+/* rmmod is refused while the daemon is attached; capture goes on; then it works. */
+TEST_F_TIMEOUT(audit, rmmod_refused_while_attached, TEST_TIMEOUT)
+{
+	uint64_t dev, presses = 0;
+	int err;
+
+	ASSERT_EQ(0, kmod_load("level=events"));
+	self->daemon = daemon_start(self->out, NULL);
+	ASSERT_LT(0, self->daemon);
+
+	err = kmod_unload(O_NONBLOCK);
+	EXPECT_TRUE(err == -EAGAIN || err == -EBUSY) {
+		TH_LOG("delete_module while attached: %d", err);
+	}
+	ASSERT_TRUE(kmod_loaded());
+
+	self->ufd = uinput_create(UINPUT_KEYBOARD, "ia-test-rmmod");
+	ASSERT_LE(0, self->ufd);
+	ASSERT_EQ(10, uinput_type(self->ufd, "0123456789"));
+	dev = finish_capture(self);
+	ASSERT_NE(0UL, dev);
+	for (size_t i = 0; i < self->j.count; i++) {
+		uint64_t d;
+
+		if (json_type_is(self->j.lines[i], "event") &&
+		    json_u64(self->j.lines[i], "dev", &d) && d == dev &&
+		    strstr(self->j.lines[i], "\"key_press\""))
+			presses++;
+	}
+	EXPECT_EQ(10UL, presses);
+
+	/* finish_capture() stopped the daemon: now unloading works. */
+	EXPECT_EQ(0, kmod_unload_wait(WAIT_MS));
+	EXPECT_FALSE(kmod_loaded());
+}
+
+/* Counts kernel records and sums the missing seqs of loss records. */
+static void count_records(const struct jsonl *j, uint64_t *kernel,
+			  uint64_t *missing)
+{
+	uint64_t v;
+
+	*kernel = 0;
+	*missing = 0;
+	for (size_t i = 0; i < j->count; i++) {
+		if (json_u64(j->lines[i], "seq", &v))
+			(*kernel)++;
+		else if (json_type_is(j->lines[i], "loss") &&
+			 json_u64(j->lines[i], "missing", &v))
+			*missing += v;
+	}
+}
+
+/* In a normal run the daemon receives every record the module emitted. */
+TEST_F_TIMEOUT(audit, nothing_lost_in_normal_run, TEST_TIMEOUT)
+{
+	uint64_t before, after, kernel, missing, v;
+	const char *stats;
+
+	ASSERT_EQ(0, kmod_load("level=events"));
+	ASSERT_EQ(0, read_u64(EMITTED, &before));
+	self->daemon = daemon_start(self->out, NULL);
+	ASSERT_LT(0, self->daemon);
+	self->ufd = uinput_create(UINPUT_KEYBOARD, "ia-test-noloss");
+	ASSERT_LE(0, self->ufd);
+	for (int i = 0; i < 10; i++)
+		ASSERT_EQ(20, uinput_type(self->ufd, "abcdefghij0123456789"));
+	ASSERT_NE(0UL, finish_capture(self));
+	ASSERT_EQ(0, read_u64(EMITTED, &after));
+
+	count_records(&self->j, &kernel, &missing);
+	EXPECT_LT(400UL, kernel);
+	EXPECT_EQ(after - before, kernel);
+	EXPECT_EQ(0UL, missing);
+	stats = final_stats(&self->j);
+	ASSERT_NE(NULL, stats);
+	ASSERT_TRUE(json_u64(stats, "received", &v));
+	EXPECT_EQ(kernel, v);
+	ASSERT_TRUE(json_u64(stats, "lost", &v));
+	EXPECT_EQ(0UL, v);
+	ASSERT_TRUE(json_u64(stats, "ring_drops", &v));
+	EXPECT_EQ(0UL, v);
+}
+
+/* A full ring shows up as a reported gap that matches the BPF drop count. */
+TEST_F_TIMEOUT(audit, ring_full_reported_as_gap, TEST_TIMEOUT)
+{
+	const char *const args[] = { "--ring-size", "4096", NULL };
+	uint64_t before, after, kernel, missing, drops, received;
+	const char *stats;
+
+	ASSERT_EQ(0, kmod_load("level=events"));
+	ASSERT_EQ(0, read_u64(EMITTED, &before));
+	self->daemon = daemon_start(self->out, args);
+	ASSERT_LT(0, self->daemon);
+	self->ufd = uinput_create(UINPUT_KEYBOARD, "ia-test-ringfull");
+	ASSERT_LE(0, self->ufd);
+
+	/* A stopped consumer: 4 KiB hold 64 records, 600 are sent. */
+	ASSERT_EQ(0, kill(self->daemon, SIGSTOP));
+	for (int i = 0; i < 15; i++)
+		ASSERT_EQ(20, uinput_type(self->ufd, "abcdefghij0123456789"));
+	ASSERT_EQ(0, kill(self->daemon, SIGCONT));
+	sleep_ms(500);
+	ASSERT_NE(0UL, finish_capture(self));
+	ASSERT_EQ(0, read_u64(EMITTED, &after));
+
+	count_records(&self->j, &kernel, &missing);
+	stats = final_stats(&self->j);
+	ASSERT_NE(NULL, stats);
+	ASSERT_TRUE(json_u64(stats, "received", &received));
+	ASSERT_TRUE(json_u64(stats, "ring_drops", &drops));
+	EXPECT_EQ(kernel, received);
+	EXPECT_LT(400UL, drops);
+	EXPECT_EQ(drops, missing);
+	EXPECT_EQ(after - before, received + missing);
+}
+
+TEST_HARNESS_MAIN
