@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -293,6 +294,122 @@ TEST_F_TIMEOUT(audit, uinput_creator_pid_and_comm, TEST_TIMEOUT)
 	EXPECT_LT(s_added, s_removed);
 }
 
+/* Sums a numeric field over the records of one type for one device. */
+static uint64_t sum_field(const struct jsonl *j, const char *type,
+			  uint64_t dev, const char *field)
+{
+	uint64_t sum = 0, d, v;
+
+	for (size_t i = 0; i < j->count; i++)
+		if (json_type_is(j->lines[i], type) &&
+		    json_u64(j->lines[i], "dev", &d) && d == dev &&
+		    json_u64(j->lines[i], field, &v))
+			sum += v;
+	return sum;
+}
+
+/* Counts event records of one kind (and class, if given) for a device. */
+static int count_events(const struct jsonl *j, uint64_t dev, const char *kind,
+			const char *class)
+{
+	char ev[32], cl[32];
+	uint64_t d;
+	int n = 0;
+
+	for (size_t i = 0; i < j->count; i++) {
+		const char *line = j->lines[i];
+
+		if (!json_type_is(line, "event") || !json_u64(line, "dev", &d) ||
+		    d != dev || !json_str(line, "event", ev, sizeof(ev)) ||
+		    strcmp(ev, kind))
+			continue;
+		if (class && (!json_str(line, "class", cl, sizeof(cl)) ||
+			      strcmp(cl, class)))
+			continue;
+		n++;
+	}
+	return n;
+}
+
+/* Mouse motion is coalesced per frame, clicks are classed, positions never leave. */
+TEST_F_TIMEOUT(audit, mouse_events_and_activity, TEST_TIMEOUT)
+{
+	uint64_t dev;
+
+	ASSERT_EQ(0, kmod_load("level=events"));
+	self->daemon = daemon_start(self->out, NULL);
+	ASSERT_LT(0, self->daemon);
+	self->ufd = uinput_create(UINPUT_MOUSE, "ia-test-mouse");
+	ASSERT_LE(0, self->ufd);
+	for (int i = 0; i < 25; i++) {
+		/* One frame: two axes, one motion record. */
+		ASSERT_EQ(0, uinput_emit(self->ufd, EV_REL, REL_X, 3));
+		ASSERT_EQ(0, uinput_emit(self->ufd, EV_REL, REL_Y, -4));
+		ASSERT_EQ(0, uinput_sync(self->ufd));
+	}
+	ASSERT_EQ(0, uinput_emit(self->ufd, EV_KEY, BTN_RIGHT, 1));
+	ASSERT_EQ(0, uinput_sync(self->ufd));
+	ASSERT_EQ(0, uinput_emit(self->ufd, EV_KEY, BTN_RIGHT, 0));
+	ASSERT_EQ(0, uinput_sync(self->ufd));
+	dev = finish_capture(self);
+	ASSERT_NE(0UL, dev);
+
+	EXPECT_EQ(25, count_events(&self->j, dev, "motion", NULL));
+	EXPECT_EQ(50UL, sum_field(&self->j, "event", dev, "count"));
+	EXPECT_EQ(1, count_events(&self->j, dev, "button_press", "right"));
+	EXPECT_EQ(1, count_events(&self->j, dev, "button_release", "right"));
+	/* The final summary: |3| + |-4| per frame, one click. */
+	EXPECT_EQ(175UL, sum_field(&self->j, "activity", dev, "motion"));
+	EXPECT_EQ(1UL, sum_field(&self->j, "activity", dev, "button_clicks"));
+	EXPECT_EQ(0UL, sum_field(&self->j, "activity", dev, "key_presses"));
+}
+
+/* Multitouch contacts are counted by tracking id; no coordinates leave. */
+TEST_F_TIMEOUT(audit, touch_contacts_without_coordinates, TEST_TIMEOUT)
+{
+	static char file[1 << 20];
+	uint64_t dev;
+
+	ASSERT_EQ(0, kmod_load("level=events"));
+	self->daemon = daemon_start(self->out, NULL);
+	ASSERT_LT(0, self->daemon);
+	self->ufd = uinput_create(UINPUT_TOUCH, "ia-test-touch");
+	ASSERT_LE(0, self->ufd);
+	for (int t = 0; t < 3; t++) {
+		/* Two fingers down at a distinctive spot, then both up. */
+		for (int slot = 0; slot < 2; slot++) {
+			ASSERT_EQ(0, uinput_emit(self->ufd, EV_ABS, ABS_MT_SLOT, slot));
+			ASSERT_EQ(0, uinput_emit(self->ufd, EV_ABS, ABS_MT_TRACKING_ID,
+						 100 + t * 2 + slot));
+			ASSERT_EQ(0, uinput_emit(self->ufd, EV_ABS, ABS_MT_POSITION_X, 3217));
+			ASSERT_EQ(0, uinput_emit(self->ufd, EV_ABS, ABS_MT_POSITION_Y, 2931));
+		}
+		ASSERT_EQ(0, uinput_emit(self->ufd, EV_KEY, BTN_TOUCH, 1));
+		ASSERT_EQ(0, uinput_sync(self->ufd));
+		for (int slot = 0; slot < 2; slot++) {
+			ASSERT_EQ(0, uinput_emit(self->ufd, EV_ABS, ABS_MT_SLOT, slot));
+			ASSERT_EQ(0, uinput_emit(self->ufd, EV_ABS, ABS_MT_TRACKING_ID, -1));
+		}
+		ASSERT_EQ(0, uinput_emit(self->ufd, EV_KEY, BTN_TOUCH, 0));
+		ASSERT_EQ(0, uinput_sync(self->ufd));
+	}
+	dev = finish_capture(self);
+	ASSERT_NE(0UL, dev);
+
+	EXPECT_EQ(6, count_events(&self->j, dev, "touch_down", NULL));
+	EXPECT_EQ(6, count_events(&self->j, dev, "touch_up", NULL));
+	EXPECT_EQ(6UL, sum_field(&self->j, "activity", dev, "touches"));
+	/* No value anywhere is one of the coordinates. */
+	ASSERT_LT(0, read_file(self->out, file, sizeof(file)));
+	for (const char *p = file; (p = strpbrk(p, ":[,")); p++) {
+		long v = strtol(p + 1, NULL, 10);
+
+		EXPECT_TRUE(v != 3217 && v != 2931) {
+			TH_LOG("a coordinate in the output: %.40s", p);
+		}
+	}
+}
+
 /* rmmod is refused while the daemon is attached; capture goes on; then it works. */
 TEST_F_TIMEOUT(audit, rmmod_refused_while_attached, TEST_TIMEOUT)
 {
@@ -351,6 +468,7 @@ TEST_F_TIMEOUT(audit, nothing_lost_in_normal_run, TEST_TIMEOUT)
 {
 	uint64_t before, after, kernel, missing, v;
 	const char *stats;
+	struct stat st;
 
 	ASSERT_EQ(0, kmod_load("level=events"));
 	ASSERT_EQ(0, read_u64(EMITTED, &before));
@@ -362,6 +480,10 @@ TEST_F_TIMEOUT(audit, nothing_lost_in_normal_run, TEST_TIMEOUT)
 		ASSERT_EQ(20, uinput_type(self->ufd, "abcdefghij0123456789"));
 	ASSERT_NE(0UL, finish_capture(self));
 	ASSERT_EQ(0, read_u64(EMITTED, &after));
+
+	/* The output is the daemon's own: root may read it, nobody else. */
+	ASSERT_EQ(0, stat(self->out, &st));
+	EXPECT_EQ(0600U, st.st_mode & 0777);
 
 	count_records(&self->j, &kernel, &missing);
 	EXPECT_LT(400UL, kernel);
