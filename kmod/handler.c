@@ -85,6 +85,28 @@ static void inputaudit_emit_added(struct inputaudit_dev *iad)
 	preempt_enable();
 }
 
+/* Takes the device off the list the window worker and sysfs walk. */
+static void inputaudit_remove(struct inputaudit_dev *iad)
+{
+	mutex_lock(&inputaudit_devices_lock);
+	list_del(&iad->node);
+	inputaudit_ndevices--;
+	mutex_unlock(&inputaudit_devices_lock);
+}
+
+/*
+ * The final summary and the removed record.  Called once no event and no
+ * window worker can reach the device any more, so no lock is needed.
+ */
+static void inputaudit_emit_removed(struct inputaudit_dev *iad)
+{
+	preempt_disable();
+	inputaudit_flush_activity(iad);
+	inputaudit_emit_dev(iad, INPUTAUDIT_REC_DEV_REMOVED, 0,
+			    iad->frames_seen, iad->records, 0, 0);
+	preempt_enable();
+}
+
 /*
  * Context: process context, input_mutex held by the input core (device or
  * handler registration).
@@ -115,20 +137,26 @@ static int inputaudit_connect(struct input_handler *handler,
 	if (error)
 		goto err_free_iad;
 
-	error = input_open_device(&iad->handle);
-	if (error)
-		goto err_unregister_handle;
+	/*
+	 * No event reaches the handle before it is opened, so the added
+	 * record precedes every record of the device.
+	 */
+	inputaudit_emit_added(iad);
 
 	mutex_lock(&inputaudit_devices_lock);
 	list_add_tail(&iad->node, &inputaudit_devices);
 	inputaudit_ndevices++;
 	mutex_unlock(&inputaudit_devices_lock);
 
-	inputaudit_emit_added(iad);
+	error = input_open_device(&iad->handle);
+	if (error)
+		goto err_remove_device;
 	return 0;
 
-err_unregister_handle:
+err_remove_device:
+	inputaudit_remove(iad);
 	input_unregister_handle(&iad->handle);
+	inputaudit_emit_removed(iad);
 err_free_iad:
 	kfree(iad);
 	return error;
@@ -142,20 +170,10 @@ static void inputaudit_disconnect(struct input_handle *handle)
 {
 	struct inputaudit_dev *iad = handle->private;
 
-	mutex_lock(&inputaudit_devices_lock);
-	list_del(&iad->node);
-	inputaudit_ndevices--;
-	mutex_unlock(&inputaudit_devices_lock);
-
+	inputaudit_remove(iad);
 	input_close_device(handle);
 	input_unregister_handle(handle);
-
-	/* No events and no window worker reach the device any more. */
-	preempt_disable();
-	inputaudit_flush_activity(iad);
-	inputaudit_emit_dev(iad, INPUTAUDIT_REC_DEV_REMOVED, 0,
-			    iad->frames_seen, iad->records, 0, 0);
-	preempt_enable();
+	inputaudit_emit_removed(iad);
 	kfree(iad);
 }
 

@@ -46,6 +46,8 @@ static ssize_t devices_show(struct kobject *kobj, struct kobj_attribute *attr,
 	list_for_each_entry(iad, &inputaudit_devices, node) {
 		const struct input_dev *dev = iad->handle.dev;
 
+		if (len >= PAGE_SIZE - 1)
+			break;	/* truncated; per-device files have it all */
 		len += sysfs_emit_at(buf, len,
 				     "%u %04x:%04x:%04x:%04x caps=%#x pid=%d uid=%d comm=%s name=%s\n",
 				     iad->id, dev->id.bustype, dev->id.vendor,
