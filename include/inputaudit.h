@@ -34,7 +34,7 @@ enum inputaudit_level {
 	INPUTAUDIT_LEVEL_OFF = 0,	/* lifecycle and configuration only */
 	INPUTAUDIT_LEVEL_ACTIVITY = 1,	/* per-device summaries per window */
 	INPUTAUDIT_LEVEL_EVENTS = 2,	/* individual events, keys as class */
-	INPUTAUDIT_LEVEL_KEYS = 3,	/* key codes: reserved, not built yet */
+	INPUTAUDIT_LEVEL_KEYS = 3,	/* key codes: only if max_level allows */
 };
 
 /* Record types (struct inputaudit_record.type). */
@@ -70,15 +70,64 @@ enum inputaudit_type {
 	 *     inputaudit_button_class for buttons, number of coalesced
 	 *     relative events for motion, 0 for touches, the switch number
 	 *     (SW_*) for switches
-	 * v1..v3: 0
+	 * v1: the key code at level "keys", else 0
+	 * v2, v3: 0
 	 */
 	INPUTAUDIT_REC_EVENT = 4,
 	/*
 	 * The capture configuration changed.
 	 * flags: enum inputaudit_config_item
 	 * v0: old value, v1: new value, v2: uid of the writer
+	 * dev_id: the device for INPUTAUDIT_CFG_DEV_ENABLED, else 0
 	 */
 	INPUTAUDIT_REC_CONFIG = 5,
+	/*
+	 * Frames were suppressed by a rate limit.  Sent when capture resumes,
+	 * and at least once a second while suppression goes on.
+	 * flags: enum inputaudit_limit (which bucket ran dry first)
+	 * v0: frames suppressed since the last such record
+	 */
+	INPUTAUDIT_REC_SUPPRESSED = 6,
+	/*
+	 * Heartbeat with the global counters, every heartbeat_ms.
+	 * v0: frames seen, v1: frames suppressed, v2: frames filtered,
+	 * v3: records produced while no consumer was attached
+	 * (frames emitted = seen - suppressed - filtered)
+	 */
+	INPUTAUDIT_REC_HEARTBEAT = 7,
+	/*
+	 * Another handle grabbed (EVIOCGRAB) or released the device: while it
+	 * is grabbed, nothing of it reaches inputaudit.
+	 * flags: INPUTAUDIT_BLIND_START or INPUTAUDIT_BLIND_END
+	 * v0: for an end, how long the device was blind, in ns (rounded to
+	 *     the time resolution); v1: total blind time of the device, ns
+	 */
+	INPUTAUDIT_REC_BLIND = 8,
+	/*
+	 * A consumer attached to the tracepoint after a time without one.
+	 * v0: how long there was none, ns; v1: records produced meanwhile
+	 * (lost for want of a consumer); v2: total time without one, ns
+	 */
+	INPUTAUDIT_REC_CONSUMER = 9,
+	/*
+	 * Keystroke injection suspected: inject_presses key presses arrived
+	 * with every interval below inject_interval_ms.  One per burst.
+	 * v0: presses in the burst so far, v1: shortest interval, ns, rounded
+	 * down to the time resolution
+	 */
+	INPUTAUDIT_REC_INJECTION = 10,
+};
+
+/* INPUTAUDIT_REC_SUPPRESSED flags. */
+enum inputaudit_limit {
+	INPUTAUDIT_LIMIT_DEVICE = 1,
+	INPUTAUDIT_LIMIT_GLOBAL = 2,
+};
+
+/* INPUTAUDIT_REC_BLIND flags. */
+enum inputaudit_blind {
+	INPUTAUDIT_BLIND_START = 1,
+	INPUTAUDIT_BLIND_END = 2,
 };
 
 /* INPUTAUDIT_REC_DEV_ADDED flags: what the device can do. */
@@ -124,6 +173,16 @@ enum inputaudit_button_class {
 enum inputaudit_config_item {
 	INPUTAUDIT_CFG_LEVEL = 1,
 	INPUTAUDIT_CFG_WINDOW_MS = 2,
+	INPUTAUDIT_CFG_LOCK = 3,
+	INPUTAUDIT_CFG_DEV_RATE = 4,
+	INPUTAUDIT_CFG_DEV_BURST = 5,
+	INPUTAUDIT_CFG_GLOBAL_RATE = 6,
+	INPUTAUDIT_CFG_GLOBAL_BURST = 7,
+	INPUTAUDIT_CFG_HEARTBEAT_MS = 8,
+	INPUTAUDIT_CFG_TIME_RES_MS = 9,
+	INPUTAUDIT_CFG_INJECT_PRESSES = 10,
+	INPUTAUDIT_CFG_INJECT_INTERVAL_MS = 11,
+	INPUTAUDIT_CFG_DEV_ENABLED = 12,
 };
 
 /* v1 of INPUTAUDIT_REC_DEV_ADDED when no process registered the device. */

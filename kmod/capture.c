@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * inputaudit: the capture path.  Turns the values of a frame into activity
- * counts and, at level "events", into minimized event records.
+ * inputaudit: the capture path.  Decides per frame whether it passes, is
+ * suppressed by a rate limit or is filtered, turns the values of passing
+ * frames into activity counts and, at level "events", into minimized
+ * event records.
  *
  * Everything here runs from the input core's .events callback, with the
  * device's event_lock held and IRQs off: no allocation, no sleeping, no
@@ -10,6 +12,8 @@
 #include <linux/input.h>
 #include <linux/lockdep.h>
 #include <linux/string.h>
+#include <linux/time64.h>
+#include <linux/ktime.h>
 
 #include "internal.h"
 
@@ -35,37 +39,36 @@ static enum inputaudit_button_class inputaudit_button_class(unsigned int code)
 	}
 }
 
-static void inputaudit_event(struct inputaudit_dev *iad, int level,
-			     enum inputaudit_event_kind kind, u64 class)
+static void inputaudit_event(struct inputaudit_dev *iad, unsigned int level,
+			     enum inputaudit_event_kind kind, u64 class,
+			     u64 code)
 {
 	if (level >= INPUTAUDIT_LEVEL_EVENTS)
-		inputaudit_emit_dev(iad, INPUTAUDIT_REC_EVENT, kind,
-				    class, 0, 0, 0);
+		inputaudit_emit_dev(iad, INPUTAUDIT_REC_EVENT, kind, class,
+				    level >= INPUTAUDIT_LEVEL_KEYS ? code : 0,
+				    0, 0);
 }
 
-static void inputaudit_touch(struct inputaudit_dev *iad, int level, bool down)
+static void inputaudit_touch(struct inputaudit_dev *iad, unsigned int level,
+			     bool down)
 {
 	if (down)
 		iad->act.touches++;
 	inputaudit_event(iad, level, down ? INPUTAUDIT_EV_TOUCH_DOWN :
-					    INPUTAUDIT_EV_TOUCH_UP, 0);
+					    INPUTAUDIT_EV_TOUCH_UP, 0, 0);
 }
 
-static void inputaudit_key(struct inputaudit_dev *iad, int level,
+static void inputaudit_key(struct inputaudit_dev *iad, unsigned int level,
 			   unsigned int code, int value)
 {
 	bool press = value == 1;
-
-	/* Autorepeat (2) is neither a press nor a release. */
-	if (value != 0 && value != 1)
-		return;
 
 	if (inputaudit_is_keyboard_key(code)) {
 		if (press)
 			iad->act.key_presses++;
 		inputaudit_event(iad, level, press ? INPUTAUDIT_EV_KEY_PRESS :
 						     INPUTAUDIT_EV_KEY_RELEASE,
-				 inputaudit_key_class(code));
+				 inputaudit_key_class(code), code);
 	} else if (code == BTN_TOUCH) {
 		if (!iad->mt_touch)
 			inputaudit_touch(iad, level, press);
@@ -77,7 +80,7 @@ static void inputaudit_key(struct inputaudit_dev *iad, int level,
 		inputaudit_event(iad, level,
 				 press ? INPUTAUDIT_EV_BUTTON_PRESS :
 					 INPUTAUDIT_EV_BUTTON_RELEASE,
-				 inputaudit_button_class(code));
+				 inputaudit_button_class(code), code);
 	}
 }
 
@@ -97,14 +100,109 @@ static void inputaudit_rel(struct inputaudit_dev *iad, unsigned int code,
 	}
 }
 
-/* A frame ended: one coalesced motion record for all its motion. */
-static void inputaudit_end_frame(struct inputaudit_dev *iad, int level)
+/**
+ * inputaudit_report_suppressed() - report the frames suppressed so far
+ * @iad: the device
+ *
+ * Context: @iad's dev->event_lock held, IRQs off, or the device no longer
+ * delivering events.
+ */
+void inputaudit_report_suppressed(struct inputaudit_dev *iad)
 {
-	iad->frames_seen++;
-	if (iad->motion_events) {
-		inputaudit_event(iad, level, INPUTAUDIT_EV_MOTION,
-				 iad->motion_events);
-		iad->motion_events = 0;
+	if (!iad->suppressed)
+		return;
+	inputaudit_emit_dev(iad, INPUTAUDIT_REC_SUPPRESSED,
+			    iad->suppressed_limit, iad->suppressed, 0, 0, 0);
+	iad->suppressed = 0;
+}
+
+/* The first value of a frame decides what happens to all of it. */
+static void inputaudit_begin_frame(struct inputaudit_dev *iad,
+				   unsigned int level)
+{
+	int limit;
+
+	if (level == INPUTAUDIT_LEVEL_OFF || !READ_ONCE(iad->enabled)) {
+		iad->frame = INPUTAUDIT_FRAME_FILTER;
+		return;
+	}
+
+	iad->frame_ns = ktime_get_ns();
+	limit = inputaudit_ratelimit_frame(iad, iad->frame_ns);
+	if (!limit) {
+		iad->frame = INPUTAUDIT_FRAME_PASS;
+		inputaudit_report_suppressed(iad);	/* capture resumes */
+		return;
+	}
+
+	iad->frame = INPUTAUDIT_FRAME_SUPPRESS;
+	if (!iad->suppressed) {
+		iad->suppressed_since = iad->frame_ns;
+		iad->suppressed_limit = limit;
+	}
+	iad->suppressed++;
+	/* A flood is reported at least once a second while it lasts. */
+	if (iad->frame_ns - iad->suppressed_since >= NSEC_PER_SEC)
+		inputaudit_report_suppressed(iad);
+}
+
+/* A frame ended: account for it; one coalesced record for its motion. */
+static void inputaudit_end_frame(struct inputaudit_dev *iad,
+				 unsigned int level)
+{
+	iad->cnt.frames_seen++;
+	switch (iad->frame) {
+	case INPUTAUDIT_FRAME_PASS:
+		iad->cnt.frames_emitted++;
+		if (iad->motion_events)
+			inputaudit_event(iad, level, INPUTAUDIT_EV_MOTION,
+					 iad->motion_events, 0);
+		break;
+	case INPUTAUDIT_FRAME_SUPPRESS:
+		iad->cnt.frames_suppressed++;
+		break;
+	default:
+		iad->cnt.frames_filtered++;
+		break;
+	}
+	iad->motion_events = 0;
+	iad->frame = INPUTAUDIT_FRAME_NONE;
+}
+
+static void inputaudit_value(struct inputaudit_dev *iad, unsigned int level,
+			     const struct input_value *v)
+{
+	switch (v->type) {
+	case EV_KEY:
+		/* Autorepeat (2) is neither a press nor a release. */
+		if (v->value != 0 && v->value != 1)
+			break;
+		/* Injection bursts are looked for in suppressed frames too. */
+		if (v->value == 1 && inputaudit_is_keyboard_key(v->code))
+			inputaudit_inject_press(iad);
+		if (iad->frame == INPUTAUDIT_FRAME_PASS)
+			inputaudit_key(iad, level, v->code, v->value);
+		break;
+	case EV_REL:
+		if (iad->frame == INPUTAUDIT_FRAME_PASS)
+			inputaudit_rel(iad, v->code, v->value);
+		break;
+	case EV_ABS:
+		/* Positions never leave the kernel; contacts do. */
+		if (iad->frame == INPUTAUDIT_FRAME_PASS &&
+		    v->code == ABS_MT_TRACKING_ID)
+			inputaudit_touch(iad, level, v->value >= 0);
+		break;
+	case EV_SW:
+		if (iad->frame == INPUTAUDIT_FRAME_PASS) {
+			iad->act.switches++;
+			inputaudit_event(iad, level, INPUTAUDIT_EV_SWITCH,
+					 v->code, 0);
+		}
+		break;
+	default:
+		/* MSC_SCAN and the rest: never emitted. */
+		break;
 	}
 }
 
@@ -114,47 +212,30 @@ static void inputaudit_end_frame(struct inputaudit_dev *iad, int level)
  * @vals: the values
  * @count: how many
  *
+ * A frame is everything up to SYN_REPORT, even when the input core hands
+ * it over in pieces; it is never split between outcomes.
+ *
  * Context: the input core's .events callback: @iad's dev->event_lock held,
  * IRQs off.
  */
 void inputaudit_capture(struct inputaudit_dev *iad,
 			const struct input_value *vals, unsigned int count)
 {
-	int level = READ_ONCE(inputaudit_level);
+	unsigned int level = READ_ONCE(inputaudit_level);
 	const struct input_value *v;
 
 	lockdep_assert_held(&iad->handle.dev->event_lock);
 
 	for (v = vals; v != vals + count; v++) {
+		if (iad->frame == INPUTAUDIT_FRAME_NONE)
+			inputaudit_begin_frame(iad, level);
 		if (v->type == EV_SYN) {
 			if (v->code == SYN_REPORT)
 				inputaudit_end_frame(iad, level);
 			continue;
 		}
-		if (level == INPUTAUDIT_LEVEL_OFF)
-			continue;
-
-		switch (v->type) {
-		case EV_KEY:
-			inputaudit_key(iad, level, v->code, v->value);
-			break;
-		case EV_REL:
-			inputaudit_rel(iad, v->code, v->value);
-			break;
-		case EV_ABS:
-			/* Positions never leave the kernel; contacts do. */
-			if (v->code == ABS_MT_TRACKING_ID)
-				inputaudit_touch(iad, level, v->value >= 0);
-			break;
-		case EV_SW:
-			iad->act.switches++;
-			inputaudit_event(iad, level, INPUTAUDIT_EV_SWITCH,
-					 v->code);
-			break;
-		default:
-			/* MSC_SCAN and the rest: never emitted. */
-			break;
-		}
+		if (iad->frame != INPUTAUDIT_FRAME_FILTER)
+			inputaudit_value(iad, level, v);
 	}
 }
 

@@ -10,6 +10,7 @@
 #include <linux/mod_devicetable.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/ktime.h>
 #include <linux/uidgid.h>
 
 #include "compat.h"
@@ -19,6 +20,8 @@
 DEFINE_MUTEX(inputaudit_devices_lock);
 LIST_HEAD(inputaudit_devices);	/* protected by inputaudit_devices_lock */
 static unsigned int inputaudit_ndevices; /* inputaudit_devices_lock */
+/* Counters of devices already removed, inputaudit_devices_lock. */
+static struct inputaudit_counters inputaudit_retired;
 
 /* Device ids only grow, so an id is never reused while loaded. */
 static atomic_t inputaudit_next_id = ATOMIC_INIT(0);
@@ -85,26 +88,43 @@ static void inputaudit_emit_added(struct inputaudit_dev *iad)
 	preempt_enable();
 }
 
-/* Takes the device off the list the window worker and sysfs walk. */
+static void inputaudit_add_counters(struct inputaudit_counters *sum,
+				    const struct inputaudit_counters *c)
+{
+	sum->frames_seen += READ_ONCE(c->frames_seen);
+	sum->frames_emitted += READ_ONCE(c->frames_emitted);
+	sum->frames_suppressed += READ_ONCE(c->frames_suppressed);
+	sum->frames_filtered += READ_ONCE(c->frames_filtered);
+	sum->blind_ns += READ_ONCE(c->blind_ns);
+}
+
+/*
+ * The final reports and the removed record, once no event, no worker and
+ * no sysfs reader can reach the device any more, so no lock is needed;
+ * then its counters join the totals of removed devices.
+ */
+static void inputaudit_retire(struct inputaudit_dev *iad)
+{
+	preempt_disable();
+	inputaudit_blind_update(iad, ktime_get_ns());
+	inputaudit_report_suppressed(iad);
+	inputaudit_flush_activity(iad);
+	inputaudit_emit_dev(iad, INPUTAUDIT_REC_DEV_REMOVED, 0,
+			    iad->cnt.frames_seen, iad->records, 0, 0);
+	preempt_enable();
+
+	mutex_lock(&inputaudit_devices_lock);
+	inputaudit_add_counters(&inputaudit_retired, &iad->cnt);
+	mutex_unlock(&inputaudit_devices_lock);
+}
+
+/* Takes the device off the list the workers and sysfs walk. */
 static void inputaudit_remove(struct inputaudit_dev *iad)
 {
 	mutex_lock(&inputaudit_devices_lock);
 	list_del(&iad->node);
 	inputaudit_ndevices--;
 	mutex_unlock(&inputaudit_devices_lock);
-}
-
-/*
- * The final summary and the removed record.  Called once no event and no
- * window worker can reach the device any more, so no lock is needed.
- */
-static void inputaudit_emit_removed(struct inputaudit_dev *iad)
-{
-	preempt_disable();
-	inputaudit_flush_activity(iad);
-	inputaudit_emit_dev(iad, INPUTAUDIT_REC_DEV_REMOVED, 0,
-			    iad->frames_seen, iad->records, 0, 0);
-	preempt_enable();
 }
 
 /*
@@ -126,6 +146,7 @@ static int inputaudit_connect(struct input_handler *handler,
 	iad->caps = inputaudit_caps(dev);
 	iad->mt_touch = test_bit(EV_ABS, dev->evbit) &&
 			test_bit(ABS_MT_TRACKING_ID, dev->absbit);
+	iad->enabled = true;
 	inputaudit_set_creator(iad);
 
 	iad->handle.dev = dev;
@@ -133,9 +154,14 @@ static int inputaudit_connect(struct input_handler *handler,
 	iad->handle.name = KBUILD_MODNAME;
 	iad->handle.private = iad;
 
+	/* From here on, inputaudit_dev_put() frees iad. */
+	error = inputaudit_dev_sysfs_add(iad);
+	if (error)
+		goto err_put_iad;
+
 	error = input_register_handle(&iad->handle);
 	if (error)
-		goto err_free_iad;
+		goto err_del_sysfs;
 
 	/*
 	 * No event reaches the handle before it is opened, so the added
@@ -156,9 +182,15 @@ static int inputaudit_connect(struct input_handler *handler,
 err_remove_device:
 	inputaudit_remove(iad);
 	input_unregister_handle(&iad->handle);
-	inputaudit_emit_removed(iad);
-err_free_iad:
-	kfree(iad);
+	inputaudit_dev_sysfs_del(iad);
+	inputaudit_retire(iad);
+	inputaudit_dev_put(iad);
+	return error;
+
+err_del_sysfs:
+	inputaudit_dev_sysfs_del(iad);
+err_put_iad:
+	inputaudit_dev_put(iad);
 	return error;
 }
 
@@ -173,8 +205,9 @@ static void inputaudit_disconnect(struct input_handle *handle)
 	inputaudit_remove(iad);
 	input_close_device(handle);
 	input_unregister_handle(handle);
-	inputaudit_emit_removed(iad);
-	kfree(iad);
+	inputaudit_dev_sysfs_del(iad);
+	inputaudit_retire(iad);
+	inputaudit_dev_put(iad);
 }
 
 static const struct input_device_id inputaudit_ids[] = {
@@ -248,4 +281,22 @@ unsigned int inputaudit_device_count(void)
 	n = inputaudit_ndevices;
 	mutex_unlock(&inputaudit_devices_lock);
 	return n;
+}
+
+/**
+ * inputaudit_totals() - frame accounting over all devices, ever
+ * @sum: the sums, of present and removed devices
+ *
+ * Context: process context; takes inputaudit_devices_lock.  Each counter
+ * is read atomically but the set is not a snapshot.
+ */
+void inputaudit_totals(struct inputaudit_counters *sum)
+{
+	struct inputaudit_dev *iad;
+
+	mutex_lock(&inputaudit_devices_lock);
+	*sum = inputaudit_retired;
+	list_for_each_entry(iad, &inputaudit_devices, node)
+		inputaudit_add_counters(sum, &iad->cnt);
+	mutex_unlock(&inputaudit_devices_lock);
 }

@@ -17,31 +17,43 @@ static int __init inputaudit_init(void)
 {
 	int error;
 
-	error = inputaudit_sysfs_init();
+	error = inputaudit_settings_init();
 	if (error)
 		return error;
 
+	error = inputaudit_sysfs_init();
+	if (error)
+		goto err_settings_exit;
+
+	inputaudit_consumer_init();
 	error = inputaudit_handler_register();
 	if (error)
 		goto err_sysfs_exit;
 
 	inputaudit_window_start();
-	inputaudit_params_set_live(true);
-	pr_info("loaded, level %s\n",
-		inputaudit_level_name(READ_ONCE(inputaudit_level)));
+	inputaudit_monitor_start();
+	inputaudit_settings_set_live(true);
+	pr_info("loaded, level %s, max_level %s%s\n",
+		inputaudit_level_name(inputaudit_level),
+		inputaudit_level_name(inputaudit_max_level),
+		inputaudit_lock ? ", locked" : "");
 	return 0;
 
 err_sysfs_exit:
 	inputaudit_sysfs_exit();
+err_settings_exit:
+	inputaudit_settings_exit();
 	return error;
 }
 
 static void __exit inputaudit_exit(void)
 {
-	inputaudit_params_set_live(false);
+	inputaudit_settings_set_live(false);
 	inputaudit_handler_unregister();
+	inputaudit_monitor_stop();
 	inputaudit_window_stop();
 	inputaudit_sysfs_exit();
+	inputaudit_settings_exit();
 	pr_info("unloaded\n");
 }
 

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * inputaudit: sequence numbers, timestamps and the tracepoint call.
+ * inputaudit: sequence numbers, timestamps, consumers and the tracepoint.
  *
  * Every record that leaves the kernel goes through inputaudit_emit().  A
  * record is given a sequence number only when a consumer is attached to
  * the tracepoint, so the daemon can prove from gaps in the sequence that it
  * received every record emitted while it was there; records produced while
- * nobody listens are counted as unconsumed instead.
+ * nobody listens are counted as unconsumed instead, and the time without a
+ * consumer is measured and reported when one attaches.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -14,26 +15,75 @@
 #include <linux/cred.h>
 #include <linux/math64.h>
 #include <linux/preempt.h>
-#include <linux/timekeeping.h>
+#include <linux/spinlock.h>
+#include <linux/ktime.h>
 #include <linux/uidgid.h>
 
 #include "internal.h"
-
-#define CREATE_TRACE_POINTS
 #include "trace.h"
-
-/* Timestamps leave the kernel rounded down to this resolution. */
-#define INPUTAUDIT_TIME_RES_NS	(10 * NSEC_PER_MSEC)
 
 static atomic64_t inputaudit_seq = ATOMIC64_INIT(0);
 static atomic64_t inputaudit_unconsumed = ATOMIC64_INIT(0);
 
-static u64 inputaudit_coarse_time(void)
-{
-	u64 t = ktime_get_coarse_boottime_ns();
+/*
+ * Consumer bookkeeping.  The tracepoint's reg/unreg callbacks run under
+ * the tracepoint core's mutex; the monitor worker reads and clears the
+ * pending report.  All of it is under inputaudit_consumer_lock.
+ */
+static DEFINE_SPINLOCK(inputaudit_consumer_lock);
+static u64 inputaudit_consumer_gone_ns;	/* last detach, or load */
+static u64 inputaudit_unconsumed_at_gone;
+static u64 inputaudit_no_consumer_total_ns;
+static bool inputaudit_consumer_present;
+static bool inputaudit_consumer_pending;	/* a report is due */
+static u64 inputaudit_pending_absent_ns;
+static u64 inputaudit_pending_unconsumed;
 
-	do_div(t, INPUTAUDIT_TIME_RES_NS);
-	return t * INPUTAUDIT_TIME_RES_NS;
+/* Context: process context, the tracepoint core's mutex held. */
+static int inputaudit_tp_reg(void)
+{
+	u64 now = ktime_get_boottime_ns();
+	u64 absent;
+
+	spin_lock_irq(&inputaudit_consumer_lock);
+	absent = now - inputaudit_consumer_gone_ns;
+	inputaudit_no_consumer_total_ns += absent;
+	inputaudit_pending_absent_ns = absent;
+	inputaudit_pending_unconsumed =
+		atomic64_read(&inputaudit_unconsumed) -
+		inputaudit_unconsumed_at_gone;
+	inputaudit_consumer_present = true;
+	inputaudit_consumer_pending = true;
+	spin_unlock_irq(&inputaudit_consumer_lock);
+	return 0;
+}
+
+/* Context: process context, the tracepoint core's mutex held. */
+static void inputaudit_tp_unreg(void)
+{
+	spin_lock_irq(&inputaudit_consumer_lock);
+	inputaudit_consumer_gone_ns = ktime_get_boottime_ns();
+	inputaudit_unconsumed_at_gone = atomic64_read(&inputaudit_unconsumed);
+	inputaudit_consumer_present = false;
+	inputaudit_consumer_pending = false;
+	spin_unlock_irq(&inputaudit_consumer_lock);
+}
+
+DEFINE_TRACE_FN(inputaudit_record, inputaudit_tp_reg, inputaudit_tp_unreg,
+		PARAMS(INPUTAUDIT_TP_PROTO), PARAMS(INPUTAUDIT_TP_ARGS));
+
+/**
+ * inputaudit_coarsen() - round a time down to the time resolution
+ * @ns: a time or a duration, ns
+ *
+ * Context: any.
+ * Return: @ns rounded down to a multiple of time_res_ms.
+ */
+u64 inputaudit_coarsen(u64 ns)
+{
+	u64 res = (u64)READ_ONCE(inputaudit_time_res_ms) * NSEC_PER_MSEC;
+
+	return div64_u64(ns, res) * res;
 }
 
 /**
@@ -61,8 +111,8 @@ void inputaudit_emit(u16 type, u16 flags, u32 dev_id,
 		return;
 	}
 	trace_inputaudit_record(atomic64_inc_return(&inputaudit_seq),
-				inputaudit_coarse_time(), type, flags, dev_id,
-				v0, v1, v2, v3);
+				inputaudit_coarsen(ktime_get_coarse_boottime_ns()),
+				type, flags, dev_id, v0, v1, v2, v3);
 }
 
 /**
@@ -76,7 +126,7 @@ void inputaudit_emit(u16 type, u16 flags, u32 dev_id,
  * @v3: payload word 3
  *
  * Context: as inputaudit_emit(), and with @iad's dev->event_lock held or
- * the device no longer delivering events (connect and disconnect).
+ * the device not delivering events (connect and disconnect).
  */
 void inputaudit_emit_dev(struct inputaudit_dev *iad, u16 type, u16 flags,
 			 u64 v0, u64 v1, u64 v2, u64 v3)
@@ -88,22 +138,83 @@ void inputaudit_emit_dev(struct inputaudit_dev *iad, u16 type, u16 flags,
 /**
  * inputaudit_emit_config() - record a configuration change
  * @item: enum inputaudit_config_item
+ * @dev_id: the device for per-device settings, else 0
  * @old_val: the value before
  * @new_val: the value after
  *
- * Every change is both a record in the stream and a kernel log line, with
- * the uid of the writer.
- *
- * Context: process context (a sysfs or module parameter write).
+ * Context: process context (a sysfs write).
  */
-void inputaudit_emit_config(u16 item, u64 old_val, u64 new_val)
+void inputaudit_emit_config(u16 item, u32 dev_id, u64 old_val, u64 new_val)
 {
 	uid_t uid = from_kuid_munged(&init_user_ns, current_uid());
 
 	preempt_disable();
-	inputaudit_emit(INPUTAUDIT_REC_CONFIG, item, 0, old_val, new_val,
+	inputaudit_emit(INPUTAUDIT_REC_CONFIG, item, dev_id, old_val, new_val,
 			uid, 0);
 	preempt_enable();
+}
+
+/**
+ * inputaudit_consumer_report() - report the time a new consumer missed
+ *
+ * The reg callback runs before the consumer's probe is installed, so it
+ * cannot emit; the monitor worker calls this soon after.
+ *
+ * Context: process context.
+ */
+void inputaudit_consumer_report(void)
+{
+	u64 absent, unconsumed, total;
+	bool due;
+
+	if (!trace_inputaudit_record_enabled())
+		return;
+	spin_lock_irq(&inputaudit_consumer_lock);
+	due = inputaudit_consumer_pending;
+	inputaudit_consumer_pending = false;
+	absent = inputaudit_pending_absent_ns;
+	unconsumed = inputaudit_pending_unconsumed;
+	total = inputaudit_no_consumer_total_ns;
+	spin_unlock_irq(&inputaudit_consumer_lock);
+
+	if (!due)
+		return;
+	preempt_disable();
+	inputaudit_emit(INPUTAUDIT_REC_CONSUMER, 0, 0,
+			inputaudit_coarsen(absent), unconsumed,
+			inputaudit_coarsen(total), 0);
+	preempt_enable();
+}
+
+/**
+ * inputaudit_consumer_init() - start measuring time without a consumer
+ *
+ * Context: process context (module init).
+ */
+void inputaudit_consumer_init(void)
+{
+	spin_lock_irq(&inputaudit_consumer_lock);
+	inputaudit_consumer_gone_ns = ktime_get_boottime_ns();
+	spin_unlock_irq(&inputaudit_consumer_lock);
+}
+
+/**
+ * inputaudit_no_consumer_ns() - total time without a consumer
+ *
+ * Context: any but NMI.
+ * Return: ns without a consumer since load, the current stretch included.
+ */
+u64 inputaudit_no_consumer_ns(void)
+{
+	unsigned long flags;
+	u64 total;
+
+	spin_lock_irqsave(&inputaudit_consumer_lock, flags);
+	total = inputaudit_no_consumer_total_ns;
+	if (!inputaudit_consumer_present)
+		total += ktime_get_boottime_ns() - inputaudit_consumer_gone_ns;
+	spin_unlock_irqrestore(&inputaudit_consumer_lock, flags);
+	return total;
 }
 
 /**

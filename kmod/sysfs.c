@@ -3,7 +3,8 @@
  * inputaudit: the status tree under /sys/kernel/inputaudit/.
  *
  * status is world-readable so that anyone can see what is being captured;
- * counters and the device list are for root only.  Nothing is writable.
+ * counters and the devices/ directory are for root only.  Nothing here is
+ * writable: settings are in /sys/module/inputaudit/parameters/.
  */
 #include <linux/kobject.h>
 #include <linux/string.h>
@@ -12,13 +13,15 @@
 #include "internal.h"
 
 static struct kobject *inputaudit_kobj;
+struct kobject *inputaudit_devices_kobj;
 
 static ssize_t status_show(struct kobject *kobj, struct kobj_attribute *attr,
 			   char *buf)
 {
-	return sysfs_emit(buf, "level=%s window_ms=%u devices=%u consumer=%s\n",
+	return sysfs_emit(buf, "level=%s max_level=%s lock=%u devices=%u consumer=%s\n",
 			  inputaudit_level_name(READ_ONCE(inputaudit_level)),
-			  READ_ONCE(inputaudit_window_ms),
+			  inputaudit_level_name(inputaudit_max_level),
+			  READ_ONCE(inputaudit_lock),
 			  inputaudit_device_count(),
 			  inputaudit_consumer_attached() ? "attached" : "none");
 }
@@ -35,31 +38,24 @@ static ssize_t records_unconsumed_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%llu\n", inputaudit_records_unconsumed());
 }
 
-/* One line per device: id, identity, creator and the device's name. */
-static ssize_t devices_show(struct kobject *kobj, struct kobj_attribute *attr,
-			    char *buf)
+static ssize_t no_consumer_ns_show(struct kobject *kobj,
+				   struct kobj_attribute *attr, char *buf)
 {
-	struct inputaudit_dev *iad;
-	int len = 0;
+	return sysfs_emit(buf, "%llu\n", inputaudit_no_consumer_ns());
+}
 
-	mutex_lock(&inputaudit_devices_lock);
-	list_for_each_entry(iad, &inputaudit_devices, node) {
-		const struct input_dev *dev = iad->handle.dev;
+/* Global frame accounting, summed over present and removed devices. */
+static ssize_t counters_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	struct inputaudit_counters sum;
 
-		if (len >= PAGE_SIZE - 1)
-			break;	/* truncated; per-device files have it all */
-		len += sysfs_emit_at(buf, len,
-				     "%u %04x:%04x:%04x:%04x caps=%#x pid=%d uid=%d comm=%s name=%s\n",
-				     iad->id, dev->id.bustype, dev->id.vendor,
-				     dev->id.product, dev->id.version,
-				     iad->caps, (int)iad->creator_pid,
-				     (int)iad->creator_uid,
-				     iad->creator_comm[0] ?
-				     iad->creator_comm : "-",
-				     dev->name ?: "-");
-	}
-	mutex_unlock(&inputaudit_devices_lock);
-	return len;
+	inputaudit_totals(&sum);
+	return sysfs_emit(buf,
+			  "frames_seen %llu\nframes_emitted %llu\nframes_suppressed %llu\nframes_filtered %llu\nblind_ns %llu\n",
+			  sum.frames_seen, sum.frames_emitted,
+			  sum.frames_suppressed, sum.frames_filtered,
+			  sum.blind_ns);
 }
 
 static struct kobj_attribute status_attr = __ATTR_RO(status);
@@ -67,14 +63,17 @@ static struct kobj_attribute records_emitted_attr =
 	__ATTR(records_emitted, 0400, records_emitted_show, NULL);
 static struct kobj_attribute records_unconsumed_attr =
 	__ATTR(records_unconsumed, 0400, records_unconsumed_show, NULL);
-static struct kobj_attribute devices_attr =
-	__ATTR(devices, 0400, devices_show, NULL);
+static struct kobj_attribute no_consumer_ns_attr =
+	__ATTR(no_consumer_ns, 0400, no_consumer_ns_show, NULL);
+static struct kobj_attribute counters_attr =
+	__ATTR(counters, 0400, counters_show, NULL);
 
 static struct attribute *inputaudit_attrs[] = {
 	&status_attr.attr,
 	&records_emitted_attr.attr,
 	&records_unconsumed_attr.attr,
-	&devices_attr.attr,
+	&no_consumer_ns_attr.attr,
+	&counters_attr.attr,
 	NULL,
 };
 
@@ -97,19 +96,29 @@ int inputaudit_sysfs_init(void)
 		return -ENOMEM;
 
 	error = sysfs_create_group(inputaudit_kobj, &inputaudit_group);
-	if (error) {
-		kobject_put(inputaudit_kobj);
-		return error;
+	if (error)
+		goto err_put_kobj;
+
+	inputaudit_devices_kobj = kobject_create_and_add("devices",
+							 inputaudit_kobj);
+	if (!inputaudit_devices_kobj) {
+		error = -ENOMEM;
+		goto err_put_kobj;
 	}
 	return 0;
+
+err_put_kobj:
+	kobject_put(inputaudit_kobj);
+	return error;
 }
 
 /**
  * inputaudit_sysfs_exit() - remove /sys/kernel/inputaudit/
  *
- * Context: process context (module exit).
+ * Context: process context (module exit), after every device is gone.
  */
 void inputaudit_sysfs_exit(void)
 {
+	kobject_put(inputaudit_devices_kobj);
 	kobject_put(inputaudit_kobj);
 }

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * inputaudit: the monitor, a worker that runs four times a second.
+ *
+ * - Blind time: a handle that grabs a device (EVIOCGRAB) gets all of its
+ *   events and inputaudit none.  The input core has no notification for a
+ *   grab, so the monitor looks at each device's grab; blind start and end
+ *   are therefore known to within one tick.
+ * - Suppression reports for floods that stopped without capture resuming.
+ * - The heartbeat, every heartbeat_ms, with the global counters.
+ * - The report of a newly attached consumer.
+ */
+#include <linux/jiffies.h>
+#include <linux/rcupdate.h>
+#include <linux/spinlock.h>
+#include <linux/time64.h>
+#include <linux/ktime.h>
+#include <linux/workqueue.h>
+
+#include "internal.h"
+
+#define INPUTAUDIT_MONITOR_MS	250
+
+static void inputaudit_monitor_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(inputaudit_monitor_work, inputaudit_monitor_fn);
+static u64 inputaudit_last_heartbeat_ns;	/* the worker's own */
+
+/**
+ * inputaudit_blind_update() - notice a grab by another handle, or its end
+ * @iad: the device
+ * @now: the current time, ns
+ *
+ * Context: @iad's dev->event_lock held, IRQs off, or the device no longer
+ * delivering events (disconnect, with @iad's handle closed).
+ */
+void inputaudit_blind_update(struct inputaudit_dev *iad, u64 now)
+{
+	struct input_handle *grab = rcu_access_pointer(iad->handle.dev->grab);
+	bool blind = grab && grab != &iad->handle;
+	u64 span;
+
+	if (blind && !iad->blind_since) {
+		iad->blind_since = now;
+		inputaudit_emit_dev(iad, INPUTAUDIT_REC_BLIND,
+				    INPUTAUDIT_BLIND_START, 0,
+				    inputaudit_coarsen(iad->cnt.blind_ns), 0, 0);
+	} else if (!blind && iad->blind_since) {
+		span = now - iad->blind_since;
+		iad->cnt.blind_ns += span;
+		iad->blind_since = 0;
+		inputaudit_emit_dev(iad, INPUTAUDIT_REC_BLIND,
+				    INPUTAUDIT_BLIND_END,
+				    inputaudit_coarsen(span),
+				    inputaudit_coarsen(iad->cnt.blind_ns), 0, 0);
+	}
+}
+
+static void inputaudit_heartbeat(u64 now)
+{
+	struct inputaudit_counters sum;
+	u64 interval = (u64)READ_ONCE(inputaudit_heartbeat_ms) * NSEC_PER_MSEC;
+
+	if (now - inputaudit_last_heartbeat_ns < interval)
+		return;
+	inputaudit_last_heartbeat_ns = now;
+
+	inputaudit_totals(&sum);
+	preempt_disable();
+	inputaudit_emit(INPUTAUDIT_REC_HEARTBEAT, 0, 0, sum.frames_seen,
+			sum.frames_suppressed, sum.frames_filtered,
+			inputaudit_records_unconsumed());
+	preempt_enable();
+}
+
+/* Context: process context (system workqueue). */
+static void inputaudit_monitor_fn(struct work_struct *work)
+{
+	struct inputaudit_dev *iad;
+	unsigned long flags;
+	u64 now;
+
+	inputaudit_consumer_report();
+
+	mutex_lock(&inputaudit_devices_lock);
+	list_for_each_entry(iad, &inputaudit_devices, node) {
+		spinlock_t *event_lock = &iad->handle.dev->event_lock;
+
+		spin_lock_irqsave(event_lock, flags);
+		now = ktime_get_ns();
+		inputaudit_blind_update(iad, now);
+		if (iad->suppressed &&
+		    now - iad->suppressed_since >= NSEC_PER_SEC)
+			inputaudit_report_suppressed(iad);
+		spin_unlock_irqrestore(event_lock, flags);
+	}
+	mutex_unlock(&inputaudit_devices_lock);
+
+	inputaudit_heartbeat(ktime_get_ns());
+	queue_delayed_work(system_wq, &inputaudit_monitor_work,
+			   msecs_to_jiffies(INPUTAUDIT_MONITOR_MS));
+}
+
+/**
+ * inputaudit_monitor_start() - start the monitor
+ *
+ * Context: process context (module init).
+ */
+void inputaudit_monitor_start(void)
+{
+	inputaudit_last_heartbeat_ns = ktime_get_ns();
+	queue_delayed_work(system_wq, &inputaudit_monitor_work,
+			   msecs_to_jiffies(INPUTAUDIT_MONITOR_MS));
+}
+
+/**
+ * inputaudit_monitor_stop() - stop the monitor; it does not run again
+ *
+ * Context: process context (module exit), after the handler is gone.
+ */
+void inputaudit_monitor_stop(void)
+{
+	cancel_delayed_work_sync(&inputaudit_monitor_work);
+}
