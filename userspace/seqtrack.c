@@ -119,6 +119,15 @@ bool seqtrack_add(struct seqtrack *st, uint64_t seq)
 
 void seqtrack_flush(struct seqtrack *st)
 {
-	if (st->base < st->next)
-		resolve_below(st, st->next);
+	seqtrack_flush_until(st, 0);
+}
+
+void seqtrack_flush_until(struct seqtrack *st, uint64_t end)
+{
+	if (!st->have_base)
+		return;
+	if (end < st->next)
+		end = st->next;
+	if (st->base < end)
+		resolve_below(st, end);
 }

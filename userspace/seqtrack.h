@@ -52,5 +52,10 @@ bool seqtrack_add(struct seqtrack *st, uint64_t seq);
 
 /* Declare every missing number below the highest seen lost. */
 void seqtrack_flush(struct seqtrack *st);
+/*
+ * The same, and also every number from there up to end - 1: at exit the
+ * module's emitted total reveals records dropped after the last one seen.
+ */
+void seqtrack_flush_until(struct seqtrack *st, uint64_t end);
 
 #endif /* INPUTAUDITD_SEQTRACK_H */

@@ -207,4 +207,21 @@ TEST_F(seqtrack, long_run_with_periodic_gaps)
 	EXPECT_EQ(2000, self->first[1]);
 }
 
+/* At exit, records the module emitted after the last one seen are declared lost. */
+TEST_F(seqtrack, flush_until_emitted_total)
+{
+	add_range(&self->st, 1, 5);
+	seqtrack_add(&self->st, 7);
+	seqtrack_flush_until(&self->st, 11);
+	ASSERT_EQ(2, self->nranges);
+	EXPECT_EQ(6, self->first[0]);
+	EXPECT_EQ(6, self->last[0]);
+	EXPECT_EQ(8, self->first[1]);
+	EXPECT_EQ(10, self->last[1]);
+	EXPECT_EQ(4, self->st.lost);
+	/* An end at or below what was seen adds nothing. */
+	seqtrack_flush_until(&self->st, 3);
+	EXPECT_EQ(2, self->nranges);
+}
+
 TEST_HARNESS_MAIN
