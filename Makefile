@@ -4,7 +4,7 @@
 # ---- variables the fragments (bpf/, userspace/, selftests/*/build.mk) use ----
 O := build
 OUT := $(CURDIR)/$(O)
-CACHE ?= $(HOME)/.cache/inputaudit
+CACHE ?= $(or $(HOME),/root)/.cache/inputaudit
 HARNESS_DIR := $(CACHE)/linux-src/tools/testing/selftests
 HARNESS := $(HARNESS_DIR)/kselftest_harness.h
 CHECKPATCH := $(CACHE)/linux-src/scripts/checkpatch.pl
@@ -36,7 +36,7 @@ KBUILD_ARGS ?= W=1
 .DEFAULT_GOAL := all
 .PHONY: all kmod check demo demo-run checkpatch kernels deps clean
 
-all: kmod bpf userspace host-tests vm-tests
+all: $(HARNESS) kmod bpf userspace host-tests vm-tests
 
 -include bpf/build.mk
 -include userspace/build.mk
@@ -70,7 +70,7 @@ KMOD_SRC = $(shell find Kbuild kmod include -type f \( -name '*.[ch]' -o -name K
 
 kmod:
 	$(Q)test -n "$(KERNELS)" || { echo "no kernel ABIs resolved; run scripts/deps.sh" >&2; exit 1; }
-	$(Q)$(MAKE) $(addprefix kmod-,$(KERNELS)) KERNELS="$(KERNELS)"
+	$(Q)$(MAKE) $(addprefix kmod-,$(KERNELS)) KERNELS="$(strip $(KERNELS))"
 
 kmod-%:
 	$(call msg,KMOD,$(OUT)/kmod-$*/src/kmod/inputaudit.ko)

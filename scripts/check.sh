@@ -2,9 +2,13 @@
 # make check: install deps, build, run host tests and VM tests on every kernel, end with "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export OUT=${OUT:-$PWD/build}
-[ "${NO_DEPS:-0}" = 1 ] || scripts/deps.sh
-KERNELS=${KERNELS:-$(scripts/kernels.sh)}
+export OUT=$PWD/build	# the Makefile always builds into ./build
+setup_failed() { echo "not ok - setup: $1"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+[ "${NO_DEPS:-0}" = 1 ] || scripts/deps.sh || setup_failed "scripts/deps.sh failed"
+# The fragments may not depend on $(HARNESS) themselves: extract it first.
+scripts/kselftest-src.sh || setup_failed "scripts/kselftest-src.sh failed"
+KERNELS=$(echo ${KERNELS:-$(scripts/kernels.sh)}) || setup_failed "scripts/kernels.sh failed"
+[ -n "$KERNELS" ] || setup_failed "no kernel ABIs"
 tapdir=$OUT/tap
 rm -rf "$tapdir"
 mkdir -p "$tapdir"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Extract the kselftest harness headers and checkpatch.pl from Debian's linux-source tarball into $CACHE/linux-src.
 set -euo pipefail
-CACHE=${CACHE:-$HOME/.cache/inputaudit}
+CACHE=${CACHE:-${HOME:-/root}/.cache/inputaudit}
 dest=$CACHE/linux-src
 files=(tools/testing/selftests/kselftest_harness.h tools/testing/selftests/kselftest.h
        scripts/checkpatch.pl scripts/spelling.txt scripts/const_structs.checkpatch)

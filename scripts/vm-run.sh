@@ -6,7 +6,7 @@ shift
 [ $# -gt 0 ] || set -- /bin/vm_tests
 repo=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${OUT:-$repo/build}
-CACHE=${CACHE:-$HOME/.cache/inputaudit}
+CACHE=${CACHE:-${HOME:-/root}/.cache/inputaudit}
 VM_TIMEOUT=${VM_TIMEOUT:-600}	# hard limit for the whole boot + run, seconds
 VM_MEM=${VM_MEM:-1024}
 VM_FILES=${VM_FILES:-}		# extra "hostpath:guestpath" pairs, space separated
