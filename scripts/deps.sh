@@ -36,4 +36,4 @@ fi
 [ "$(id -u)" -eq 0 ] || { echo "deps: missing ${missing[*]}; run as root" >&2; exit 1; }
 echo "deps: installing ${missing[*]}"
 apt_update
-apt-get install -y -qq --no-install-recommends "${missing[@]}"
+apt-get install -y -qq -o Dpkg::Use-Pty=0 --no-install-recommends "${missing[@]}"
