@@ -79,17 +79,19 @@ chmod 755 "$root/init"
 log=$vm/console.log
 tap=$vm/output.tap
 echo "# vm $abi: booting $(basename "$vm")/initrd.cpio ($(du -k "$vm/initrd.cpio" | cut -f1) KiB): $*"
+awk=(awk)		# mawk reads its input in blocks unless interactive: stream the guest output
+if command -v mawk >/dev/null; then awk=(mawk -W interactive); fi
 start=$(date +%s)
 set +e
 timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$VM_MEM" \
 	-nographic -no-reboot -net none -kernel "$kdir/vmlinuz" -initrd "$vm/initrd.cpio" \
 	-append "console=ttyS0 panic=-1 quiet" </dev/null 2>&1 |
-	tr -d '\r' | tee "$log" |
-	awk -v v="${V:-0}" '
-		/=== INPUTAUDIT-BEGIN/ { on = 1; next }
+	"${awk[@]}" -v v="${V:-0}" -v clog="$log" '
+		{ sub(/\r$/, ""); print > clog; fflush(clog) }
+		/=== INPUTAUDIT-BEGIN/ { on = 1 }
 		/=== INPUTAUDIT-END/ { on = 0 }
-		v == 1 { print "# console: " $0; fflush(); next }
-		on && !/^\[ *[0-9]+\.[0-9]+\] / { print; fflush() }' | tee "$tap"
+		on && !/=== INPUTAUDIT-BEGIN/ && !/^\[ *[0-9]+\.[0-9]+\] / { print; fflush(); next }
+		v == 1 { print "# console: " $0; fflush() }' | tee "$tap"
 qrc=${PIPESTATUS[0]}
 set -e
 secs=$(($(date +%s) - start))
