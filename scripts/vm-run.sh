@@ -10,6 +10,8 @@ CACHE=${CACHE:-${HOME:-/root}/.cache/inputaudit}
 VM_TIMEOUT=${VM_TIMEOUT:-600}	# hard limit for the whole boot + run, seconds
 VM_MEM=${VM_MEM:-1024}
 VM_FILES=${VM_FILES:-}		# extra "hostpath:guestpath" pairs, space separated
+VM_QEMU_ARGS=${VM_QEMU_ARGS:-}	# e.g. "-icount shift=0,sleep=off -seed 42 -rtc base=2024-01-01T00:00:00,clock=vm"
+VM_APPEND=${VM_APPEND:-}	# extra kernel command line
 kdir=$CACHE/kernels/$abi
 vm=$OUT/vm-$abi
 root=$vm/root
@@ -85,7 +87,7 @@ start=$(date +%s)
 set +e
 timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$VM_MEM" \
 	-nographic -no-reboot -net none -kernel "$kdir/vmlinuz" -initrd "$vm/initrd.cpio" \
-	-append "console=ttyS0 panic=-1 quiet" </dev/null 2>&1 |
+	$VM_QEMU_ARGS -append "console=ttyS0 panic=-1 quiet $VM_APPEND" </dev/null 2>&1 |
 	"${awk[@]}" -v v="${V:-0}" -v clog="$log" '
 		{ sub(/\r$/, ""); print > clog; fflush(clog) }
 		/=== INPUTAUDIT-BEGIN/ { on = 1 }
