@@ -7,7 +7,7 @@ IA_TYPE := $(OUT)/selftests/vm/ia-type
 
 vm-tests: $(VM_TESTS) $(IA_TYPE)
 
-$(VM_TESTS): $(VM_TESTS_SRCS) $(wildcard selftests/vm/*.h) | $(HARNESS_DIR)/kselftest_harness.h
+$(VM_TESTS): $(VM_TESTS_SRCS) $(wildcard selftests/vm/*.h) | $(HARNESS)
 	$(Q)mkdir -p $(@D)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * inputaudit BPF program: copy each inputaudit_record tracepoint firing
+ * into the "records" ring buffer, counting what could not be copied.
+ *
+ * The tracepoint is
+ *   DECLARE_TRACE(inputaudit_record,
+ *	TP_PROTO(u64 seq, u64 time_ns, u16 type, u16 flags, u32 dev_id,
+ *		 u64 v0, u64 v1, u64 v2, u64 v3), ...)
+ * and a raw_tp program sees its nine arguments widened to u64.  It has no
+ * tracefs event and no module BTF, so the section names no target: the
+ * daemon attaches by name at run time (the name changed around 6.16, see
+ * INPUTAUDIT_TP_NAME and INPUTAUDIT_TP_NAME_SUFFIXED).
+ *
+ * Wakeup policy.  A wakeup per record costs about 15 times the capture
+ * path (an irq_work, a wakeup and a context switch for one 56-byte record),
+ * so records are submitted with BPF_RB_NO_WAKEUP and the consumer is woken
+ * only when
+ *   (a) the unconsumed data reaches wakeup_threshold bytes, so a burst
+ *       cannot fill the ring while the daemon sleeps, or
+ *   (b) latency_ns has passed since the last wakeup, so the first record
+ *       after an idle period is delivered at once.
+ * Records submitted without a wakeup are picked up by the daemon's own
+ * timeout: it polls with a timeout of latency_ns while records keep
+ * arriving, and calls ring_buffer__consume() after every poll, because an
+ * epoll wait is not ended by a record submitted without a wakeup.  After a
+ * poll round that found nothing it sleeps long (about a second): the next
+ * record comes at least latency_ns after the last wakeup, so (b) wakes it.
+ * last_wakeup_ns is shared by all CPUs without a lock: a lost update only
+ * causes one extra or one fewer early wakeup, never a lost record.
+ */
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#include "inputaudit.h"
+
+/* Set by the daemon before load; the defaults suit the default 1 MiB ring. */
+const volatile __u64 wakeup_threshold = (1 << 20) / 4;
+const volatile __u64 latency_ns = 20 * 1000 * 1000;
+
+/* Read by the daemon through the skeleton's mmapped .bss. */
+__u64 submitted;	/* records committed to the ring */
+__u64 drops;		/* records lost because the ring was full */
+__u64 last_wakeup_ns;	/* bpf_ktime_get_ns() of the last forced wakeup */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);	/* the daemon's --ring-size overrides */
+} records SEC(".maps");
+
+static __always_inline __u64 inputaudit_wakeup_flag(void)
+{
+	__u64 now = bpf_ktime_get_ns();
+
+	if (bpf_ringbuf_query(&records, BPF_RB_AVAIL_DATA) >= wakeup_threshold ||
+	    now - last_wakeup_ns >= latency_ns) {
+		last_wakeup_ns = now;
+		return BPF_RB_FORCE_WAKEUP;
+	}
+	return BPF_RB_NO_WAKEUP;
+}
+
+/*
+ * ctx->args[] rather than BPF_PROG(): the copy is the same, and BPF_PROG's
+ * hidden ctx parameter trips -Wunused-parameter.  Never read past args[8]:
+ * attaching a program that reads beyond the last argument fails.
+ */
+SEC("raw_tp")
+int inputaudit_record(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct inputaudit_record *rec;
+
+	rec = bpf_ringbuf_reserve(&records, sizeof(*rec), 0);
+	if (!rec) {
+		__sync_fetch_and_add(&drops, 1);
+		return 0;
+	}
+
+	rec->seq = ctx->args[0];
+	rec->time_ns = ctx->args[1];
+	rec->type = ctx->args[2];
+	rec->flags = ctx->args[3];
+	rec->dev_id = ctx->args[4];
+	rec->v[0] = ctx->args[5];
+	rec->v[1] = ctx->args[6];
+	rec->v[2] = ctx->args[7];
+	rec->v[3] = ctx->args[8];
+
+	bpf_ringbuf_submit(rec, inputaudit_wakeup_flag());
+	__sync_fetch_and_add(&submitted, 1);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

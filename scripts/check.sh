@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# make check: install deps, build, run host tests and VM tests on every kernel, end with "N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export OUT=$PWD/build	# the Makefile always builds into ./build
+setup_failed() { echo "not ok - setup: $1"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+[ "${NO_DEPS:-0}" = 1 ] || scripts/deps.sh || setup_failed "scripts/deps.sh failed"
+# The fragments may not depend on $(HARNESS) themselves: extract it first.
+scripts/kselftest-src.sh || setup_failed "scripts/kselftest-src.sh failed"
+KERNELS=$(echo ${KERNELS:-$(scripts/kernels.sh)}) || setup_failed "scripts/kernels.sh failed"
+[ -n "$KERNELS" ] || setup_failed "no kernel ABIs"
+tapdir=$OUT/tap
+rm -rf "$tapdir"
+mkdir -p "$tapdir"
+mk() { make KERNELS="$KERNELS" "$@"; }
+
+# A step that exits non-zero without reporting a failure of its own gets a "not ok" line.
+verdict() {	# verdict RC TAPFILE WHAT
+	if [ "$1" != 0 ] && ! grep -q '^not ok' "$2"; then
+		echo "not ok - $3 (exit $1)" | tee -a "$2"
+	fi
+}
+
+echo "# build ($(echo $KERNELS))"
+rc=0; mk -k all >"$tapdir/build.log" 2>&1 || rc=$?
+sed 's/^\(ok\|not ok\)/# &/' "$tapdir/build.log"	# build output is not TAP
+: >"$tapdir/build.tap"
+verdict "$rc" "$tapdir/build.tap" "build: make all failed"
+
+echo "# host tests"
+rc=0; mk -s run-host-tests 2>&1 | tee "$tapdir/host.tap" || rc=$?
+verdict "$rc" "$tapdir/host.tap" "host tests: make run-host-tests failed"
+
+for abi in $KERNELS; do
+	tap=$tapdir/vm-$abi.tap
+	if [ ! -f "$OUT/kmod-$abi/src/kmod/inputaudit.ko" ]; then
+		echo "not ok - vm $abi: inputaudit.ko was not built, VM tests not run" | tee "$tap"
+		continue
+	fi
+	rc=0; scripts/vm-run.sh "$abi" | tee "$tap" || rc=$?
+	verdict "$rc" "$tap" "vm $abi: vm-run.sh failed"
+done
+
+echo "# summary"
+exec scripts/tap-summary.sh "$tapdir"/*.tap

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Install the Debian packages needed to build and test inputaudit (idempotent; root).
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+here=$(cd "$(dirname "$0")" && pwd)
+
+pkgs=(gcc make libc6-dev clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libzstd-dev
+      dwarves qemu-system-x86 busybox-static cpio xz-utils kmod perl linux-headers-amd64)
+
+installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]; }
+updated=
+apt_update() {
+	[ -n "$updated" ] && return 0
+	echo "deps: apt-get update"
+	apt-get update -qq
+	updated=1
+}
+
+# Package names that depend on what the archive holds are resolved now.
+kernels=$("$here/kernels.sh" 2>/dev/null) || { apt_update; kernels=$("$here/kernels.sh"); }
+for abi in $kernels; do
+	pkgs+=("linux-headers-$abi")
+done
+src=$(apt-cache pkgnames linux-source-6. | grep -E '^linux-source-6\.[0-9]+$' | sort -V | tail -n1)
+[ -n "$src" ] || { apt_update; src=$(apt-cache pkgnames linux-source-6. | grep -E '^linux-source-6\.[0-9]+$' | sort -V | tail -n1); }
+pkgs+=("$src")
+
+missing=()
+for p in "${pkgs[@]}"; do
+	installed "$p" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "deps: all ${#pkgs[@]} packages present"
+	exit 0
+fi
+[ "$(id -u)" -eq 0 ] || { echo "deps: missing ${missing[*]}; run as root" >&2; exit 1; }
+echo "deps: installing ${missing[*]}"
+apt_update
+apt-get install -y -qq -o Dpkg::Use-Pty=0 --no-install-recommends "${missing[@]}"

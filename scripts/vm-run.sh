@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Boot a Debian kernel (ABI) in QEMU/TCG with a busybox initramfs holding inputaudit, run a command, print its TAP.
+set -euo pipefail
+abi=${1:?usage: vm-run.sh ABI [command...]}
+shift
+[ $# -gt 0 ] || set -- /bin/vm_tests
+repo=$(cd "$(dirname "$0")/.." && pwd)
+OUT=${OUT:-$repo/build}
+CACHE=${CACHE:-${HOME:-/root}/.cache/inputaudit}
+VM_TIMEOUT=${VM_TIMEOUT:-600}	# hard limit for the whole boot + run, seconds
+VM_MEM=${VM_MEM:-1024}
+VM_FILES=${VM_FILES:-}		# extra "hostpath:guestpath" pairs, space separated
+VM_QEMU_ARGS=${VM_QEMU_ARGS:-}	# e.g. "-icount shift=0,sleep=off -seed 42 -rtc base=2024-01-01T00:00:00,clock=vm"
+VM_APPEND=${VM_APPEND:-}	# extra kernel command line
+kdir=$CACHE/kernels/$abi
+vm=$OUT/vm-$abi
+root=$vm/root
+
+"$repo/scripts/fetch-kernel.sh" "$abi" >&2
+
+# Root filesystem.
+rm -rf "$root"
+mkdir -p "$root"/{bin,dev,etc/inputaudit,lib/modules,lib/inputaudit,proc,sys,tmp,run,root}
+cp /bin/busybox "$root/bin/busybox"
+mknod -m 600 "$root/dev/console" c 5 1
+mknod -m 666 "$root/dev/null" c 1 3
+cp "$kdir/uinput.ko" "$kdir/evdev.ko" "$root/lib/modules/"
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+add() {	# add HOST GUEST [mode]: copy a file in, warn when it has not been built
+	if [ -f "$1" ]; then
+		mkdir -p "$root$(dirname "$2")"
+		install -m "${3:-755}" "$1" "$root$2"
+	else
+		echo "vm-run: warning: $1 missing, not in the VM" >&2
+	fi
+}
+add "$OUT/kmod-$abi/src/kmod/inputaudit.ko" /lib/inputaudit/inputaudit.ko 644
+add "$OUT/userspace/inputauditd" /bin/inputauditd
+add "$OUT/selftests/vm/vm_tests" /bin/vm_tests
+add "$OUT/selftests/vm/ia-type" /bin/ia-type
+[ ! -f "$repo/scripts/demo-guest.sh" ] || add "$repo/scripts/demo-guest.sh" /bin/demo.sh
+for pair in $VM_FILES; do add "${pair%%:*}" "${pair#*:}"; done
+
+printf '%q ' "$@" >"$root/etc/inputaudit/cmd"
+guest_timeout=$((VM_TIMEOUT > 120 ? VM_TIMEOUT - 60 : VM_TIMEOUT))
+cat >"$root/init" <<INIT
+#!/bin/busybox sh
+/bin/busybox mount -t proc proc /proc
+/bin/busybox --install -s /bin
+export PATH=/bin HOME=/root
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+exec </dev/console >/dev/console 2>&1
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+mount -t bpf bpf /sys/fs/bpf
+hostname inputaudit-vm
+for m in uinput evdev; do insmod /lib/modules/\$m.ko || echo "init: insmod \$m failed"; done
+export INPUTAUDIT_KO=/lib/inputaudit/inputaudit.ko INPUTAUDITD=/bin/inputauditd
+cd /tmp
+echo
+echo "=== INPUTAUDIT-BEGIN \$(uname -r) ==="
+timeout -s KILL $guest_timeout sh /etc/inputaudit/cmd
+echo "=== INPUTAUDIT-END rc=\$? ==="
+echo "=== INPUTAUDIT-DMESG-BEGIN ==="
+dmesg
+echo "=== INPUTAUDIT-DMESG-END ==="
+sync
+poweroff -f
+while :; do sleep 60; done
+INIT
+chmod 755 "$root/init"
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$vm/initrd.cpio"
+
+# Boot.  The console goes to console.log; the lines between the markers are the command's output.
+log=$vm/console.log
+tap=$vm/output.tap
+echo "# vm $abi: booting $(basename "$vm")/initrd.cpio ($(du -k "$vm/initrd.cpio" | cut -f1) KiB): $*"
+awk=(awk)		# mawk reads its input in blocks unless interactive: stream the guest output
+if command -v mawk >/dev/null; then awk=(mawk -W interactive); fi
+start=$(date +%s)
+set +e
+timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$VM_MEM" \
+	-nographic -no-reboot -net none -kernel "$kdir/vmlinuz" -initrd "$vm/initrd.cpio" \
+	$VM_QEMU_ARGS -append "console=ttyS0 panic=-1 quiet $VM_APPEND" </dev/null 2>&1 |
+	"${awk[@]}" -v v="${V:-0}" -v clog="$log" '
+		{ sub(/\r$/, ""); print > clog; fflush(clog) }
+		/=== INPUTAUDIT-BEGIN/ { on = 1 }
+		/=== INPUTAUDIT-END/ { on = 0 }
+		on && !/=== INPUTAUDIT-BEGIN/ && !/^\[ *[0-9]+\.[0-9]+\] / { print; fflush(); next }
+		v == 1 { print "# console: " $0; fflush() }' | tee "$tap"
+qrc=${PIPESTATUS[0]}
+set -e
+secs=$(($(date +%s) - start))
+
+# Verdict: the command's exit code, plus anything that went wrong with the kernel or the VM.
+fail=0
+notok() { echo "not ok - vm $abi: $*" | tee -a "$tap"; fail=1; }
+rc=$(sed -n 's/^.*=== INPUTAUDIT-END rc=\([0-9]*\) ===$/\1/p' "$log" | tail -n1)
+if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+	notok "timed out after ${VM_TIMEOUT}s (see $log)"
+elif [ -z "$rc" ]; then
+	notok "no end marker, guest died (qemu exit $qrc; see $log)"
+elif [ "$rc" != 0 ] && [ "$rc" != 4 ]; then	# 4 = KSFT_SKIP
+	grep -q '^not ok' "$tap" || notok "command exited with $rc"
+	fail=1
+fi
+oops=$(grep -E '^\[ *[0-9]+\.[0-9]+\] .*(Oops|BUG:|WARNING:|Kernel panic|kernel BUG at|general protection fault|UBSAN:|KASAN:|refcount_t:|list_(add|del) corruption|soft lockup|hard LOCKUP|self-detected stall|blocked for more than)' "$log" |
+	sed 's/^\[ *[0-9.]*\] //' | sort -u | head -n 5) || true
+while read -r line; do
+	[ -z "$line" ] || notok "kernel: $line"
+done <<<"$oops"
+echo "# vm $abi: exit ${rc:-none}, boot+run ${secs}s, console log $log"
+exit $fail

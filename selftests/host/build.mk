@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# Host unit tests: kselftest harness, ASan + UBSan, dynamically linked.
+# Included by the top-level Makefile after bpf/build.mk (the BPF test needs
+# the skeleton); the defaults let it run on its own with bpf/build.mk.
+#
+# Targets: host-tests (build), run-host-tests (run all, TAP on stdout; exits
+# non-zero if any test binary failed, after running all of them).
+
+OUT ?= $(CURDIR)/build
+CACHE ?= $(HOME)/.cache/inputaudit
+HARNESS_DIR ?= $(CACHE)/linux-src
+CC ?= cc
+
+ifeq ($(V),1)
+IA_Q :=
+IA_MSG = @true
+else
+IA_Q := @
+IA_MSG = @printf '  %-9s %s\n'
+endif
+
+HOST_TEST_OUT := $(OUT)/host-tests
+# -isystem: the harness itself is not -Wextra clean (unused parameters).
+HOST_TEST_CFLAGS := -Wall -Wextra -Werror -O1 -g -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-isystem $(HARNESS_DIR) -I$(CURDIR)/include -I$(CURDIR)/userspace \
+	-I$(OUT)/bpf -MMD -MP
+HOST_TEST_LDFLAGS := -fsanitize=address,undefined
+HOST_TEST_BPF_LIBS ?= -lbpf -lelf -lz
+
+HOST_TESTS := $(addprefix $(HOST_TEST_OUT)/,test_record_json test_seqtrack \
+	test_bpf_ring)
+
+.PHONY: host-tests run-host-tests
+host-tests: $(HOST_TESTS)
+
+run-host-tests: host-tests
+	$(IA_Q)rc=0; for t in $(HOST_TESTS); do $$t || rc=1; done; exit $$rc
+
+$(HOST_TEST_OUT)/%.o: $(CURDIR)/selftests/host/%.c
+	$(IA_MSG) CC-TEST $(@:$(OUT)/%=%)
+	$(IA_Q)mkdir -p $(@D)
+	$(IA_Q)$(CC) $(HOST_TEST_CFLAGS) -c $< -o $@
+
+# The code under test is rebuilt with the sanitizers, apart from the daemon's objects.
+$(HOST_TEST_OUT)/lib/%.o: $(CURDIR)/userspace/%.c
+	$(IA_MSG) CC-TEST $(@:$(OUT)/%=%)
+	$(IA_Q)mkdir -p $(@D)
+	$(IA_Q)$(CC) $(HOST_TEST_CFLAGS) -c $< -o $@
+
+$(HOST_TEST_OUT)/test_bpf_ring.o: $(OUT)/bpf/inputaudit.skel.h
+
+$(HOST_TEST_OUT)/test_record_json: $(HOST_TEST_OUT)/test_record_json.o \
+		$(HOST_TEST_OUT)/lib/record_json.o
+$(HOST_TEST_OUT)/test_seqtrack: $(HOST_TEST_OUT)/test_seqtrack.o \
+		$(HOST_TEST_OUT)/lib/seqtrack.o
+$(HOST_TEST_OUT)/test_bpf_ring: $(HOST_TEST_OUT)/test_bpf_ring.o
+$(HOST_TEST_OUT)/test_bpf_ring: HOST_TEST_LIBS := $(HOST_TEST_BPF_LIBS)
+
+$(HOST_TESTS):
+	$(IA_MSG) LD-TEST $(@:$(OUT)/%=%)
+	$(IA_Q)$(CC) $(HOST_TEST_LDFLAGS) $^ $(HOST_TEST_LIBS) -o $@
+
+-include $(wildcard $(HOST_TEST_OUT)/*.d $(HOST_TEST_OUT)/lib/*.d)

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* The BPF side of the daemon; see capture.h. */
+#include <errno.h>
+#include <sys/epoll.h>
+
+#include "capture.h"
+#include "inputaudit.h"
+#include "inputaudit.skel.h"
+
+int capture_load(struct capture *cap, uint32_t ring_size, uint64_t latency_ns)
+{
+	int err;
+
+	cap->skel = inputaudit_bpf__open();
+	if (!cap->skel)
+		return -errno;
+
+	err = bpf_map__set_max_entries(cap->skel->maps.records, ring_size);
+	if (err)
+		return err;
+	/* Wake the daemon before a burst can fill the ring. */
+	cap->skel->rodata->wakeup_threshold = ring_size / 4;
+	cap->skel->rodata->latency_ns = latency_ns;
+
+	return inputaudit_bpf__load(cap->skel);
+}
+
+int capture_attach(struct capture *cap, const char **name)
+{
+	static const char *const names[] = {
+		INPUTAUDIT_TP_NAME,
+		INPUTAUDIT_TP_NAME_SUFFIXED,	/* kernels from about 6.16 */
+	};
+	struct bpf_program *prog = cap->skel->progs.inputaudit_record;
+	int err = -ENOENT;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		*name = names[i];
+		cap->link = bpf_program__attach_raw_tracepoint(prog, names[i]);
+		if (cap->link)
+			return 0;
+		err = -errno;
+		if (err != -ENOENT)
+			break;
+	}
+	return err;
+}
+
+int capture_ring(struct capture *cap, ring_buffer_sample_fn fn, void *ctx)
+{
+	cap->rb = ring_buffer__new(bpf_map__fd(cap->skel->maps.records), fn,
+				   ctx, NULL);
+	return cap->rb ? 0 : -errno;
+}
+
+/*
+ * epoll_pwait() on libbpf's epoll instance rather than ring_buffer__poll():
+ * the same wait, but the signal mask is swapped atomically with it, so a
+ * SIGTERM cannot slip in between the exit check and the wait.  The caller
+ * always drains with capture_consume() afterwards, which is what finds
+ * records submitted without a wakeup.
+ */
+int capture_wait(struct capture *cap, int timeout_ms, const sigset_t *sigmask)
+{
+	struct epoll_event ev;
+	int n;
+
+	n = epoll_pwait(ring_buffer__epoll_fd(cap->rb), &ev, 1, timeout_ms,
+			sigmask);
+	return n < 0 ? -errno : n;
+}
+
+int capture_consume(struct capture *cap)
+{
+	return ring_buffer__consume(cap->rb);
+}
+
+/* The BPF program updates these with atomic adds; read each once. */
+void capture_read_counters(const struct capture *cap, struct capture_counters *c)
+{
+	c->submitted = __atomic_load_n(&cap->skel->bss->submitted,
+				       __ATOMIC_RELAXED);
+	c->drops = __atomic_load_n(&cap->skel->bss->drops, __ATOMIC_RELAXED);
+}
+
+void capture_detach(struct capture *cap)
+{
+	bpf_link__destroy(cap->link);
+	cap->link = NULL;
+}
+
+void capture_close(struct capture *cap)
+{
+	capture_detach(cap);
+	ring_buffer__free(cap->rb);
+	cap->rb = NULL;
+	inputaudit_bpf__destroy(cap->skel);
+	cap->skel = NULL;
+}

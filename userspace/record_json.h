@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * JSON Lines output: one record, one JSON object, one line.
+ *
+ * Record schema
+ * -------------
+ * Kernel records (struct inputaudit_record) always start with
+ *   "seq"      kernel sequence number (u64, strictly increasing from 1)
+ *   "time_ns"  CLOCK_BOOTTIME in ns, rounded down to the module's resolution
+ *   "type"     one of the strings below
+ *   "dev"      device id (u32; never reused while the module is loaded)
+ * followed by the fields of their type:
+ *
+ *   "device_added"   "bus", "vendor", "product", "version": hex strings
+ *                    ("0x046d"); "caps": array of "keyboard", "pointer",
+ *                    "touch", "switch"; and, only when a process registered
+ *                    the device (uinput), "creator": {"pid": N, "uid": N,
+ *                    "comm": "..."}.
+ *   "device_removed" "frames" (frames seen over the device's lifetime),
+ *                    "records" (records emitted for it, this one excluded)
+ *   "activity"       "key_presses", "button_clicks", "motion" (sum of
+ *                    |dx|+|dy|+|wheel| in device units), "touches",
+ *                    "switches": counts for one window
+ *   "event"          "event": "key_press", "key_release", "button_press",
+ *                    "button_release", "motion", "touch_down", "touch_up",
+ *                    "switch"; then for keys "class": "other", "text",
+ *                    "modifier", "navigation", "editing", "function"; for
+ *                    buttons "class": "other", "left", "right", "middle";
+ *                    for motion "count" (relative events coalesced); for
+ *                    switches "switch" (the SW_* number)
+ *   "config"         "item": "level" or "window_ms"; "old", "new" (level
+ *                    names "off", "activity", "events", "keys" for "level",
+ *                    numbers otherwise); "uid" of the writer
+ *   "unknown"        a type this daemon does not know: "raw_type" (number),
+ *                    "flags" (number), "v": [v0, v1, v2, v3]
+ * An event kind, key/button class, config item or level this daemon does not
+ * know is written as "unknown" with the raw number beside it ("raw_event",
+ * "raw_class", "raw_item", "raw_old"/"raw_new").
+ *
+ * Records made by the daemon have no "seq"; "time_ns" is the daemon's
+ * CLOCK_BOOTTIME when it wrote them:
+ *   "loss"   a sequence gap declared lost: "first_seq", "last_seq",
+ *            "missing" (last_seq - first_seq + 1)
+ *   "stats"  periodic and at exit: "received" (kernel records written),
+ *            "lost" (total sequence numbers declared lost), "duplicates"
+ *            (records ignored as already seen or older than the start),
+ *            "ring_drops" (BPF ring reserve failures), "bpf_submitted"
+ *            (records the BPF program committed), "final": true only on the
+ *            last stats record before a clean exit.
+ *
+ * Strings are ASCII: a creator comm is copied byte by byte, with '"' and
+ * '\' escaped and every byte below 0x20 or above 0x7e written as \u00XX, so
+ * the output is valid JSON whatever the process named itself.
+ */
+#ifndef INPUTAUDITD_RECORD_JSON_H
+#define INPUTAUDITD_RECORD_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "inputaudit.h"
+
+/* Long enough for any record; the formatters never write more. */
+#define RECORD_JSON_MAX	1024
+
+struct record_stats {
+	uint64_t time_ns;
+	uint64_t received;
+	uint64_t lost;
+	uint64_t duplicates;
+	uint64_t ring_drops;
+	uint64_t bpf_submitted;
+	bool final;
+};
+
+/*
+ * Each formatter writes one JSON object and a '\n' into buf, NUL
+ * terminated, and returns its length without the NUL, or -ENOSPC (buf
+ * left NUL terminated but truncated) if it does not fit in size bytes.
+ */
+int record_json_format(const struct inputaudit_record *rec, char *buf,
+		       size_t size);
+int record_json_loss(uint64_t time_ns, uint64_t first_seq, uint64_t last_seq,
+		     char *buf, size_t size);
+int record_json_stats(const struct record_stats *stats, char *buf,
+		      size_t size);
+
+#endif /* INPUTAUDITD_RECORD_JSON_H */
