@@ -150,6 +150,13 @@ static void format_activity(struct jbuf *jb, const struct inputaudit_record *rec
 	jb_u64(jb, "switches", (uint32_t)(rec->v[3] >> 32));
 }
 
+/* The key code: only present at level "keys" (v1 is 0 below it). */
+static void jb_code(struct jbuf *jb, const struct inputaudit_record *rec)
+{
+	if (rec->v[1])
+		jb_u64(jb, "code", rec->v[1]);
+}
+
 static void format_event(struct jbuf *jb, const struct inputaudit_record *rec)
 {
 	static const char *const kinds[] = {
@@ -183,11 +190,13 @@ static void format_event(struct jbuf *jb, const struct inputaudit_record *rec)
 	case INPUTAUDIT_EV_KEY_RELEASE:
 		jb_name(jb, "class", key_classes, ARRAY_SIZE(key_classes),
 			rec->v[0]);
+		jb_code(jb, rec);
 		break;
 	case INPUTAUDIT_EV_BUTTON_PRESS:
 	case INPUTAUDIT_EV_BUTTON_RELEASE:
 		jb_name(jb, "class", button_classes, ARRAY_SIZE(button_classes),
 			rec->v[0]);
+		jb_code(jb, rec);
 		break;
 	case INPUTAUDIT_EV_MOTION:
 		jb_u64(jb, "count", rec->v[0]);
@@ -205,6 +214,16 @@ static void format_config(struct jbuf *jb, const struct inputaudit_record *rec)
 	static const char *const items[] = {
 		[INPUTAUDIT_CFG_LEVEL] = "level",
 		[INPUTAUDIT_CFG_WINDOW_MS] = "window_ms",
+		[INPUTAUDIT_CFG_LOCK] = "lock",
+		[INPUTAUDIT_CFG_DEV_RATE] = "dev_rate",
+		[INPUTAUDIT_CFG_DEV_BURST] = "dev_burst",
+		[INPUTAUDIT_CFG_GLOBAL_RATE] = "global_rate",
+		[INPUTAUDIT_CFG_GLOBAL_BURST] = "global_burst",
+		[INPUTAUDIT_CFG_HEARTBEAT_MS] = "heartbeat_ms",
+		[INPUTAUDIT_CFG_TIME_RES_MS] = "time_res_ms",
+		[INPUTAUDIT_CFG_INJECT_PRESSES] = "inject_presses",
+		[INPUTAUDIT_CFG_INJECT_INTERVAL_MS] = "inject_interval_ms",
+		[INPUTAUDIT_CFG_DEV_ENABLED] = "enabled",
 	};
 	static const char *const levels[] = {
 		[INPUTAUDIT_LEVEL_OFF] = "off",
@@ -224,6 +243,55 @@ static void format_config(struct jbuf *jb, const struct inputaudit_record *rec)
 	jb_u64(jb, "uid", (uint32_t)rec->v[2]);
 }
 
+static void format_suppressed(struct jbuf *jb,
+			      const struct inputaudit_record *rec)
+{
+	static const char *const limits[] = {
+		[INPUTAUDIT_LIMIT_DEVICE] = "device",
+		[INPUTAUDIT_LIMIT_GLOBAL] = "global",
+	};
+
+	jb_name(jb, "limit", limits, ARRAY_SIZE(limits), rec->flags);
+	jb_u64(jb, "frames", rec->v[0]);
+}
+
+static void format_heartbeat(struct jbuf *jb,
+			     const struct inputaudit_record *rec)
+{
+	jb_u64(jb, "frames_seen", rec->v[0]);
+	jb_u64(jb, "frames_suppressed", rec->v[1]);
+	jb_u64(jb, "frames_filtered", rec->v[2]);
+	jb_u64(jb, "records_unconsumed", rec->v[3]);
+}
+
+static void format_blind(struct jbuf *jb, const struct inputaudit_record *rec)
+{
+	static const char *const states[] = {
+		[INPUTAUDIT_BLIND_START] = "start",
+		[INPUTAUDIT_BLIND_END] = "end",
+	};
+
+	jb_name(jb, "blind", states, ARRAY_SIZE(states), rec->flags);
+	if (rec->flags == INPUTAUDIT_BLIND_END)
+		jb_u64(jb, "duration_ns", rec->v[0]);
+	jb_u64(jb, "total_ns", rec->v[1]);
+}
+
+static void format_consumer(struct jbuf *jb,
+			    const struct inputaudit_record *rec)
+{
+	jb_u64(jb, "absent_ns", rec->v[0]);
+	jb_u64(jb, "unconsumed", rec->v[1]);
+	jb_u64(jb, "total_absent_ns", rec->v[2]);
+}
+
+static void format_injection(struct jbuf *jb,
+			     const struct inputaudit_record *rec)
+{
+	jb_u64(jb, "presses", rec->v[0]);
+	jb_u64(jb, "min_interval_ns", rec->v[1]);
+}
+
 static void format_unknown(struct jbuf *jb, const struct inputaudit_record *rec)
 {
 	jb_u64(jb, "raw_type", rec->type);
@@ -241,6 +309,11 @@ static const struct {
 	[INPUTAUDIT_REC_ACTIVITY] = { "activity", format_activity },
 	[INPUTAUDIT_REC_EVENT] = { "event", format_event },
 	[INPUTAUDIT_REC_CONFIG] = { "config", format_config },
+	[INPUTAUDIT_REC_SUPPRESSED] = { "suppressed", format_suppressed },
+	[INPUTAUDIT_REC_HEARTBEAT] = { "heartbeat", format_heartbeat },
+	[INPUTAUDIT_REC_BLIND] = { "blind", format_blind },
+	[INPUTAUDIT_REC_CONSUMER] = { "consumer", format_consumer },
+	[INPUTAUDIT_REC_INJECTION] = { "injection", format_injection },
 };
 
 int record_json_format(const struct inputaudit_record *rec, char *buf,

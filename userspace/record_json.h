@@ -27,10 +27,27 @@
  *                    "modifier", "navigation", "editing", "function"; for
  *                    buttons "class": "other", "left", "right", "middle";
  *                    for motion "count" (relative events coalesced); for
- *                    switches "switch" (the SW_* number)
- *   "config"         "item": "level" or "window_ms"; "old", "new" (level
- *                    names "off", "activity", "events", "keys" for "level",
- *                    numbers otherwise); "uid" of the writer
+ *                    switches "switch" (the SW_* number); at level "keys"
+ *                    only, keys and buttons also carry "code" (the KEY_ or BTN_ number)
+ *   "config"         "item": "level", "window_ms", "lock", "dev_rate",
+ *                    "dev_burst", "global_rate", "global_burst",
+ *                    "heartbeat_ms", "time_res_ms", "inject_presses",
+ *                    "inject_interval_ms", or "enabled" (per device: "dev"
+ *                    names it); "old", "new" (level names "off",
+ *                    "activity", "events", "keys" for "level", numbers
+ *                    otherwise); "uid" of the writer
+ *   "suppressed"     "limit": "device" or "global" (the bucket that ran dry
+ *                    first), "frames" suppressed since the last such record
+ *   "heartbeat"      global counters: "frames_seen", "frames_suppressed",
+ *                    "frames_filtered", "records_unconsumed"
+ *   "blind"          another handle grabbed the device: "blind": "start" or
+ *                    "end"; "duration_ns" (end only), "total_ns"
+ *   "consumer"       a consumer attached after none: "absent_ns",
+ *                    "unconsumed" (records produced meanwhile),
+ *                    "total_absent_ns"
+ *   "injection"      keystroke injection suspected: "presses" (in the burst
+ *                    when detected), "min_interval_ns" (shortest interval,
+ *                    rounded down to the time resolution)
  *   "unknown"        a type this daemon does not know: "raw_type" (number),
  *                    "flags" (number), "v": [v0, v1, v2, v3]
  * An event kind, key/button class, config item or level this daemon does not

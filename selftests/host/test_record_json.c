@@ -223,6 +223,80 @@ TEST(config_window)
 		     format(&rec, buf));
 }
 
+static const char *format_rec(__u16 type, __u16 flags, __u64 v0, __u64 v1,
+			      __u64 v2, __u64 v3, char *buf)
+{
+	struct inputaudit_record rec = {
+		.seq = 9, .time_ns = 10, .type = type, .flags = flags,
+		.dev_id = 2, .v = { v0, v1, v2, v3 },
+	};
+
+	return format(&rec, buf);
+}
+
+#define REC_PREFIX(type) \
+	"{\"seq\":9,\"time_ns\":10,\"type\":\"" type "\",\"dev\":2,"
+
+/* At level keys, key and button events carry the code; below it they do not. */
+TEST(event_code_only_at_keys)
+{
+	char buf[RECORD_JSON_MAX];
+
+	EXPECT_STREQ(REC_PREFIX("event") "\"event\":\"key_press\","
+		     "\"class\":\"text\",\"code\":30}\n",
+		     format_rec(INPUTAUDIT_REC_EVENT, INPUTAUDIT_EV_KEY_PRESS,
+				INPUTAUDIT_KEY_TEXT, 30, 0, 0, buf));
+	EXPECT_STREQ(REC_PREFIX("event") "\"event\":\"key_press\","
+		     "\"class\":\"text\"}\n",
+		     format_rec(INPUTAUDIT_REC_EVENT, INPUTAUDIT_EV_KEY_PRESS,
+				INPUTAUDIT_KEY_TEXT, 0, 0, 0, buf));
+}
+
+/* Per-device enabled changes and the lock are named config items. */
+TEST(config_items)
+{
+	char buf[RECORD_JSON_MAX];
+
+	EXPECT_STREQ(REC_PREFIX("config") "\"item\":\"enabled\","
+		     "\"old\":1,\"new\":0,\"uid\":0}\n",
+		     format_rec(INPUTAUDIT_REC_CONFIG,
+				INPUTAUDIT_CFG_DEV_ENABLED, 1, 0, 0, 0, buf));
+	EXPECT_STREQ(REC_PREFIX("config") "\"item\":\"lock\","
+		     "\"old\":0,\"new\":1,\"uid\":0}\n",
+		     format_rec(INPUTAUDIT_REC_CONFIG, INPUTAUDIT_CFG_LOCK,
+				0, 1, 0, 0, buf));
+}
+
+/* Suppression, heartbeat, blind, consumer and injection records decode their words. */
+TEST(control_plane_records)
+{
+	char buf[RECORD_JSON_MAX];
+
+	EXPECT_STREQ(REC_PREFIX("suppressed") "\"limit\":\"global\","
+		     "\"frames\":77}\n",
+		     format_rec(INPUTAUDIT_REC_SUPPRESSED,
+				INPUTAUDIT_LIMIT_GLOBAL, 77, 0, 0, 0, buf));
+	EXPECT_STREQ(REC_PREFIX("heartbeat") "\"frames_seen\":100,"
+		     "\"frames_suppressed\":20,\"frames_filtered\":3,"
+		     "\"records_unconsumed\":4}\n",
+		     format_rec(INPUTAUDIT_REC_HEARTBEAT, 0, 100, 20, 3, 4, buf));
+	EXPECT_STREQ(REC_PREFIX("blind") "\"blind\":\"start\","
+		     "\"total_ns\":0}\n",
+		     format_rec(INPUTAUDIT_REC_BLIND, INPUTAUDIT_BLIND_START,
+				0, 0, 0, 0, buf));
+	EXPECT_STREQ(REC_PREFIX("blind") "\"blind\":\"end\","
+		     "\"duration_ns\":500000000,\"total_ns\":700000000}\n",
+		     format_rec(INPUTAUDIT_REC_BLIND, INPUTAUDIT_BLIND_END,
+				500000000, 700000000, 0, 0, buf));
+	EXPECT_STREQ(REC_PREFIX("consumer") "\"absent_ns\":30,"
+		     "\"unconsumed\":5,\"total_absent_ns\":40}\n",
+		     format_rec(INPUTAUDIT_REC_CONSUMER, 0, 30, 5, 40, 0, buf));
+	EXPECT_STREQ(REC_PREFIX("injection") "\"presses\":5,"
+		     "\"min_interval_ns\":10000000}\n",
+		     format_rec(INPUTAUDIT_REC_INJECTION, 0, 5, 10000000, 0, 0,
+				buf));
+}
+
 /* An unknown record type keeps every raw field. */
 TEST(unknown_type)
 {
