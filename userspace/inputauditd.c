@@ -44,6 +44,7 @@ struct options {
 	uint64_t count;			/* 0: run until signalled */
 	unsigned int stats_interval_ms;	/* 0: final stats only */
 	bool no_attach;			/* tests feed BPF_PROG_TEST_RUN */
+	bool raw;			/* every payload word, undecoded */
 	bool verbose;
 };
 
@@ -100,6 +101,8 @@ static void usage(FILE *fp)
 "      --count N              exit after N kernel records (for tests)\n"
 "      --stats-interval-ms N  write a stats record every N ms, 0 = only at\n"
 "                             exit, else 100..86400000 (default 60000)\n"
+"      --raw                  write every record undecoded: type, flags\n"
+"                             and all four payload words as numbers\n"
 "      --no-attach            for tests: load but do not attach; records\n"
 "                             come only from BPF_PROG_TEST_RUN\n"
 "  -v, --verbose              show libbpf's messages and debug output\n"
@@ -134,7 +137,8 @@ static uint64_t parse_u64(const char *opt, const char *arg, uint64_t min,
 
 static void parse_options(int argc, char **argv, struct options *opt)
 {
-	enum { OPT_RING = 256, OPT_LATENCY, OPT_COUNT, OPT_STATS, OPT_NO_ATTACH };
+	enum { OPT_RING = 256, OPT_LATENCY, OPT_COUNT, OPT_STATS, OPT_NO_ATTACH,
+	       OPT_RAW };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "ring-size", required_argument, NULL, OPT_RING },
@@ -142,6 +146,7 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		{ "count", required_argument, NULL, OPT_COUNT },
 		{ "stats-interval-ms", required_argument, NULL, OPT_STATS },
 		{ "no-attach", no_argument, NULL, OPT_NO_ATTACH },
+		{ "raw", no_argument, NULL, OPT_RAW },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -181,6 +186,9 @@ static void parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case OPT_NO_ATTACH:
 			opt->no_attach = true;
+			break;
+		case OPT_RAW:
+			opt->raw = true;
 			break;
 		case 'v':
 			opt->verbose = true;
@@ -241,7 +249,8 @@ static int on_record(void *ctx, void *data, size_t size)
 	/* A loss this record reveals is written before it. */
 	if (!seqtrack_add(&d->seq, rec.seq))
 		return 0;
-	emit(d, line, record_json_format(&rec, line, sizeof(line)));
+	emit(d, line, d->opt.raw ? record_json_raw(&rec, line, sizeof(line)) :
+			record_json_format(&rec, line, sizeof(line)));
 
 	if (d->opt.count && d->seq.received >= d->opt.count) {
 		d->count_reached = true;

@@ -292,6 +292,7 @@ static void format_injection(struct jbuf *jb,
 	jb_u64(jb, "min_interval_ns", rec->v[1]);
 }
 
+/* The undecoded record: for unknown types and for --raw. */
 static void format_unknown(struct jbuf *jb, const struct inputaudit_record *rec)
 {
 	jb_u64(jb, "raw_type", rec->type);
@@ -338,6 +339,22 @@ int record_json_format(const struct inputaudit_record *rec, char *buf,
 	jb_str(&jb, "type", name);
 	jb_u64(&jb, "dev", rec->dev_id);
 	format(&jb, rec);
+	return jb_finish(&jb);
+}
+
+int record_json_raw(const struct inputaudit_record *rec, char *buf,
+		    size_t size)
+{
+	struct jbuf jb = { .buf = buf, .size = size };
+
+	if (!size)
+		return -ENOSPC;
+	buf[0] = '\0';
+	jb_printf(&jb, "{\"seq\":%llu", rec->seq);
+	jb_u64(&jb, "time_ns", rec->time_ns);
+	jb_str(&jb, "type", "raw");
+	jb_u64(&jb, "dev", rec->dev_id);
+	format_unknown(&jb, rec);
 	return jb_finish(&jb);
 }
 

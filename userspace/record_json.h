@@ -98,6 +98,9 @@ struct record_stats {
  */
 int record_json_format(const struct inputaudit_record *rec, char *buf,
 		       size_t size);
+/* --raw: "type":"raw" with "raw_type", "flags" and "v": all four words. */
+int record_json_raw(const struct inputaudit_record *rec, char *buf,
+		    size_t size);
 int record_json_loss(uint64_t time_ns, uint64_t first_seq, uint64_t last_seq,
 		     char *buf, size_t size);
 int record_json_stats(const struct record_stats *stats, char *buf,

@@ -297,6 +297,21 @@ TEST(control_plane_records)
 				buf));
 }
 
+/* Raw output shows every word of the tracepoint payload, undecoded. */
+TEST(raw_output)
+{
+	struct inputaudit_record rec = {
+		.seq = 5, .time_ns = 6, .type = INPUTAUDIT_REC_EVENT,
+		.flags = INPUTAUDIT_EV_KEY_PRESS, .dev_id = 8,
+		.v = { INPUTAUDIT_KEY_TEXT, 0, 0, 0 },
+	};
+	char buf[RECORD_JSON_MAX];
+
+	ASSERT_LT(0, record_json_raw(&rec, buf, sizeof(buf)));
+	EXPECT_STREQ("{\"seq\":5,\"time_ns\":6,\"type\":\"raw\",\"dev\":8,"
+		     "\"raw_type\":4,\"flags\":1,\"v\":[1,0,0,0]}\n", buf);
+}
+
 /* An unknown record type keeps every raw field. */
 TEST(unknown_type)
 {
