@@ -131,18 +131,22 @@ static void inputaudit_begin_frame(struct inputaudit_dev *iad,
 	limit = inputaudit_ratelimit_frame(iad, iad->frame_ns);
 	if (!limit) {
 		iad->frame = INPUTAUDIT_FRAME_PASS;
-		inputaudit_report_suppressed(iad);	/* capture resumes */
-		return;
+	} else {
+		iad->frame = INPUTAUDIT_FRAME_SUPPRESS;
+		if (!iad->suppressed) {
+			iad->suppressed_since = iad->frame_ns;
+			iad->suppressed_limit = limit;
+		}
+		iad->suppressed++;
+		iad->suppressed_last_ns = iad->frame_ns;
 	}
-
-	iad->frame = INPUTAUDIT_FRAME_SUPPRESS;
-	if (!iad->suppressed) {
-		iad->suppressed_since = iad->frame_ns;
-		iad->suppressed_limit = limit;
-	}
-	iad->suppressed++;
-	/* A flood is reported at least once a second while it lasts. */
-	if (iad->frame_ns - iad->suppressed_since >= NSEC_PER_SEC)
+	/*
+	 * While a flood lasts, the frames that pass between suppressed ones
+	 * do not each report: one report a second.  The monitor reports the
+	 * rest soon after the flood ends.
+	 */
+	if (iad->suppressed &&
+	    iad->frame_ns - iad->suppressed_since >= NSEC_PER_SEC)
 		inputaudit_report_suppressed(iad);
 }
 

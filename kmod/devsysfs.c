@@ -67,14 +67,12 @@ static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
 	unsigned int val, old_val;
 	int ret;
 
-	ret = inputaudit_parse_uint(buf, count, 0, 1, &val);
-	if (ret)
-		return ret;
 	ret = inputaudit_settings_write_begin();
 	if (ret)
 		return ret;
+	ret = inputaudit_parse_uint(buf, count, 0, 1, &val);
 	old_val = iad->enabled;
-	if (val != old_val) {
+	if (!ret && val != old_val) {
 		WRITE_ONCE(iad->enabled, val);
 		inputaudit_emit_config(INPUTAUDIT_CFG_DEV_ENABLED, iad->id,
 				       old_val, val);
@@ -83,7 +81,7 @@ static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
 			from_kuid_munged(&init_user_ns, current_uid()));
 	}
 	inputaudit_settings_write_end();
-	return count;
+	return ret ?: count;
 }
 
 /* A consistent snapshot of the device's counters and activity. */

@@ -76,6 +76,7 @@ enum inputaudit_frame {
  * @tat: the device's rate-limit bucket (theoretical arrival time, ns)
  * @suppressed: frames suppressed and not yet reported
  * @suppressed_since: when the first of them was suppressed
+ * @suppressed_last_ns: when the last of them was suppressed
  * @suppressed_limit: enum inputaudit_limit of the first of them
  * @inj_count: key presses in the current burst
  * @inj_last_ns: time of the last key press
@@ -104,6 +105,7 @@ struct inputaudit_dev {
 	u64 tat;
 	u64 suppressed;
 	u64 suppressed_since;
+	u64 suppressed_last_ns;
 	u16 suppressed_limit;
 	u32 inj_count;
 	u64 inj_last_ns;

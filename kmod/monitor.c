@@ -6,7 +6,8 @@
  *   events and inputaudit none.  The input core has no notification for a
  *   grab, so the monitor looks at each device's grab; blind start and end
  *   are therefore known to within one tick.
- * - Suppression reports for floods that stopped without capture resuming.
+ * - Suppression reports once a flood is over, and once a second while it
+ *   lasts if no frame comes to report it.
  * - The heartbeat, every heartbeat_ms, with the global counters.
  * - The report of a newly attached consumer.
  */
@@ -20,6 +21,8 @@
 #include "internal.h"
 
 #define INPUTAUDIT_MONITOR_MS	250
+/* No frame suppressed for this long: the flood is over, report it. */
+#define INPUTAUDIT_FLOOD_OVER_NS	(200 * NSEC_PER_MSEC)
 
 static void inputaudit_monitor_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(inputaudit_monitor_work, inputaudit_monitor_fn);
@@ -88,8 +91,10 @@ static void inputaudit_monitor_fn(struct work_struct *work)
 		spin_lock_irqsave(event_lock, flags);
 		now = ktime_get_ns();
 		inputaudit_blind_update(iad, now);
+		/* A flood that has gone on a second, or has just ended. */
 		if (iad->suppressed &&
-		    now - iad->suppressed_since >= NSEC_PER_SEC)
+		    (now - iad->suppressed_since >= NSEC_PER_SEC ||
+		     now - iad->suppressed_last_ns >= INPUTAUDIT_FLOOD_OVER_NS))
 			inputaudit_report_suppressed(iad);
 		spin_unlock_irqrestore(event_lock, flags);
 	}

@@ -20,15 +20,18 @@
 #include <linux/uidgid.h>
 
 #include "internal.h"
+
+#define CREATE_TRACE_POINTS
 #include "trace.h"
 
 static atomic64_t inputaudit_seq = ATOMIC64_INIT(0);
 static atomic64_t inputaudit_unconsumed = ATOMIC64_INIT(0);
 
 /*
- * Consumer bookkeeping.  The tracepoint's reg/unreg callbacks run under
- * the tracepoint core's mutex; the monitor worker reads and clears the
- * pending report.  All of it is under inputaudit_consumer_lock.
+ * Consumer bookkeeping.  A bare tracepoint has no callback for probes
+ * coming and going, so the monitor worker polls for it: the time without
+ * a consumer is known to within one monitor tick.  All of it is under
+ * inputaudit_consumer_lock.
  */
 static DEFINE_SPINLOCK(inputaudit_consumer_lock);
 static u64 inputaudit_consumer_gone_ns;	/* last detach, or load */
@@ -39,14 +42,11 @@ static bool inputaudit_consumer_pending;	/* a report is due */
 static u64 inputaudit_pending_absent_ns;
 static u64 inputaudit_pending_unconsumed;
 
-/* Context: process context, the tracepoint core's mutex held. */
-static int inputaudit_tp_reg(void)
+/* A consumer appeared: remember what it missed, for the report. */
+static void inputaudit_consumer_came(u64 now)
 {
-	u64 now = ktime_get_boottime_ns();
-	u64 absent;
+	u64 absent = now - inputaudit_consumer_gone_ns;
 
-	spin_lock_irq(&inputaudit_consumer_lock);
-	absent = now - inputaudit_consumer_gone_ns;
 	inputaudit_no_consumer_total_ns += absent;
 	inputaudit_pending_absent_ns = absent;
 	inputaudit_pending_unconsumed =
@@ -54,23 +54,15 @@ static int inputaudit_tp_reg(void)
 		inputaudit_unconsumed_at_gone;
 	inputaudit_consumer_present = true;
 	inputaudit_consumer_pending = true;
-	spin_unlock_irq(&inputaudit_consumer_lock);
-	return 0;
 }
 
-/* Context: process context, the tracepoint core's mutex held. */
-static void inputaudit_tp_unreg(void)
+static void inputaudit_consumer_went(u64 now)
 {
-	spin_lock_irq(&inputaudit_consumer_lock);
-	inputaudit_consumer_gone_ns = ktime_get_boottime_ns();
+	inputaudit_consumer_gone_ns = now;
 	inputaudit_unconsumed_at_gone = atomic64_read(&inputaudit_unconsumed);
 	inputaudit_consumer_present = false;
 	inputaudit_consumer_pending = false;
-	spin_unlock_irq(&inputaudit_consumer_lock);
 }
-
-DEFINE_TRACE_FN(inputaudit_record, inputaudit_tp_reg, inputaudit_tp_unreg,
-		PARAMS(INPUTAUDIT_TP_PROTO), PARAMS(INPUTAUDIT_TP_ARGS));
 
 /**
  * inputaudit_coarsen() - round a time down to the time resolution
@@ -155,22 +147,27 @@ void inputaudit_emit_config(u16 item, u32 dev_id, u64 old_val, u64 new_val)
 }
 
 /**
- * inputaudit_consumer_report() - report the time a new consumer missed
+ * inputaudit_consumer_report() - notice consumers come and go; report
  *
- * The reg callback runs before the consumer's probe is installed, so it
- * cannot emit; the monitor worker calls this soon after.
+ * Called by the monitor worker every tick: when a consumer has attached
+ * since the last tick, it gets one record saying how long there was none
+ * and how many records were produced meanwhile.
  *
  * Context: process context.
  */
 void inputaudit_consumer_report(void)
 {
+	bool present = trace_inputaudit_record_enabled();
+	u64 now = ktime_get_boottime_ns();
 	u64 absent, unconsumed, total;
 	bool due;
 
-	if (!trace_inputaudit_record_enabled())
-		return;
 	spin_lock_irq(&inputaudit_consumer_lock);
-	due = inputaudit_consumer_pending;
+	if (present && !inputaudit_consumer_present)
+		inputaudit_consumer_came(now);
+	else if (!present && inputaudit_consumer_present)
+		inputaudit_consumer_went(now);
+	due = present && inputaudit_consumer_pending;
 	inputaudit_consumer_pending = false;
 	absent = inputaudit_pending_absent_ns;
 	unconsumed = inputaudit_pending_unconsumed;

@@ -327,15 +327,13 @@ static ssize_t inputaudit_store(struct inputaudit_setting *s,
 
 	if (!s->item)
 		return -EPERM;	/* fixed at load time */
-	ret = inputaudit_parse(s, buf, count, &val);
-	if (ret)
-		return ret;
 	ret = inputaudit_settings_write_begin();
 	if (ret)
-		return ret;
-	if (is_level && val > inputaudit_max_level)
+		return ret;	/* locked: whatever was written */
+	ret = inputaudit_parse(s, buf, count, &val);
+	if (!ret && is_level && val > inputaudit_max_level)
 		ret = -EPERM;
-	else
+	if (!ret)
 		inputaudit_apply(s, val);
 	inputaudit_settings_write_end();
 	return ret ?: count;

@@ -6,12 +6,16 @@
  * raw_tp BPF programs (which need no module BTF).  Anything root attaches
  * here sees exactly what the current capture level allows, so the
  * arguments are already minimized when the tracepoint fires.  record.c
- * defines it with DEFINE_TRACE_FN() to learn when consumers come and go.
+ * defines it (CREATE_TRACE_POINTS); define_trace.h also makes the entry
+ * that lets raw_tp programs find it.
  *
  * The name is INPUTAUDIT_TP_NAME in include/inputaudit.h; kernels from
  * about 6.16 append "_tp" to a DECLARE_TRACE() tracepoint's name.
  */
-#ifndef _INPUTAUDIT_TRACE_H
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM inputaudit
+
+#if !defined(_INPUTAUDIT_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
 #define _INPUTAUDIT_TRACE_H
 
 #include <linux/tracepoint.h>
@@ -25,3 +29,9 @@
 DECLARE_TRACE(inputaudit_record, INPUTAUDIT_TP_PROTO, INPUTAUDIT_TP_ARGS);
 
 #endif /* _INPUTAUDIT_TRACE_H */
+
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH .
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE trace
+#include <trace/define_trace.h>

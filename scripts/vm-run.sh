@@ -3,7 +3,7 @@
 set -euo pipefail
 abi=${1:?usage: vm-run.sh ABI [command...]}
 shift
-[ $# -gt 0 ] || set -- /bin/vm_tests
+[ $# -gt 0 ] || set -- /bin/run-vm-tests
 repo=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${OUT:-$repo/build}
 CACHE=${CACHE:-${HOME:-/root}/.cache/inputaudit}
@@ -38,6 +38,8 @@ add() {	# add HOST GUEST [mode]: copy a file in, warn when it has not been built
 add "$OUT/kmod-$abi/src/kmod/inputaudit.ko" /lib/inputaudit/inputaudit.ko 644
 add "$OUT/userspace/inputauditd" /bin/inputauditd
 add "$OUT/selftests/vm/vm_tests" /bin/vm_tests
+add "$OUT/selftests/vm/vm_control" /bin/vm_control
+add "$repo/selftests/vm/run-vm-tests.sh" /bin/run-vm-tests
 add "$OUT/selftests/vm/ia-type" /bin/ia-type
 [ ! -f "$repo/scripts/demo-guest.sh" ] || add "$repo/scripts/demo-guest.sh" /bin/demo.sh
 for pair in $VM_FILES; do add "${pair%%:*}" "${pair#*:}"; done

@@ -1,19 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# VM tests: one static kselftest binary run as root inside the test VM.
-VM_TESTS_SRCS := $(addprefix selftests/vm/,vm_tests.c uinput_util.c kmod_util.c daemon_util.c)
-VM_TESTS := $(OUT)/selftests/vm/vm_tests
-
+# VM tests: static kselftest binaries run as root inside the test VM by
+# selftests/vm/run-vm-tests.sh, plus ia-type for the demo.
+VM_LIB_SRCS := $(addprefix selftests/vm/,uinput_util.c kmod_util.c daemon_util.c capture_util.c)
+VM_TEST_NAMES := vm_tests vm_control
+VM_TEST_BINS := $(addprefix $(OUT)/selftests/vm/,$(VM_TEST_NAMES))
 IA_TYPE := $(OUT)/selftests/vm/ia-type
 
-vm-tests: $(VM_TESTS) $(IA_TYPE)
+vm-tests: $(VM_TEST_BINS) $(IA_TYPE)
 
-$(VM_TESTS): $(VM_TESTS_SRCS) $(wildcard selftests/vm/*.h) | $(HARNESS)
+$(OUT)/selftests/vm/vm_%: selftests/vm/vm_%.c $(VM_LIB_SRCS) $(wildcard selftests/vm/*.h) include/inputaudit.h | $(HARNESS)
 	$(Q)mkdir -p $(@D)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
-		-I$(HARNESS_DIR) -Iselftests/vm -Iinclude -static -o $@ $(VM_TESTS_SRCS)
-
-.PHONY: vm-tests
+		-I$(HARNESS_DIR) -Iselftests/vm -Iinclude -static -o $@ $< $(VM_LIB_SRCS)
 
 # ia-type: synthetic typing and mouse motion for the demo.
 $(IA_TYPE): selftests/vm/ia_type.c selftests/vm/uinput_util.c selftests/vm/uinput_util.h
@@ -21,3 +20,5 @@ $(IA_TYPE): selftests/vm/ia_type.c selftests/vm/uinput_util.c selftests/vm/uinpu
 	$(call msg,CC,$@)
 	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ \
 		selftests/vm/ia_type.c selftests/vm/uinput_util.c
+
+.PHONY: vm-tests

@@ -147,6 +147,25 @@ bool json_str(const char *line, const char *key, char *buf, size_t size)
 	return *p == '"';
 }
 
+bool json_v(const char *line, unsigned int idx, uint64_t *val)
+{
+	const char *p = json_find(line, "v");
+	char *end;
+
+	if (!p || *p++ != '[')
+		return false;
+	for (unsigned int i = 0;; i++) {
+		*val = strtoull(p, &end, 10);
+		if (end == p)
+			return false;
+		if (i == idx)
+			return true;
+		if (*end != ',')
+			return false;
+		p = end + 1;
+	}
+}
+
 bool json_type_is(const char *line, const char *type)
 {
 	char buf[32];

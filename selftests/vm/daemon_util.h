@@ -30,6 +30,8 @@ void jsonl_free(struct jsonl *j);
 bool json_u64(const char *line, const char *key, uint64_t *val);
 /* Field "key": a string, unescaped only for plain text; false if absent. */
 bool json_str(const char *line, const char *key, char *buf, size_t size);
+/* Word idx of a --raw record's "v" array. */
+bool json_v(const char *line, unsigned int idx, uint64_t *val);
 /* True if the record's "type" is type. */
 bool json_type_is(const char *line, const char *type);
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Synthetic input devices through /dev/uinput, for the VM tests. */
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <linux/uinput.h>
 #include <string.h>
@@ -167,6 +169,30 @@ int uinput_type(int fd, const char *text)
 			return err;
 	}
 	return n;
+}
+
+int uinput_event_node(int fd, char *path, size_t size)
+{
+	char sysname[64], dir[128];
+	struct dirent *d;
+	DIR *dp;
+	int err = -ENOENT;
+
+	if (ioctl(fd, UI_GET_SYSNAME(sizeof(sysname)), sysname) < 0)
+		return -errno;
+	snprintf(dir, sizeof(dir), "/sys/class/input/%s", sysname);
+	dp = opendir(dir);
+	if (!dp)
+		return -errno;
+	while ((d = readdir(dp))) {
+		if (!strncmp(d->d_name, "event", 5)) {
+			snprintf(path, size, "/dev/input/%s", d->d_name);
+			err = 0;
+			break;
+		}
+	}
+	closedir(dp);
+	return err;
 }
 
 void uinput_destroy(int fd)

@@ -21,6 +21,8 @@ int uinput_sync(int fd);
 int uinput_tap_key(int fd, unsigned short code);
 /* Types an ASCII string of [a-z0-9 ] and '\n'; returns keys pressed. */
 int uinput_type(int fd, const char *text);
+/* The device's /dev/input/eventN path; returns 0 or -errno. */
+int uinput_event_node(int fd, char *path, size_t size);
 /* Destroys the device and closes fd. */
 void uinput_destroy(int fd);
 

@@ -19,29 +19,21 @@
 
 #include "kselftest_harness.h"
 
-#include "daemon_util.h"
+#include "capture_util.h"
 #include "kmod_util.h"
 #include "uinput_util.h"
 
 #define EMITTED		"/sys/kernel/inputaudit/records_emitted"
 #define STATUS		"/sys/kernel/inputaudit/status"
-#define WAIT_MS		20000
 #define TEST_TIMEOUT	180
 
 FIXTURE(audit) {
-	pid_t daemon;
-	int ufd;
-	char out[64];
-	struct jsonl j;
+	struct capture c;
 };
 
 FIXTURE_SETUP(audit)
 {
-	self->daemon = 0;
-	self->ufd = -1;
-	memset(&self->j, 0, sizeof(self->j));
-	snprintf(self->out, sizeof(self->out), "/tmp/audit-%d.jsonl",
-		 getpid());
+	capture_init(&self->c);
 	if (geteuid() != 0)
 		SKIP(return, "needs root to load the module");
 	if (access("/dev/uinput", W_OK))
@@ -53,88 +45,7 @@ FIXTURE_SETUP(audit)
 
 FIXTURE_TEARDOWN(audit)
 {
-	if (self->ufd >= 0)
-		uinput_destroy(self->ufd);
-	if (self->daemon > 0)
-		daemon_stop(self->daemon);
-	if (kmod_loaded())
-		EXPECT_EQ(0, kmod_unload_wait(WAIT_MS));
-	jsonl_free(&self->j);
-	unlink(self->out);
-}
-
-/* The id of the device this process created, from its device_added. */
-static bool find_own_device(const struct jsonl *j, uint64_t *dev)
-{
-	for (size_t i = 0; i < j->count; i++) {
-		uint64_t pid;
-
-		if (json_type_is(j->lines[i], "device_added") &&
-		    json_u64(j->lines[i], "pid", &pid) && pid == (uint64_t)getpid())
-			return json_u64(j->lines[i], "dev", dev);
-	}
-	return false;
-}
-
-static const char *find_record(const struct jsonl *j, const char *type,
-			       uint64_t dev)
-{
-	for (size_t i = 0; i < j->count; i++) {
-		uint64_t d;
-
-		if (json_type_is(j->lines[i], type) &&
-		    json_u64(j->lines[i], "dev", &d) && d == dev)
-			return j->lines[i];
-	}
-	return NULL;
-}
-
-/*
- * Destroys the test's device, waits until the daemon wrote its
- * device_removed record, stops the daemon and loads its output.
- * Returns the device id, or 0 if something went wrong.
- */
-static uint64_t finish_capture(FIXTURE_DATA(audit) *self)
-{
-	uint64_t dev = 0;
-
-	for (int waited = 0; waited <= WAIT_MS; waited += 50) {
-		jsonl_free(&self->j);
-		if (!jsonl_load(&self->j, self->out) &&
-		    find_own_device(&self->j, &dev))
-			break;
-		sleep_ms(50);
-	}
-	if (!dev)
-		return 0;
-
-	uinput_destroy(self->ufd);
-	self->ufd = -1;
-	for (int waited = 0; waited <= WAIT_MS; waited += 50) {
-		jsonl_free(&self->j);
-		if (!jsonl_load(&self->j, self->out) &&
-		    find_record(&self->j, "device_removed", dev))
-			break;
-		sleep_ms(50);
-	}
-
-	if (daemon_stop(self->daemon) != 0)
-		return 0;
-	self->daemon = 0;
-	jsonl_free(&self->j);
-	if (jsonl_load(&self->j, self->out))
-		return 0;
-	return find_record(&self->j, "device_removed", dev) ? dev : 0;
-}
-
-/* The daemon's final stats record. */
-static const char *final_stats(const struct jsonl *j)
-{
-	for (size_t i = j->count; i-- > 0;)
-		if (json_type_is(j->lines[i], "stats") &&
-		    strstr(j->lines[i], "\"final\":true"))
-			return j->lines[i];
-	return NULL;
+	EXPECT_EQ(0, capture_cleanup(&self->c));
 }
 
 /* The module loads and unloads, twice, and lists its handler for devices. */
@@ -150,8 +61,8 @@ TEST_F_TIMEOUT(audit, load_unload_lists_handler, TEST_TIMEOUT)
 				       sizeof(buf)));
 		EXPECT_NE(NULL, strstr(buf, "Name=inputaudit"));
 
-		self->ufd = uinput_create(UINPUT_KEYBOARD, "ia-test-listed");
-		ASSERT_LE(0, self->ufd);
+		self->c.ufd = uinput_create(UINPUT_KEYBOARD, "ia-test-listed");
+		ASSERT_LE(0, self->c.ufd);
 		ASSERT_LT(0, read_file("/proc/bus/input/devices", buf,
 				       sizeof(buf)));
 		block = strstr(buf, "N: Name=\"ia-test-listed\"");
@@ -162,8 +73,8 @@ TEST_F_TIMEOUT(audit, load_unload_lists_handler, TEST_TIMEOUT)
 		EXPECT_NE(NULL, strstr(block, "inputaudit")) {
 			TH_LOG("handlers line: %s", block);
 		}
-		uinput_destroy(self->ufd);
-		self->ufd = -1;
+		uinput_destroy(self->c.ufd);
+		self->c.ufd = -1;
 
 		ASSERT_LT(0, read_file(STATUS, buf, sizeof(buf)));
 		EXPECT_NE(NULL, strstr(buf, "level=activity"));
@@ -182,16 +93,16 @@ TEST_F_TIMEOUT(audit, events_level_keys_in_order, TEST_TIMEOUT)
 	char ev[32], class[32];
 
 	ASSERT_EQ(0, kmod_load("level=events"));
-	self->daemon = daemon_start(self->out, NULL);
-	ASSERT_LT(0, self->daemon);
-	self->ufd = uinput_create(UINPUT_KEYBOARD, "ia-test-events");
-	ASSERT_LE(0, self->ufd);
-	ASSERT_EQ(n, uinput_type(self->ufd, typed));
-	dev = finish_capture(self);
+	self->c.daemon = daemon_start(self->c.out, NULL);
+	ASSERT_LT(0, self->c.daemon);
+	self->c.ufd = uinput_create(UINPUT_KEYBOARD, "ia-test-events");
+	ASSERT_LE(0, self->c.ufd);
+	ASSERT_EQ(n, uinput_type(self->c.ufd, typed));
+	dev = capture_finish(&self->c);
 	ASSERT_NE(0UL, dev);
 
-	for (size_t i = 0; i < self->j.count; i++) {
-		const char *line = self->j.lines[i];
+	for (size_t i = 0; i < self->c.j.count; i++) {
+		const char *line = self->c.j.lines[i];
 		uint64_t d;
 
 		if (json_u64(line, "seq", &seq)) {
@@ -230,16 +141,16 @@ TEST_F_TIMEOUT(audit, canary_secret_never_leaves_kernel, TEST_TIMEOUT)
 	uint64_t dev, presses = 0, v;
 
 	ASSERT_EQ(0, kmod_load(""));
-	self->daemon = daemon_start(self->out, NULL);
-	ASSERT_LT(0, self->daemon);
-	self->ufd = uinput_create(UINPUT_KEYBOARD, "ia-test-canary");
-	ASSERT_LE(0, self->ufd);
-	ASSERT_EQ((int)strlen(secret), uinput_type(self->ufd, secret));
-	dev = finish_capture(self);
+	self->c.daemon = daemon_start(self->c.out, NULL);
+	ASSERT_LT(0, self->c.daemon);
+	self->c.ufd = uinput_create(UINPUT_KEYBOARD, "ia-test-canary");
+	ASSERT_LE(0, self->c.ufd);
+	ASSERT_EQ((int)strlen(secret), uinput_type(self->c.ufd, secret));
+	dev = capture_finish(&self->c);
 	ASSERT_NE(0UL, dev);
 
-	for (size_t i = 0; i < self->j.count; i++) {
-		const char *line = self->j.lines[i];
+	for (size_t i = 0; i < self->c.j.count; i++) {
+		const char *line = self->c.j.lines[i];
 		uint64_t d;
 
 		EXPECT_FALSE(json_type_is(line, "event")) {
@@ -255,7 +166,7 @@ TEST_F_TIMEOUT(audit, canary_secret_never_leaves_kernel, TEST_TIMEOUT)
 	}
 	EXPECT_EQ(strlen(secret), presses);
 
-	ASSERT_LT(0, read_file(self->out, file, sizeof(file)));
+	ASSERT_LT(0, read_file(self->c.out, file, sizeof(file)));
 	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
 		EXPECT_EQ(NULL, strcasestr(file, forms[i])) {
 			TH_LOG("secret form '%s' in the output", forms[i]);
@@ -272,15 +183,15 @@ TEST_F_TIMEOUT(audit, uinput_creator_pid_and_comm, TEST_TIMEOUT)
 
 	ASSERT_EQ(0, prctl(PR_SET_NAME, "ia-creator"));
 	ASSERT_EQ(0, kmod_load(""));
-	self->daemon = daemon_start(self->out, NULL);
-	ASSERT_LT(0, self->daemon);
-	self->ufd = uinput_create(UINPUT_MOUSE, "ia-test-creator");
-	ASSERT_LE(0, self->ufd);
-	dev = finish_capture(self);
+	self->c.daemon = daemon_start(self->c.out, NULL);
+	ASSERT_LT(0, self->c.daemon);
+	self->c.ufd = uinput_create(UINPUT_MOUSE, "ia-test-creator");
+	ASSERT_LE(0, self->c.ufd);
+	dev = capture_finish(&self->c);
 	ASSERT_NE(0UL, dev);
 
-	added = find_record(&self->j, "device_added", dev);
-	removed = find_record(&self->j, "device_removed", dev);
+	added = find_record(&self->c.j, "device_added", dev);
+	removed = find_record(&self->c.j, "device_removed", dev);
 	ASSERT_NE(NULL, added);
 	ASSERT_NE(NULL, removed);
 	ASSERT_TRUE(json_u64(added, "pid", &pid));
@@ -294,74 +205,37 @@ TEST_F_TIMEOUT(audit, uinput_creator_pid_and_comm, TEST_TIMEOUT)
 	EXPECT_LT(s_added, s_removed);
 }
 
-/* Sums a numeric field over the records of one type for one device. */
-static uint64_t sum_field(const struct jsonl *j, const char *type,
-			  uint64_t dev, const char *field)
-{
-	uint64_t sum = 0, d, v;
-
-	for (size_t i = 0; i < j->count; i++)
-		if (json_type_is(j->lines[i], type) &&
-		    json_u64(j->lines[i], "dev", &d) && d == dev &&
-		    json_u64(j->lines[i], field, &v))
-			sum += v;
-	return sum;
-}
-
-/* Counts event records of one kind (and class, if given) for a device. */
-static int count_events(const struct jsonl *j, uint64_t dev, const char *kind,
-			const char *class)
-{
-	char ev[32], cl[32];
-	uint64_t d;
-	int n = 0;
-
-	for (size_t i = 0; i < j->count; i++) {
-		const char *line = j->lines[i];
-
-		if (!json_type_is(line, "event") || !json_u64(line, "dev", &d) ||
-		    d != dev || !json_str(line, "event", ev, sizeof(ev)) ||
-		    strcmp(ev, kind))
-			continue;
-		if (class && (!json_str(line, "class", cl, sizeof(cl)) ||
-			      strcmp(cl, class)))
-			continue;
-		n++;
-	}
-	return n;
-}
-
 /* Mouse motion is coalesced per frame, clicks are classed, positions never leave. */
 TEST_F_TIMEOUT(audit, mouse_events_and_activity, TEST_TIMEOUT)
 {
 	uint64_t dev;
 
 	ASSERT_EQ(0, kmod_load("level=events"));
-	self->daemon = daemon_start(self->out, NULL);
-	ASSERT_LT(0, self->daemon);
-	self->ufd = uinput_create(UINPUT_MOUSE, "ia-test-mouse");
-	ASSERT_LE(0, self->ufd);
+	self->c.daemon = daemon_start(self->c.out, NULL);
+	ASSERT_LT(0, self->c.daemon);
+	self->c.ufd = uinput_create(UINPUT_MOUSE, "ia-test-mouse");
+	ASSERT_LE(0, self->c.ufd);
 	for (int i = 0; i < 25; i++) {
 		/* One frame: two axes, one motion record. */
-		ASSERT_EQ(0, uinput_emit(self->ufd, EV_REL, REL_X, 3));
-		ASSERT_EQ(0, uinput_emit(self->ufd, EV_REL, REL_Y, -4));
-		ASSERT_EQ(0, uinput_sync(self->ufd));
+		ASSERT_EQ(0, uinput_emit(self->c.ufd, EV_REL, REL_X, 3));
+		ASSERT_EQ(0, uinput_emit(self->c.ufd, EV_REL, REL_Y, -4));
+		ASSERT_EQ(0, uinput_sync(self->c.ufd));
 	}
-	ASSERT_EQ(0, uinput_emit(self->ufd, EV_KEY, BTN_RIGHT, 1));
-	ASSERT_EQ(0, uinput_sync(self->ufd));
-	ASSERT_EQ(0, uinput_emit(self->ufd, EV_KEY, BTN_RIGHT, 0));
-	ASSERT_EQ(0, uinput_sync(self->ufd));
-	dev = finish_capture(self);
+	ASSERT_EQ(0, uinput_emit(self->c.ufd, EV_KEY, BTN_RIGHT, 1));
+	ASSERT_EQ(0, uinput_sync(self->c.ufd));
+	ASSERT_EQ(0, uinput_emit(self->c.ufd, EV_KEY, BTN_RIGHT, 0));
+	ASSERT_EQ(0, uinput_sync(self->c.ufd));
+	dev = capture_finish(&self->c);
 	ASSERT_NE(0UL, dev);
 
-	EXPECT_EQ(25, count_events(&self->j, dev, "motion", NULL));
-	EXPECT_EQ(50UL, sum_field(&self->j, "event", dev, "count"));
-	EXPECT_EQ(1, count_events(&self->j, dev, "button_press", "right"));
-	EXPECT_EQ(1, count_events(&self->j, dev, "button_release", "right"));
+	EXPECT_EQ(25, count_events(&self->c.j, dev, "motion", NULL));
+	EXPECT_EQ(50UL, sum_field(&self->c.j, "event", dev, "count"));
+	EXPECT_EQ(1, count_events(&self->c.j, dev, "button_press", "right"));
+	EXPECT_EQ(1, count_events(&self->c.j, dev, "button_release", "right"));
 	/* The final summary: |3| + |-4| per frame, one click. */
-	EXPECT_EQ(175UL, sum_field(&self->j, "activity", dev, "motion"));
-	EXPECT_EQ(1UL, sum_field(&self->j, "activity", dev, "button_clicks"));
-	EXPECT_EQ(0UL, sum_field(&self->j, "activity", dev, "key_presses"));
+	EXPECT_EQ(175UL, sum_field(&self->c.j, "activity", dev, "motion"));
+	EXPECT_EQ(1UL, sum_field(&self->c.j, "activity", dev, "button_clicks"));
+	EXPECT_EQ(0UL, sum_field(&self->c.j, "activity", dev, "key_presses"));
 }
 
 /* Multitouch contacts are counted by tracking id; no coordinates leave. */
@@ -371,36 +245,36 @@ TEST_F_TIMEOUT(audit, touch_contacts_without_coordinates, TEST_TIMEOUT)
 	uint64_t dev;
 
 	ASSERT_EQ(0, kmod_load("level=events"));
-	self->daemon = daemon_start(self->out, NULL);
-	ASSERT_LT(0, self->daemon);
-	self->ufd = uinput_create(UINPUT_TOUCH, "ia-test-touch");
-	ASSERT_LE(0, self->ufd);
+	self->c.daemon = daemon_start(self->c.out, NULL);
+	ASSERT_LT(0, self->c.daemon);
+	self->c.ufd = uinput_create(UINPUT_TOUCH, "ia-test-touch");
+	ASSERT_LE(0, self->c.ufd);
 	for (int t = 0; t < 3; t++) {
 		/* Two fingers down at a distinctive spot, then both up. */
 		for (int slot = 0; slot < 2; slot++) {
-			ASSERT_EQ(0, uinput_emit(self->ufd, EV_ABS, ABS_MT_SLOT, slot));
-			ASSERT_EQ(0, uinput_emit(self->ufd, EV_ABS, ABS_MT_TRACKING_ID,
+			ASSERT_EQ(0, uinput_emit(self->c.ufd, EV_ABS, ABS_MT_SLOT, slot));
+			ASSERT_EQ(0, uinput_emit(self->c.ufd, EV_ABS, ABS_MT_TRACKING_ID,
 						 100 + t * 2 + slot));
-			ASSERT_EQ(0, uinput_emit(self->ufd, EV_ABS, ABS_MT_POSITION_X, 3217));
-			ASSERT_EQ(0, uinput_emit(self->ufd, EV_ABS, ABS_MT_POSITION_Y, 2931));
+			ASSERT_EQ(0, uinput_emit(self->c.ufd, EV_ABS, ABS_MT_POSITION_X, 3217));
+			ASSERT_EQ(0, uinput_emit(self->c.ufd, EV_ABS, ABS_MT_POSITION_Y, 2931));
 		}
-		ASSERT_EQ(0, uinput_emit(self->ufd, EV_KEY, BTN_TOUCH, 1));
-		ASSERT_EQ(0, uinput_sync(self->ufd));
+		ASSERT_EQ(0, uinput_emit(self->c.ufd, EV_KEY, BTN_TOUCH, 1));
+		ASSERT_EQ(0, uinput_sync(self->c.ufd));
 		for (int slot = 0; slot < 2; slot++) {
-			ASSERT_EQ(0, uinput_emit(self->ufd, EV_ABS, ABS_MT_SLOT, slot));
-			ASSERT_EQ(0, uinput_emit(self->ufd, EV_ABS, ABS_MT_TRACKING_ID, -1));
+			ASSERT_EQ(0, uinput_emit(self->c.ufd, EV_ABS, ABS_MT_SLOT, slot));
+			ASSERT_EQ(0, uinput_emit(self->c.ufd, EV_ABS, ABS_MT_TRACKING_ID, -1));
 		}
-		ASSERT_EQ(0, uinput_emit(self->ufd, EV_KEY, BTN_TOUCH, 0));
-		ASSERT_EQ(0, uinput_sync(self->ufd));
+		ASSERT_EQ(0, uinput_emit(self->c.ufd, EV_KEY, BTN_TOUCH, 0));
+		ASSERT_EQ(0, uinput_sync(self->c.ufd));
 	}
-	dev = finish_capture(self);
+	dev = capture_finish(&self->c);
 	ASSERT_NE(0UL, dev);
 
-	EXPECT_EQ(6, count_events(&self->j, dev, "touch_down", NULL));
-	EXPECT_EQ(6, count_events(&self->j, dev, "touch_up", NULL));
-	EXPECT_EQ(6UL, sum_field(&self->j, "activity", dev, "touches"));
+	EXPECT_EQ(6, count_events(&self->c.j, dev, "touch_down", NULL));
+	EXPECT_EQ(6, count_events(&self->c.j, dev, "touch_up", NULL));
+	EXPECT_EQ(6UL, sum_field(&self->c.j, "activity", dev, "touches"));
 	/* No value anywhere is one of the coordinates. */
-	ASSERT_LT(0, read_file(self->out, file, sizeof(file)));
+	ASSERT_LT(0, read_file(self->c.out, file, sizeof(file)));
 	for (const char *p = file; (p = strpbrk(p, ":[,")); p++) {
 		long v = strtol(p + 1, NULL, 10);
 
@@ -417,8 +291,8 @@ TEST_F_TIMEOUT(audit, rmmod_refused_while_attached, TEST_TIMEOUT)
 	int err;
 
 	ASSERT_EQ(0, kmod_load("level=events"));
-	self->daemon = daemon_start(self->out, NULL);
-	ASSERT_LT(0, self->daemon);
+	self->c.daemon = daemon_start(self->c.out, NULL);
+	ASSERT_LT(0, self->c.daemon);
 
 	err = kmod_unload(O_NONBLOCK);
 	EXPECT_TRUE(err == -EAGAIN || err == -EBUSY) {
@@ -426,17 +300,17 @@ TEST_F_TIMEOUT(audit, rmmod_refused_while_attached, TEST_TIMEOUT)
 	}
 	ASSERT_TRUE(kmod_loaded());
 
-	self->ufd = uinput_create(UINPUT_KEYBOARD, "ia-test-rmmod");
-	ASSERT_LE(0, self->ufd);
-	ASSERT_EQ(10, uinput_type(self->ufd, "0123456789"));
-	dev = finish_capture(self);
+	self->c.ufd = uinput_create(UINPUT_KEYBOARD, "ia-test-rmmod");
+	ASSERT_LE(0, self->c.ufd);
+	ASSERT_EQ(10, uinput_type(self->c.ufd, "0123456789"));
+	dev = capture_finish(&self->c);
 	ASSERT_NE(0UL, dev);
-	for (size_t i = 0; i < self->j.count; i++) {
+	for (size_t i = 0; i < self->c.j.count; i++) {
 		uint64_t d;
 
-		if (json_type_is(self->j.lines[i], "event") &&
-		    json_u64(self->j.lines[i], "dev", &d) && d == dev &&
-		    strstr(self->j.lines[i], "\"key_press\""))
+		if (json_type_is(self->c.j.lines[i], "event") &&
+		    json_u64(self->c.j.lines[i], "dev", &d) && d == dev &&
+		    strstr(self->c.j.lines[i], "\"key_press\""))
 			presses++;
 	}
 	EXPECT_EQ(10UL, presses);
@@ -444,23 +318,6 @@ TEST_F_TIMEOUT(audit, rmmod_refused_while_attached, TEST_TIMEOUT)
 	/* finish_capture() stopped the daemon: now unloading works. */
 	EXPECT_EQ(0, kmod_unload_wait(WAIT_MS));
 	EXPECT_FALSE(kmod_loaded());
-}
-
-/* Counts kernel records and sums the missing seqs of loss records. */
-static void count_records(const struct jsonl *j, uint64_t *kernel,
-			  uint64_t *missing)
-{
-	uint64_t v;
-
-	*kernel = 0;
-	*missing = 0;
-	for (size_t i = 0; i < j->count; i++) {
-		if (json_u64(j->lines[i], "seq", &v))
-			(*kernel)++;
-		else if (json_type_is(j->lines[i], "loss") &&
-			 json_u64(j->lines[i], "missing", &v))
-			*missing += v;
-	}
 }
 
 /* In a normal run the daemon receives every record the module emitted. */
@@ -472,24 +329,24 @@ TEST_F_TIMEOUT(audit, nothing_lost_in_normal_run, TEST_TIMEOUT)
 
 	ASSERT_EQ(0, kmod_load("level=events"));
 	ASSERT_EQ(0, read_u64(EMITTED, &before));
-	self->daemon = daemon_start(self->out, NULL);
-	ASSERT_LT(0, self->daemon);
-	self->ufd = uinput_create(UINPUT_KEYBOARD, "ia-test-noloss");
-	ASSERT_LE(0, self->ufd);
+	self->c.daemon = daemon_start(self->c.out, NULL);
+	ASSERT_LT(0, self->c.daemon);
+	self->c.ufd = uinput_create(UINPUT_KEYBOARD, "ia-test-noloss");
+	ASSERT_LE(0, self->c.ufd);
 	for (int i = 0; i < 10; i++)
-		ASSERT_EQ(20, uinput_type(self->ufd, "abcdefghij0123456789"));
-	ASSERT_NE(0UL, finish_capture(self));
+		ASSERT_EQ(20, uinput_type(self->c.ufd, "abcdefghij0123456789"));
+	ASSERT_NE(0UL, capture_finish(&self->c));
 	ASSERT_EQ(0, read_u64(EMITTED, &after));
 
 	/* The output is the daemon's own: root may read it, nobody else. */
-	ASSERT_EQ(0, stat(self->out, &st));
+	ASSERT_EQ(0, stat(self->c.out, &st));
 	EXPECT_EQ(0600U, st.st_mode & 0777);
 
-	count_records(&self->j, &kernel, &missing);
+	count_records(&self->c.j, &kernel, &missing);
 	EXPECT_LT(400UL, kernel);
 	EXPECT_EQ(after - before, kernel);
 	EXPECT_EQ(0UL, missing);
-	stats = final_stats(&self->j);
+	stats = final_stats(&self->c.j);
 	ASSERT_NE(NULL, stats);
 	ASSERT_TRUE(json_u64(stats, "received", &v));
 	EXPECT_EQ(kernel, v);
@@ -508,22 +365,22 @@ TEST_F_TIMEOUT(audit, ring_full_reported_as_gap, TEST_TIMEOUT)
 
 	ASSERT_EQ(0, kmod_load("level=events"));
 	ASSERT_EQ(0, read_u64(EMITTED, &before));
-	self->daemon = daemon_start(self->out, args);
-	ASSERT_LT(0, self->daemon);
-	self->ufd = uinput_create(UINPUT_KEYBOARD, "ia-test-ringfull");
-	ASSERT_LE(0, self->ufd);
+	self->c.daemon = daemon_start(self->c.out, args);
+	ASSERT_LT(0, self->c.daemon);
+	self->c.ufd = uinput_create(UINPUT_KEYBOARD, "ia-test-ringfull");
+	ASSERT_LE(0, self->c.ufd);
 
 	/* A stopped consumer: 4 KiB hold 64 records, 600 are sent. */
-	ASSERT_EQ(0, kill(self->daemon, SIGSTOP));
+	ASSERT_EQ(0, kill(self->c.daemon, SIGSTOP));
 	for (int i = 0; i < 15; i++)
-		ASSERT_EQ(20, uinput_type(self->ufd, "abcdefghij0123456789"));
-	ASSERT_EQ(0, kill(self->daemon, SIGCONT));
+		ASSERT_EQ(20, uinput_type(self->c.ufd, "abcdefghij0123456789"));
+	ASSERT_EQ(0, kill(self->c.daemon, SIGCONT));
 	sleep_ms(500);
-	ASSERT_NE(0UL, finish_capture(self));
+	ASSERT_NE(0UL, capture_finish(&self->c));
 	ASSERT_EQ(0, read_u64(EMITTED, &after));
 
-	count_records(&self->j, &kernel, &missing);
-	stats = final_stats(&self->j);
+	count_records(&self->c.j, &kernel, &missing);
+	stats = final_stats(&self->c.j);
 	ASSERT_NE(NULL, stats);
 	ASSERT_TRUE(json_u64(stats, "received", &received));
 	ASSERT_TRUE(json_u64(stats, "ring_drops", &drops));
