@@ -39,8 +39,12 @@ wait "$daemon"
 echo "daemon exit: $?"
 
 say "module counters (root only)"
-for f in records_emitted records_unconsumed devices; do
+for f in records_emitted records_unconsumed no_consumer_ns; do
 	printf '%s: ' "$f"; cat "/sys/kernel/inputaudit/$f"
+done
+cat /sys/kernel/inputaudit/counters
+for d in /sys/kernel/inputaudit/devices/*; do
+	echo "device ${d##*/}: $(cat "$d/name"), $(cat "$d/creator")"
 done
 dmesg | grep 'inputaudit:'
 rmmod inputaudit && echo "rmmod: ok"
