@@ -107,13 +107,11 @@ static ssize_t counters_show(struct kobject *kobj,
 	struct inputaudit_activity act;
 	struct inputaudit_counters cnt;
 	u64 records;
+	int len;
 
 	inputaudit_dev_snapshot(to_iad(kobj), &cnt, &act, &records);
-	return sysfs_emit(buf,
-			  "frames_seen %llu\nframes_emitted %llu\nframes_suppressed %llu\nframes_filtered %llu\nrecords %llu\nblind_ns %llu\n",
-			  cnt.frames_seen, cnt.frames_emitted,
-			  cnt.frames_suppressed, cnt.frames_filtered, records,
-			  cnt.blind_ns);
+	len = inputaudit_counters_show(buf, &cnt);
+	return len + sysfs_emit_at(buf, len, "records %llu\n", records);
 }
 
 static ssize_t activity_show(struct kobject *kobj,

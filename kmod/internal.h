@@ -187,6 +187,7 @@ void inputaudit_totals(struct inputaudit_counters *sum);
 /* sysfs.c and devsysfs.c */
 extern struct kobject *inputaudit_devices_kobj;
 int inputaudit_sysfs_init(void);
+int inputaudit_counters_show(char *buf, const struct inputaudit_counters *cnt);
 void inputaudit_sysfs_exit(void);
 int inputaudit_dev_sysfs_add(struct inputaudit_dev *iad);
 void inputaudit_dev_sysfs_del(struct inputaudit_dev *iad);

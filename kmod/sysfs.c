@@ -51,11 +51,24 @@ static ssize_t counters_show(struct kobject *kobj, struct kobj_attribute *attr,
 	struct inputaudit_counters sum;
 
 	inputaudit_totals(&sum);
+	return inputaudit_counters_show(buf, &sum);
+}
+
+/**
+ * inputaudit_counters_show() - format frame accounting for sysfs
+ * @buf: the sysfs page
+ * @cnt: the counters
+ *
+ * Context: any.
+ * Return: the length written.
+ */
+int inputaudit_counters_show(char *buf, const struct inputaudit_counters *cnt)
+{
 	return sysfs_emit(buf,
 			  "frames_seen %llu\nframes_emitted %llu\nframes_suppressed %llu\nframes_filtered %llu\nblind_ns %llu\n",
-			  sum.frames_seen, sum.frames_emitted,
-			  sum.frames_suppressed, sum.frames_filtered,
-			  sum.blind_ns);
+			  cnt->frames_seen, cnt->frames_emitted,
+			  cnt->frames_suppressed, cnt->frames_filtered,
+			  cnt->blind_ns);
 }
 
 static struct kobj_attribute status_attr = __ATTR_RO(status);

@@ -10,13 +10,6 @@ OUT ?= $(CURDIR)/build
 CC ?= cc
 STATIC_BPF_LIBS ?= -lbpf -lelf -lz
 
-ifeq ($(V),1)
-IA_Q :=
-IA_MSG = @true
-else
-IA_Q := @
-IA_MSG = @printf '  %-9s %s\n'
-endif
 
 USERSPACE_OUT := $(OUT)/userspace
 USERSPACE_BIN := $(USERSPACE_OUT)/inputauditd
@@ -30,14 +23,14 @@ USERSPACE_CFLAGS := -Wall -Wextra -Werror -O2 -g -I$(CURDIR)/include \
 userspace: $(USERSPACE_BIN)
 
 $(USERSPACE_OUT)/%.o: $(CURDIR)/userspace/%.c
-	$(IA_MSG) CC $(@:$(OUT)/%=%)
-	$(IA_Q)mkdir -p $(@D)
-	$(IA_Q)$(CC) $(USERSPACE_CFLAGS) -c $< -o $@
+	$(call msg,CC,$(@:$(OUT)/%=%))
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(USERSPACE_CFLAGS) -c $< -o $@
 
 $(USERSPACE_OUT)/capture.o: $(OUT)/bpf/inputaudit.skel.h
 
 $(USERSPACE_BIN): $(USERSPACE_OBJS)
-	$(IA_MSG) LD $(@:$(OUT)/%=%)
-	$(IA_Q)$(CC) -static $^ $(STATIC_BPF_LIBS) -o $@
+	$(call msg,LD,$(@:$(OUT)/%=%))
+	$(Q)$(CC) -static $^ $(STATIC_BPF_LIBS) -o $@
 
 -include $(wildcard $(USERSPACE_OUT)/*.d)

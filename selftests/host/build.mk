@@ -9,16 +9,8 @@
 
 OUT ?= $(CURDIR)/build
 CACHE ?= $(HOME)/.cache/inputaudit
-HARNESS_DIR ?= $(CACHE)/linux-src
 CC ?= cc
 
-ifeq ($(V),1)
-IA_Q :=
-IA_MSG = @true
-else
-IA_Q := @
-IA_MSG = @printf '  %-9s %s\n'
-endif
 
 HOST_TEST_OUT := $(OUT)/host-tests
 # -isystem: the harness itself is not -Wextra clean (unused parameters).
@@ -36,18 +28,18 @@ HOST_TESTS := $(addprefix $(HOST_TEST_OUT)/,test_record_json test_seqtrack \
 host-tests: $(HOST_TESTS)
 
 run-host-tests: host-tests
-	$(IA_Q)rc=0; for t in $(HOST_TESTS); do $$t || rc=1; done; exit $$rc
+	$(Q)rc=0; for t in $(HOST_TESTS); do $$t || rc=1; done; exit $$rc
 
 $(HOST_TEST_OUT)/%.o: $(CURDIR)/selftests/host/%.c
-	$(IA_MSG) CC-TEST $(@:$(OUT)/%=%)
-	$(IA_Q)mkdir -p $(@D)
-	$(IA_Q)$(CC) $(HOST_TEST_CFLAGS) -c $< -o $@
+	$(call msg,CC-TEST,$(@:$(OUT)/%=%))
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_TEST_CFLAGS) -c $< -o $@
 
 # The code under test is rebuilt with the sanitizers, apart from the daemon's objects.
 $(HOST_TEST_OUT)/lib/%.o: $(CURDIR)/userspace/%.c
-	$(IA_MSG) CC-TEST $(@:$(OUT)/%=%)
-	$(IA_Q)mkdir -p $(@D)
-	$(IA_Q)$(CC) $(HOST_TEST_CFLAGS) -c $< -o $@
+	$(call msg,CC-TEST,$(@:$(OUT)/%=%))
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_TEST_CFLAGS) -c $< -o $@
 
 $(HOST_TEST_OUT)/test_bpf_ring.o: $(OUT)/bpf/inputaudit.skel.h
 
@@ -59,7 +51,7 @@ $(HOST_TEST_OUT)/test_bpf_ring: $(HOST_TEST_OUT)/test_bpf_ring.o
 $(HOST_TEST_OUT)/test_bpf_ring: HOST_TEST_LIBS := $(HOST_TEST_BPF_LIBS)
 
 $(HOST_TESTS):
-	$(IA_MSG) LD-TEST $(@:$(OUT)/%=%)
-	$(IA_Q)$(CC) $(HOST_TEST_LDFLAGS) $^ $(HOST_TEST_LIBS) -o $@
+	$(call msg,LD-TEST,$(@:$(OUT)/%=%))
+	$(Q)$(CC) $(HOST_TEST_LDFLAGS) $^ $(HOST_TEST_LIBS) -o $@
 
 -include $(wildcard $(HOST_TEST_OUT)/*.d $(HOST_TEST_OUT)/lib/*.d)

@@ -16,6 +16,18 @@ void capture_init(struct capture *c)
 	snprintf(c->out, sizeof(c->out), "/tmp/audit-%d.jsonl", getpid());
 }
 
+const char *capture_prepare(struct capture *c)
+{
+	capture_init(c);
+	if (geteuid() != 0)
+		return "needs root to load the module";
+	if (access("/dev/uinput", W_OK))
+		return "no /dev/uinput";
+	if (kmod_loaded())
+		kmod_unload_wait(WAIT_MS);
+	return NULL;
+}
+
 int capture_cleanup(struct capture *c)
 {
 	int err = 0;

@@ -22,6 +22,11 @@ struct capture {
 };
 
 void capture_init(struct capture *c);
+/*
+ * Fixture setup: initializes c and unloads a module left loaded.  Returns
+ * why the test cannot run here, or NULL.
+ */
+const char *capture_prepare(struct capture *c);
 /* Stops whatever still runs, unloads the module, removes the file. */
 int capture_cleanup(struct capture *c);
 /*

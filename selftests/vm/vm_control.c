@@ -36,13 +36,10 @@ FIXTURE(control) {
 
 FIXTURE_SETUP(control)
 {
-	capture_init(&self->c);
-	if (geteuid() != 0)
-		SKIP(return, "needs root to load the module");
-	if (access("/dev/uinput", W_OK))
-		SKIP(return, "no /dev/uinput");
-	if (kmod_loaded())
-		kmod_unload_wait(WAIT_MS);
+	const char *why = capture_prepare(&self->c);
+
+	if (why)
+		SKIP(return, "%s", why);
 	ASSERT_FALSE(kmod_loaded());
 }
 
