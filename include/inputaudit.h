@@ -116,7 +116,24 @@ enum inputaudit_type {
 	 * down to the time resolution
 	 */
 	INPUTAUDIT_REC_INJECTION = 10,
+	/*
+	 * The device's name (as in /proc/bus/input/devices), sent in 1 to
+	 * INPUTAUDIT_NAME_CHUNKS records right before its DEV_ADDED record.
+	 * Names are identity, not content: they are sent at every level.
+	 * flags: chunk index (0, 1, ...) | INPUTAUDIT_NAME_LAST on the last
+	 *        chunk | INPUTAUDIT_NAME_TRUNCATED if the name was longer
+	 * v0..v3: INPUTAUDIT_NAME_CHUNK bytes of the name, NUL padded, in
+	 *        memory order (little endian words)
+	 */
+	INPUTAUDIT_REC_DEV_NAME = 11,
 };
+
+/* INPUTAUDIT_REC_DEV_NAME: chunking of the device name. */
+#define INPUTAUDIT_NAME_CHUNK		32
+#define INPUTAUDIT_NAME_CHUNKS		4
+#define INPUTAUDIT_NAME_INDEX_MASK	0x0f
+#define INPUTAUDIT_NAME_TRUNCATED	0x40
+#define INPUTAUDIT_NAME_LAST		0x80
 
 /* INPUTAUDIT_REC_SUPPRESSED flags. */
 enum inputaudit_limit {

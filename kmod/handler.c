@@ -70,6 +70,40 @@ static void inputaudit_set_creator(struct inputaudit_dev *iad)
 	get_task_comm(iad->creator_comm, current);
 }
 
+/*
+ * The name, in up to INPUTAUDIT_NAME_CHUNKS records, so that the daemon can
+ * match device rules on it without reading sysfs (it runs unprivileged).
+ * Context: preemption disabled, as inputaudit_emit_dev().
+ */
+static void inputaudit_emit_name(struct inputaudit_dev *iad)
+{
+	const char *name = iad->handle.dev->name ?: "";
+	size_t len = strlen(name), off;
+	u64 w[INPUTAUDIT_NAME_CHUNK / sizeof(u64)];
+	u16 flags;
+	int i;
+
+	for (i = 0; i < INPUTAUDIT_NAME_CHUNKS; i++) {
+		off = i * INPUTAUDIT_NAME_CHUNK;
+		memset(w, 0, sizeof(w));
+		if (off < len)
+			memcpy(w, name + off,
+			       min_t(size_t, len - off, INPUTAUDIT_NAME_CHUNK));
+		flags = i;
+		if (len <= off + INPUTAUDIT_NAME_CHUNK)
+			flags |= INPUTAUDIT_NAME_LAST;
+		else if (i == INPUTAUDIT_NAME_CHUNKS - 1)
+			flags |= INPUTAUDIT_NAME_LAST | INPUTAUDIT_NAME_TRUNCATED;
+		inputaudit_emit_dev(iad, INPUTAUDIT_REC_DEV_NAME, flags,
+				    le64_to_cpu((__force __le64)w[0]),
+				    le64_to_cpu((__force __le64)w[1]),
+				    le64_to_cpu((__force __le64)w[2]),
+				    le64_to_cpu((__force __le64)w[3]));
+		if (flags & INPUTAUDIT_NAME_LAST)
+			break;
+	}
+}
+
 static void inputaudit_emit_added(struct inputaudit_dev *iad)
 {
 	const struct input_id *id = &iad->handle.dev->id;
@@ -79,6 +113,7 @@ static void inputaudit_emit_added(struct inputaudit_dev *iad)
 	memcpy(comm, iad->creator_comm, TASK_COMM_LEN);
 
 	preempt_disable();
+	inputaudit_emit_name(iad);
 	inputaudit_emit_dev(iad, INPUTAUDIT_REC_DEV_ADDED, iad->caps,
 			    INPUTAUDIT_IDENT(id->bustype, id->vendor,
 					     id->product, id->version),
