@@ -1,303 +1,256 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * inputauditd: read inputaudit records from the BPF ring buffer and write
- * them as JSON Lines, declaring every sequence gap in-band as a loss.
+ * inputauditd: read inputaudit records from the BPF ring buffer (or a
+ * --replay file), apply the configured policy and forward them to every
+ * configured sink, chained for tamper evidence; see pipeline.h.
  *
- * Flow: open the skeleton, size the ring, load; read how many records the
- * module has emitted so far; attach to the tracepoint; then wait and drain
- * until SIGINT/SIGTERM or --count, and finish with a final stats record.
+ * Start-up, in this order, because after the privilege drop nothing can be
+ * opened by path any more:
+ *   config -> resolve the user -> sinks opened (files, spool, sockets) ->
+ *   state directory -> kernel settings opened and applied -> BPF loaded,
+ *   attached, ring mapped -> records_emitted opened -> privileges dropped
+ *   -> chain_start line -> capture loop until SIGINT/SIGTERM or --count.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "capture.h"
+#include "clock.h"
+#include "config.h"
+#include "daemon_json.h"
 #include "inputaudit.h"
+#include "ksettings.h"
 #include "log.h"
-#include "output.h"
+#include "options.h"
+#include "pipeline.h"
+#include "policy.h"
+#include "privdrop.h"
 #include "record_json.h"
-#include "seqtrack.h"
+#include "recfile.h"
+#include "sink_journal.h"
+#include "sink_syslog.h"
+#include "status.h"
 
-#define DEFAULT_RING_SIZE	(1u << 20)
-#define MIN_RING_SIZE		4096u
-#define MAX_RING_SIZE		(1u << 30)
-#define DEFAULT_LATENCY_MS	20
-#define DEFAULT_STATS_MS	60000
-#define MAX_STATS_MS		(24u * 3600 * 1000)
 /* How long an idle daemon sleeps: the BPF side wakes it for new records. */
 #define IDLE_POLL_MS		1000
+/* Sink reconnects and the status file: at most this far apart. */
+#define TICK_MS			1000
 
 #define RECORDS_EMITTED_PATH	INPUTAUDIT_SYSFS_DIR "/records_emitted"
 
-struct options {
-	const char *output;
-	uint32_t ring_size;
-	unsigned int latency_ms;
-	uint64_t count;			/* 0: run until signalled */
-	unsigned int stats_interval_ms;	/* 0: final stats only */
-	bool no_attach;			/* tests feed BPF_PROG_TEST_RUN */
-	bool raw;			/* every payload word, undecoded */
-	bool verbose;
-};
-
 struct daemon {
 	struct options opt;
+	struct ia_config cfg;
+	struct priv_conf priv;
 	struct capture cap;
-	struct output out;
-	struct seqtrack seq;
+	struct pipeline pipe;
+	struct policy policy;
+	struct ksettings kset;
+	struct recfile_writer record;
+	int emitted_fd;		/* records_emitted, opened while privileged */
+	int state_fd;		/* [daemon] state_dir, for status.json */
 	uint64_t round_records;	/* records handled in this poll round */
 	uint64_t malformed;
+	uint64_t started_ns;	/* CLOCK_REALTIME */
 	bool count_reached;
-	int write_err;		/* first output error: stops the daemon */
+	bool replaying;
 };
 
-static volatile sig_atomic_t exiting;
+static volatile sig_atomic_t exiting, reload;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	exiting = 1;
+	if (sig == SIGHUP)
+		reload = 1;
+	else
+		exiting = 1;
 }
 
-static uint64_t boottime_ns(void)
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	if (!log_verbose() || level == LIBBPF_DEBUG)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
 }
 
-static uint64_t monotonic_ms(void)
+/* The config file: -c, else the default one if it exists, else defaults. */
+static void load_config(struct daemon *d)
 {
-	struct timespec ts;
+	const char *path = d->opt.config;
+	char err[512];
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void usage(FILE *fp)
-{
-	fprintf(fp,
-"usage: inputauditd [options]\n"
-"\n"
-"Read inputaudit records from the kernel and write them as JSON Lines.\n"
-"The inputaudit module must be loaded; run as root.\n"
-"\n"
-"  -o, --output FILE          append records to FILE (created 0600; an\n"
-"                             existing FILE is restricted to 0600);\n"
-"                             default or \"-\": stdout\n"
-"      --ring-size BYTES      BPF ring buffer size, a power of two from\n"
-"                             4096 to 1073741824 (default 1048576)\n"
-"      --latency-ms N         deliver records at most N ms late, 1..1000\n"
-"                             (default 20); fewer wakeups when larger\n"
-"      --count N              exit after N kernel records (for tests)\n"
-"      --stats-interval-ms N  write a stats record every N ms, 0 = only at\n"
-"                             exit, else 100..86400000 (default 60000)\n"
-"      --raw                  write every record undecoded: type, flags\n"
-"                             and all four payload words as numbers\n"
-"      --no-attach            for tests: load but do not attach; records\n"
-"                             come only from BPF_PROG_TEST_RUN\n"
-"  -v, --verbose              show libbpf's messages and debug output\n"
-"  -h, --help                 show this help\n"
-"\n"
-"Examples:\n"
-"  inputauditd -o /var/log/inputaudit.jsonl\n"
-"  inputauditd --latency-ms 200 --ring-size 4194304 -o audit.jsonl\n"
-"  inputauditd --count 10 --stats-interval-ms 0 | jq .type\n"
-"\n"
-"SIGINT or SIGTERM: drain, write a final stats record, detach, exit 0.\n");
-}
-
-/* Strict decimal: no sign, no blanks, no suffix, within [min, max]. */
-static uint64_t parse_u64(const char *opt, const char *arg, uint64_t min,
-			  uint64_t max)
-{
-	unsigned long long val;
-	char *end;
-
-	if (arg[0] < '0' || arg[0] > '9')
-		fatalx("%s: '%s' is not a number", opt, arg);
-	errno = 0;
-	val = strtoull(arg, &end, 10);
-	if (errno || *end)
-		fatalx("%s: '%s' is not a number", opt, arg);
-	if (val < min || val > max)
-		fatalx("%s: %llu is out of range %" PRIu64 "..%" PRIu64, opt,
-		       val, min, max);
-	return val;
-}
-
-static void parse_options(int argc, char **argv, struct options *opt)
-{
-	enum { OPT_RING = 256, OPT_LATENCY, OPT_COUNT, OPT_STATS, OPT_NO_ATTACH,
-	       OPT_RAW };
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "ring-size", required_argument, NULL, OPT_RING },
-		{ "latency-ms", required_argument, NULL, OPT_LATENCY },
-		{ "count", required_argument, NULL, OPT_COUNT },
-		{ "stats-interval-ms", required_argument, NULL, OPT_STATS },
-		{ "no-attach", no_argument, NULL, OPT_NO_ATTACH },
-		{ "raw", no_argument, NULL, OPT_RAW },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-
-	*opt = (struct options){
-		.ring_size = DEFAULT_RING_SIZE,
-		.latency_ms = DEFAULT_LATENCY_MS,
-		.stats_interval_ms = DEFAULT_STATS_MS,
-	};
-
-	while ((c = getopt_long(argc, argv, "o:vh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			opt->output = optarg;
-			break;
-		case OPT_RING:
-			opt->ring_size = parse_u64("--ring-size", optarg,
-						   MIN_RING_SIZE, MAX_RING_SIZE);
-			if (opt->ring_size & (opt->ring_size - 1))
-				fatalx("--ring-size: %u is not a power of two",
-				       opt->ring_size);
-			break;
-		case OPT_LATENCY:
-			opt->latency_ms = parse_u64("--latency-ms", optarg, 1, 1000);
-			break;
-		case OPT_COUNT:
-			opt->count = parse_u64("--count", optarg, 1, UINT64_MAX);
-			break;
-		case OPT_STATS:
-			opt->stats_interval_ms = parse_u64("--stats-interval-ms",
-							   optarg, 0, MAX_STATS_MS);
-			if (opt->stats_interval_ms && opt->stats_interval_ms < 100)
-				fatalx("--stats-interval-ms: %u is below 100",
-				       opt->stats_interval_ms);
-			break;
-		case OPT_NO_ATTACH:
-			opt->no_attach = true;
-			break;
-		case OPT_RAW:
-			opt->raw = true;
-			break;
-		case 'v':
-			opt->verbose = true;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		default:
-			usage(stderr);
-			exit(2);
-		}
-	}
-	if (optind < argc)
-		fatalx("unexpected argument '%s' (see --help)", argv[optind]);
-	if (opt->ring_size % sysconf(_SC_PAGESIZE))
-		fatalx("--ring-size: %u is not a multiple of the page size",
-		       opt->ring_size);
-}
-
-static void emit(struct daemon *d, const char *line, int len)
-{
-	int err;
-
-	if (len < 0) {		/* cannot happen: RECORD_JSON_MAX is ample */
-		log_warnc(len, "record too long for the output buffer");
+	if (config_init(&d->cfg))
+		fatalx("out of memory");
+	if (!path && !d->opt.no_config && !access(DEFAULT_CONFIG, F_OK))
+		path = DEFAULT_CONFIG;
+	if (!path)
 		return;
-	}
-	err = output_write(&d->out, line, len);
-	if (err && !d->write_err) {
-		log_warnc(err, "%s: write failed", d->out.name);
-		d->write_err = err;
-	}
+	if (config_load(path, &d->cfg, err, sizeof(err)))
+		fatalx("%s", err);
+	log_debug("configuration from %s", path);
 }
 
-static void on_loss(void *ctx, uint64_t first, uint64_t last)
+/* --check-config: the first error as FILE:LINE: reason, on stderr. */
+static int check_config(const char *path)
 {
-	struct daemon *d = ctx;
-	char line[RECORD_JSON_MAX];
+	struct ia_config cfg;
+	char err[512];
 
-	emit(d, line, record_json_loss(boottime_ns(), first, last, line,
-				       sizeof(line)));
-}
-
-static int on_record(void *ctx, void *data, size_t size)
-{
-	struct daemon *d = ctx;
-	struct inputaudit_record rec;
-	char line[RECORD_JSON_MAX];
-
-	d->round_records++;
-	if (size < sizeof(rec)) {
-		if (!d->malformed++)
-			log_warnx("ignoring a %zu-byte ring sample", size);
-		return 0;
+	if (config_init(&cfg))
+		fatalx("out of memory");
+	if (config_load(path, &cfg, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
 	}
-	memcpy(&rec, data, sizeof(rec));
-
-	/* A loss this record reveals is written before it. */
-	if (!seqtrack_add(&d->seq, rec.seq))
-		return 0;
-	emit(d, line, d->opt.raw ? record_json_raw(&rec, line, sizeof(line)) :
-			record_json_format(&rec, line, sizeof(line)));
-
-	if (d->opt.count && d->seq.received >= d->opt.count) {
-		d->count_reached = true;
-		return -ECANCELED;	/* stop this drain right here */
-	}
+	printf("%s: ok (%zu rules, %zu file, %zu syslog, %zu journal sinks)\n",
+	       path, cfg.nrules, cfg.nfiles, cfg.nsyslogs, cfg.njournals);
+	config_free(&cfg);
 	return 0;
 }
 
-static void write_stats(struct daemon *d, bool final)
+static void add_file_sink(struct daemon *d, const char *path,
+			  const char *group, uint64_t max_size,
+			  unsigned int keep)
 {
-	struct capture_counters c;
-	struct record_stats stats;
-	char line[RECORD_JSON_MAX];
-
-	capture_read_counters(&d->cap, &c);
-	stats = (struct record_stats){
-		.time_ns = boottime_ns(),
-		.received = d->seq.received,
-		.lost = d->seq.lost,
-		.duplicates = d->seq.duplicates,
-		.ring_drops = c.drops,
-		.bpf_submitted = c.submitted,
-		.final = final,
+	struct file_sink_conf fc = {
+		.path = path,
+		.group = group,
+		.max_size = max_size,
+		.keep = keep,
 	};
-	emit(d, line, record_json_stats(&stats, line, sizeof(line)));
+	int err = pipeline_add_file(&d->pipe, &fc);
+
+	if (err)
+		fatalc(err, "sink file %s", path ? path : "-");
+}
+
+static struct sink *new_sink(struct daemon *d)
+{
+	struct sink *s = pipeline_add_sink(&d->pipe);
+
+	if (!s)
+		fatalx("more than %d sinks configured", PIPELINE_MAX_SINKS);
+	return s;
+}
+
+/* Every sink of the config, plus -o; stdout when there is none. */
+static void setup_sinks(struct daemon *d)
+{
+	const struct ia_config *cfg = &d->cfg;
+	unsigned int i;
+	size_t k;
+	int err;
+
+	for (k = 0; k < cfg->nfiles; k++)
+		add_file_sink(d, cfg->files[k].path, cfg->files[k].group,
+			      cfg->files[k].max_size, cfg->files[k].keep);
+	for (k = 0; k < cfg->nsyslogs; k++) {
+		const struct ia_sink_syslog_conf *c = &cfg->syslogs[k];
+		struct syslog_sink_conf sc = {
+			.name = c->name,
+			.host = c->host,
+			.port = c->port,
+			.app_name = c->app_name,
+			.spool_dir = c->spool_dir,
+			.spool_max = c->spool_max,
+			.backoff_min_ms = c->backoff_min_ms,
+			.backoff_max_ms = c->backoff_max_ms,
+			.owner = d->priv.resolved ? d->priv.uid : (uid_t)-1,
+			.owner_gid = d->priv.resolved ? d->priv.gid : (gid_t)-1,
+		};
+
+		err = sink_syslog_new(new_sink(d), &sc);
+		if (err)
+			fatalc(err, "sink syslog %s", c->name);
+	}
+	for (k = 0; k < cfg->njournals; k++) {
+		const struct ia_sink_journal_conf *c = &cfg->journals[k];
+		struct journal_sink_conf jc = {
+			.name = c->name,
+			.identifier = c->identifier,
+		};
+
+		err = sink_journal_new(new_sink(d), &jc);
+		if (err)
+			fatalc(err, "sink journal %s", c->name);
+	}
+	if (d->opt.output || !d->pipe.nsinks)
+		add_file_sink(d, d->opt.output, NULL, 0, 0);
+
+	for (i = 0; i < d->pipe.nsinks; i++) {
+		struct sink *s = &d->pipe.sinks[i];
+
+		err = s->ops->open(s);
+		if (err)
+			fatalc(err, "%s", s->name);
+		log_debug("sink %s open", s->name);
+	}
+}
+
+static void setup_chain(struct daemon *d)
+{
+	const char *path = d->opt.chain_key ?: d->cfg.chain_key;
+	uint8_t key[CHAIN_KEY_MAX];
+	size_t len;
+	int err;
+
+	if (!path)
+		return;
+	err = chain_key_load(path, key, &len);
+	if (err)
+		fatalx("%s: cannot use the chain key", path);
+	err = pipeline_set_key(&d->pipe, key, len);
+	memset(key, 0, sizeof(key));
+	if (err)
+		fatalc(err, "cannot set up HMAC-SHA256");
 }
 
 /*
- * The total the module has emitted before we attach: the next record
- * should be one more, and anything between is a loss we must report.
- * Return: the expected first sequence number, or 0 if unknown.
+ * The state directory holds status.json for inputauditctl status; the
+ * daemon's user owns it, nobody else may enter.
  */
-static uint64_t expected_first_seq(void)
+static void setup_state_dir(struct daemon *d)
+{
+	const char *dir = d->cfg.daemon.state_dir;
+
+	d->state_fd = -1;
+	if (!dir || !*dir)
+		return;
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		fatal("%s", dir);
+	d->state_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (d->state_fd < 0)
+		fatal("%s", dir);
+	if (fchmod(d->state_fd, 0700) ||
+	    (d->priv.resolved &&
+	     fchown(d->state_fd, d->priv.uid, d->priv.gid)))
+		fatal("%s", dir);
+}
+
+/*
+ * The total the module has emitted: before we attach, the next record
+ * should be one more; at exit, anything after the last record seen up to
+ * it is a loss.  The file is root-only, so its fd is kept open.
+ * Return: the total + 1, or 0 if unknown.
+ */
+static uint64_t expected_next_seq(struct daemon *d)
 {
 	char buf[32], *end;
 	unsigned long long emitted;
 	ssize_t len;
-	int fd;
 
-	fd = open(RECORDS_EMITTED_PATH, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		log_debug("%s: %s; taking the first record as the start",
-			  RECORDS_EMITTED_PATH, strerror(errno));
+	if (d->emitted_fd < 0)
 		return 0;
-	}
-	len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
+	len = pread(d->emitted_fd, buf, sizeof(buf) - 1, 0);
 	if (len <= 0)
 		return 0;
 	buf[len] = '\0';
@@ -311,26 +264,44 @@ static uint64_t expected_first_seq(void)
 	return emitted + 1;
 }
 
-static int libbpf_print(enum libbpf_print_level level, const char *fmt,
-			va_list ap)
+static int on_record(void *ctx, void *data, size_t size)
 {
-	if (!log_verbose() || level == LIBBPF_DEBUG)
+	struct daemon *d = ctx;
+	struct inputaudit_record rec;
+
+	d->round_records++;
+	if (size < sizeof(rec)) {
+		if (!d->malformed++)
+			log_warnx("ignoring a %zu-byte ring sample", size);
 		return 0;
-	return vfprintf(stderr, fmt, ap);
+	}
+	memcpy(&rec, data, sizeof(rec));
+	pipeline_kernel_record(&d->pipe, &rec);
+
+	if (d->opt.count && d->pipe.seq.received >= d->opt.count) {
+		d->count_reached = true;
+		return -ECANCELED;	/* stop this drain right here */
+	}
+	return 0;
 }
 
 static void setup_capture(struct daemon *d)
 {
+	uint32_t ring = d->opt.ring_size ?: d->cfg.daemon.ring_size;
+	unsigned int latency = d->opt.latency_ms ?: d->cfg.daemon.latency_ms;
 	const char *tp;
 	int err;
 
-	err = capture_load(&d->cap, d->opt.ring_size,
-			   (uint64_t)d->opt.latency_ms * 1000000);
+	err = capture_load(&d->cap, ring, (uint64_t)latency * 1000000);
 	if (err)
 		fatalc(err, "cannot load the bpf program%s",
 		       log_verbose() ? "" : " (-v shows why)");
 
-	seqtrack_init(&d->seq, expected_first_seq(), on_loss, d);
+	d->emitted_fd = open(RECORDS_EMITTED_PATH, O_RDONLY | O_CLOEXEC);
+	if (d->emitted_fd < 0)
+		log_debug("%s: %s; taking the first record as the start",
+			  RECORDS_EMITTED_PATH, strerror(errno));
+	pipeline_expect_seq(&d->pipe, expected_next_seq(d));
 
 	if (d->opt.no_attach)
 		goto ring;
@@ -347,6 +318,130 @@ ring:
 		fatalc(err, "cannot set up the ring buffer consumer");
 }
 
+static void write_stats(struct daemon *d, bool final)
+{
+	struct capture_counters c = { 0 };
+	struct record_stats stats;
+	char line[RECORD_JSON_MAX];
+
+	if (!d->replaying)
+		capture_read_counters(&d->cap, &c);
+	stats = (struct record_stats){
+		.time_ns = boottime_ns(),
+		.received = d->pipe.seq.received,
+		.lost = d->pipe.seq.lost,
+		.duplicates = d->pipe.seq.duplicates,
+		.ring_drops = c.drops,
+		.bpf_submitted = c.submitted,
+		.final = final,
+	};
+	pipeline_daemon_line(&d->pipe, line,
+			     record_json_stats(&stats, line, sizeof(line)),
+			     "stats", SINK_SEV_INFO);
+}
+
+/* status.json for inputauditctl status; see status.h. */
+static void write_status(struct daemon *d)
+{
+	struct daemon_status st;
+	unsigned int i;
+	int err;
+
+	if (d->state_fd < 0)
+		return;
+	memset(&st, 0, sizeof(st));
+	st.pid = getpid();
+	st.uid = getuid();
+	st.started_ns = d->started_ns;
+	st.updated_ns = clock_ns(CLOCK_REALTIME);
+	st.received = d->pipe.seq.received;
+	st.lost = d->pipe.seq.lost;
+	st.last_seq = d->pipe.last_seq;
+	st.lines = d->pipe.lines;
+	st.alerts = d->pipe.alerts;
+	st.policy_dropped = d->pipe.filtered;
+	if (!d->replaying) {
+		struct capture_counters c;
+
+		capture_read_counters(&d->cap, &c);
+		st.ring_drops = c.drops;
+	}
+	st.nsinks = d->pipe.nsinks < STATUS_MAX_SINKS ? d->pipe.nsinks :
+							 STATUS_MAX_SINKS;
+	for (i = 0; i < st.nsinks; i++) {
+		struct sink *s = &d->pipe.sinks[i];
+
+		snprintf(st.sinks[i].name, sizeof(st.sinks[i].name), "%s",
+			 s->name);
+		snprintf(st.sinks[i].kind, sizeof(st.sinks[i].kind), "%s",
+			 s->ops->kind);
+		s->ops->health(s, &st.sinks[i].health);
+	}
+	err = status_write(d->state_fd, &st);
+	if (err)
+		log_warnc(err, "status.json");
+}
+
+/* Lines a syslog sink dropped (spool full) are reported in-band. */
+static void report_sink_loss(struct daemon *d)
+{
+	char line[RECORD_JSON_MAX];
+	unsigned int i;
+	uint64_t n;
+
+	for (i = 0; i < d->pipe.nsinks; i++) {
+		struct sink *s = &d->pipe.sinks[i];
+
+		if (strcmp(s->ops->kind, "syslog"))
+			continue;
+		n = sink_syslog_take_dropped(s);
+		if (!n)
+			continue;
+		pipeline_daemon_line(&d->pipe, line,
+				     daemon_json_sink_loss(boottime_ns(),
+							   s->name, n, line,
+							   sizeof(line)),
+				     "sink_loss", SINK_SEV_WARNING);
+		if (d->cfg.alert.loss)
+			pipeline_alert(&d->pipe, "sink_loss", 0, 0, NULL);
+	}
+}
+
+/*
+ * SIGHUP: a new config replaces the policy, the alerts and the kernel
+ * settings; sinks, key and user stay as they are (a restart changes those).
+ * A config that does not load is reported and the running one kept.
+ */
+static void reload_config(struct daemon *d)
+{
+	const char *path = d->cfg.path;
+	struct ia_config cfg;
+	char err[512];
+	int ret;
+
+	pipeline_reopen(&d->pipe);
+	if (!path)
+		return;
+	if (config_init(&cfg))
+		return;
+	if (config_load(path, &cfg, err, sizeof(err))) {
+		log_warnx("reload: %s; keeping the running configuration", err);
+		config_free(&cfg);
+		return;
+	}
+	ret = ksettings_apply(&d->kset, &cfg.kernel, err, sizeof(err));
+	if (ret) {
+		log_warnx("reload: %s; keeping the running configuration", err);
+		config_free(&cfg);
+		return;
+	}
+	policy_update(&d->policy, &cfg);
+	d->pipe.alert_loss = cfg.alert.loss;
+	config_free(&d->cfg);
+	d->cfg = cfg;
+	log_info("reloaded %s", path);
+}
+
 /*
  * The poll timeout follows the BPF wakeup policy (bpf/inputaudit.bpf.c):
  * while records arrive, wait at most the latency budget, since records
@@ -354,27 +449,36 @@ ring:
  * after a round that found nothing, sleep long, because the next record
  * comes after the budget has passed and so forces a wakeup.
  */
-static int poll_timeout(const struct daemon *d, bool idle, uint64_t next_stats)
+static int poll_timeout(const struct daemon *d, bool idle, uint64_t next)
 {
 	uint64_t now = monotonic_ms();
-	int timeout = idle ? IDLE_POLL_MS : (int)d->opt.latency_ms;
+	int timeout = idle ? IDLE_POLL_MS :
+		(int)(d->opt.latency_ms ?: d->cfg.daemon.latency_ms);
 
-	if (next_stats <= now)
+	if (next <= now)
 		return 0;
-	if (next_stats - now < (uint64_t)timeout)
-		timeout = next_stats - now;
+	if (next - now < (uint64_t)timeout)
+		timeout = next - now;
 	return timeout;
+}
+
+static uint64_t stats_interval(const struct daemon *d)
+{
+	return d->opt.stats_interval_set ? d->opt.stats_interval_ms :
+					   d->cfg.daemon.stats_interval_ms;
 }
 
 static int run(struct daemon *d, const sigset_t *waitmask)
 {
-	uint64_t interval = d->opt.stats_interval_ms;
+	uint64_t interval = stats_interval(d), now;
 	uint64_t next_stats = interval ? monotonic_ms() + interval : UINT64_MAX;
+	uint64_t next_tick = monotonic_ms() + TICK_MS;
 	bool idle = false;
 	int timeout, err;
 
-	while (!exiting && !d->write_err) {
-		timeout = poll_timeout(d, idle, next_stats);
+	while (!exiting && !d->pipe.write_err) {
+		timeout = poll_timeout(d, idle, next_stats < next_tick ?
+					     next_stats : next_tick);
 		err = capture_wait(&d->cap, timeout, waitmask);
 		if (err < 0 && err != -EINTR)
 			return err;
@@ -392,49 +496,86 @@ static int run(struct daemon *d, const sigset_t *waitmask)
 		 */
 		idle = !err && timeout > 0 && !d->round_records;
 		if (idle)
-			seqtrack_flush(&d->seq);
+			seqtrack_flush(&d->pipe.seq);
 
-		if (monotonic_ms() >= next_stats) {
+		if (reload) {
+			reload = 0;
+			reload_config(d);
+		}
+		now = monotonic_ms();
+		if (now >= next_tick) {
+			pipeline_tick(&d->pipe, now);
+			report_sink_loss(d);
+			write_status(d);
+			next_tick = now + TICK_MS;
+		}
+		if (now >= next_stats) {
 			write_stats(d, false);
-			next_stats = monotonic_ms() + interval;
+			next_stats = now + interval;
 		}
-		err = output_flush(&d->out);
-		if (err && !d->write_err) {
-			log_warnc(err, "%s: write failed", d->out.name);
-			d->write_err = err;
-		}
+		pipeline_flush(&d->pipe);
 	}
-	return d->write_err;
+	return d->pipe.write_err;
+}
+
+/* --replay: the whole file through the pipeline, then stop. */
+static int replay(struct daemon *d)
+{
+	struct recfile_reader rd;
+	struct inputaudit_record rec;
+	int err;
+
+	err = recfile_open_read(&rd, d->opt.replay);
+	if (err)
+		fatalc(err, "%s", d->opt.replay);
+	while (!exiting && !d->pipe.write_err &&
+	       (err = recfile_read(&rd, &rec)) > 0) {
+		pipeline_kernel_record(&d->pipe, &rec);
+		if (d->opt.count && d->pipe.seq.received >= d->opt.count)
+			break;
+	}
+	if (err < 0)
+		log_warnc(err, "%s: stopped reading", d->opt.replay);
+	recfile_close_read(&rd);
+	return err < 0 ? err : d->pipe.write_err;
 }
 
 /*
  * Detach first so no record can arrive after the final drain, then declare
  * what is still missing, up to the module's emitted total: a ring-full drop
- * after the last record seen shows no gap otherwise.  Then the final stats.
+ * after the last record seen shows no gap otherwise.  Then the final stats
+ * and the final checkpoint, which marks a clean end for the verifier.
  */
 static int finish(struct daemon *d)
 {
 	int err;
 
-	capture_detach(&d->cap);
-	if (!d->count_reached) {
-		err = capture_consume(&d->cap);
-		if (err < 0 && !d->count_reached)
-			log_warnc(err, "final drain of the ring failed");
+	if (!d->replaying) {
+		capture_detach(&d->cap);
+		if (!d->count_reached) {
+			err = capture_consume(&d->cap);
+			if (err < 0 && !d->count_reached)
+				log_warnc(err, "final drain of the ring failed");
+		}
 	}
-	if (d->count_reached || d->opt.no_attach)
-		seqtrack_flush(&d->seq);
+	if (d->count_reached || d->opt.no_attach || d->replaying)
+		seqtrack_flush(&d->pipe.seq);
 	else
-		seqtrack_flush_until(&d->seq, expected_first_seq());
+		seqtrack_flush_until(&d->pipe.seq, expected_next_seq(d));
+	report_sink_loss(d);
 	write_stats(d, true);
-	err = output_close(&d->out);
-	if (err)
-		log_warnc(err, "%s: write failed", d->out.name);
-	return err ? err : d->write_err;
+	pipeline_checkpoint(&d->pipe, true);
+	write_status(d);
+	if (d->opt.record) {
+		err = recfile_close_write(&d->record);
+		if (err)
+			log_warnc(err, "%s", d->opt.record);
+	}
+	return pipeline_close(&d->pipe);
 }
 
 /*
- * SIGINT and SIGTERM stay blocked except inside the wait, where
+ * SIGINT, SIGTERM and SIGHUP stay blocked except inside the wait, where
  * epoll_pwait() unblocks them atomically: a signal arriving at any other
  * moment is handled at the next wait, never lost between check and sleep.
  */
@@ -446,40 +587,104 @@ static void setup_signals(sigset_t *waitmask)
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
 	if (sigprocmask(SIG_BLOCK, &block, waitmask) < 0)
 		fatal("sigprocmask");
 	sigdelset(waitmask, SIGINT);
 	sigdelset(waitmask, SIGTERM);
+	sigdelset(waitmask, SIGHUP);
 
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
+	if (sigaction(SIGINT, &sa, NULL) < 0 ||
+	    sigaction(SIGTERM, &sa, NULL) < 0 ||
+	    sigaction(SIGHUP, &sa, NULL) < 0)
 		fatal("sigaction");
 	/* A closed output pipe is reported as a write error, not a kill. */
 	signal(SIGPIPE, SIG_IGN);
+}
+
+/* Who the daemon becomes: --user/--group, else the config's. */
+static void setup_user(struct daemon *d)
+{
+	int err;
+
+	d->priv = (struct priv_conf){
+		.user = d->opt.user ?: d->cfg.daemon.user,
+		.group = d->opt.user ? d->opt.group : d->cfg.daemon.group,
+		.allow_root = d->cfg.daemon.allow_root,
+	};
+	/* --user root: stay root (tests, debugging); said loudly. */
+	if (d->priv.user && !strcmp(d->priv.user, "root")) {
+		log_warnx("running as root: no privilege drop");
+		d->priv.user = NULL;
+	}
+	if (d->replaying && !d->opt.user)
+		d->priv.user = NULL;	/* a tool run: the caller's rights */
+	err = privdrop_prepare(&d->priv);
+	if (err)
+		fatalx("cannot run as user %s (see [daemon] user or --user)",
+		       d->priv.user);
 }
 
 int main(int argc, char **argv)
 {
 	static struct daemon d;	/* the seqtrack bitmap is better off the stack */
 	sigset_t waitmask;
+	char err_msg[512];
 	int err;
 
 	log_init("inputauditd", false);
-	parse_options(argc, argv, &d.opt);
+	options_parse(argc, argv, &d.opt);
 	log_init("inputauditd", d.opt.verbose);
+	if (d.opt.check_config)
+		return check_config(d.opt.check_config);
 	libbpf_set_print(libbpf_print);
+	d.started_ns = clock_ns(CLOCK_REALTIME);
+	d.replaying = d.opt.replay;
+	d.emitted_fd = -1;
 
+	load_config(&d);
 	setup_signals(&waitmask);
+	setup_user(&d);
 
-	err = output_open(&d.out, d.opt.output);
+	pipeline_init(&d.pipe, 0);
+	d.pipe.raw = d.opt.raw;
+	d.pipe.alert_loss = d.cfg.alert.loss;
+	policy_init(&d.policy, &d.cfg);
+	d.pipe.policy = &d.policy;
+	setup_chain(&d);
+	setup_sinks(&d);
+	setup_state_dir(&d);
+	if (d.opt.record) {
+		err = recfile_open_write(&d.record, d.opt.record);
+		if (err)
+			fatalc(err, "%s", d.opt.record);
+		d.pipe.record = &d.record;
+	}
+
+	if (!d.replaying) {
+		err = ksettings_open(&d.kset, INPUTAUDIT_PARAM_DIR);
+		if (!err)
+			err = ksettings_apply(&d.kset, &d.cfg.kernel, err_msg,
+					      sizeof(err_msg));
+		if (err)
+			fatalx("kernel settings: %s", err_msg);
+		setup_capture(&d);
+	}
+
+	err = privdrop_apply(&d.priv);
 	if (err)
-		fatalc(err, "%s", d.opt.output);
+		fatalc(err, "cannot drop privileges");
 
-	setup_capture(&d);
-	err = run(&d, &waitmask);
+	pipeline_start(&d.pipe);
+	write_status(&d);
+	err = d.replaying ? replay(&d) : run(&d, &waitmask);
 	if (err)
 		log_warnc(err, "stopping");
 	err = finish(&d) ? 1 : err ? 1 : 0;
-	capture_close(&d.cap);
+	if (!d.replaying)
+		capture_close(&d.cap);
+	policy_free(&d.policy);
+	config_free(&d.cfg);
 	return err;
 }

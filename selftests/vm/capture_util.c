@@ -155,8 +155,12 @@ void count_records(const struct jsonl *j, uint64_t *kernel, uint64_t *missing)
 	*kernel = 0;
 	*missing = 0;
 	for (size_t i = 0; i < j->count; i++) {
-		if (json_u64(j->lines[i], "seq", &v))
+		if (json_u64(j->lines[i], "seq", &v)) {
 			(*kernel)++;
+			/* device_added stands for the name records before it */
+			if (json_u64(j->lines[i], "name_records", &v))
+				*kernel += v;
+		}
 		else if (json_type_is(j->lines[i], "loss") &&
 			 json_u64(j->lines[i], "missing", &v))
 			*missing += v;

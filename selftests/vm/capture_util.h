@@ -50,7 +50,10 @@ uint64_t sum_field(const struct jsonl *j, const char *type, uint64_t dev,
 /* Counts event records of one kind (and class, if given) for a device. */
 int count_events(const struct jsonl *j, uint64_t dev, const char *kind,
 		 const char *class);
-/* Counts kernel records and sums the missing seqs of loss records. */
+/*
+ * Counts kernel records (with the name records merged into device_added)
+ * and sums the missing seqs of loss records.
+ */
 void count_records(const struct jsonl *j, uint64_t *kernel, uint64_t *missing);
 /* The daemon's final stats record, or NULL. */
 const char *final_stats(const struct jsonl *j);

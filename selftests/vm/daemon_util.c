@@ -23,8 +23,10 @@ pid_t daemon_start(const char *out_path, const char *const *extra_args)
 	if (!daemon)
 		daemon = "/bin/inputauditd";
 	argv[argc++] = daemon;
-	argv[argc++] = "-o";
-	argv[argc++] = out_path;
+	if (out_path) {
+		argv[argc++] = "-o";
+		argv[argc++] = out_path;
+	}
 	for (; extra_args && *extra_args && argc < 31; extra_args++)
 		argv[argc++] = *extra_args;
 	argv[argc] = NULL;

@@ -9,8 +9,8 @@
 #include <sys/types.h>
 
 /*
- * Starts $INPUTAUDITD -o out_path plus the extra arguments (NULL
- * terminated) and waits until it is attached to the module tracepoint.
+ * Starts $INPUTAUDITD -o out_path (no -o if out_path is NULL) plus the
+ * extra arguments (NULL terminated) and waits until it is attached to the module tracepoint.
  * Returns its pid, or -errno (-ETIMEDOUT if it never attached).
  */
 pid_t daemon_start(const char *out_path, const char *const *extra_args);

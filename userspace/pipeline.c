@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* The daemon's record path; see pipeline.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "clock.h"
+#include "daemon_json.h"
+#include "log.h"
+#include "pipeline.h"
+#include "record_json.h"
+#include "sink_file.h"
+
+/* Room for a record, its name and the chain fields. */
+#define LINE_MAX_LEN	(RECORD_JSON_MAX + 256)
+
+static const char *const kernel_types[] = {
+	[INPUTAUDIT_REC_DEV_ADDED] = "device_added",
+	[INPUTAUDIT_REC_DEV_REMOVED] = "device_removed",
+	[INPUTAUDIT_REC_ACTIVITY] = "activity",
+	[INPUTAUDIT_REC_EVENT] = "event",
+	[INPUTAUDIT_REC_CONFIG] = "config",
+	[INPUTAUDIT_REC_SUPPRESSED] = "suppressed",
+	[INPUTAUDIT_REC_HEARTBEAT] = "heartbeat",
+	[INPUTAUDIT_REC_BLIND] = "blind",
+	[INPUTAUDIT_REC_CONSUMER] = "consumer",
+	[INPUTAUDIT_REC_INJECTION] = "injection",
+};
+
+static const char *kernel_type(const struct inputaudit_record *rec)
+{
+	if (rec->type < sizeof(kernel_types) / sizeof(kernel_types[0]) &&
+	    kernel_types[rec->type])
+		return kernel_types[rec->type];
+	return "unknown";
+}
+
+/* What deserves an operator's attention even without an alert rule. */
+static enum sink_severity kernel_severity(const struct inputaudit_record *rec)
+{
+	switch (rec->type) {
+	case INPUTAUDIT_REC_INJECTION:
+	case INPUTAUDIT_REC_BLIND:
+	case INPUTAUDIT_REC_SUPPRESSED:
+		return SINK_SEV_WARNING;
+	case INPUTAUDIT_REC_CONFIG:
+	case INPUTAUDIT_REC_CONSUMER:
+	case INPUTAUDIT_REC_DEV_ADDED:
+	case INPUTAUDIT_REC_DEV_REMOVED:
+		return SINK_SEV_NOTICE;
+	default:
+		return SINK_SEV_INFO;
+	}
+}
+
+/* Hand one finished (sealed, when chained) line to every sink. */
+static void emit_sealed(struct pipeline *p, const char *line, int len,
+			const char *type, uint64_t seq, uint64_t time_ns,
+			enum sink_severity sev)
+{
+	struct sink_line sl;
+	unsigned int i;
+	int err;
+
+	if (len < 0) {		/* cannot happen: the buffers are ample */
+		log_warnc(len, "%s record too long for the output buffer", type);
+		return;
+	}
+	p->lines++;
+	sl = (struct sink_line){
+		.text = line,
+		.len = len,
+		.type = type,
+		.seq = seq,
+		.n = p->lines,
+		.time_ns = time_ns,
+		.realtime_ns = clock_ns(CLOCK_REALTIME),
+		.severity = sev,
+	};
+	for (i = 0; i < p->nsinks; i++) {
+		err = p->sinks[i].ops->write(&p->sinks[i], &sl);
+		if (err && !p->write_err) {
+			log_warnc(err, "%s: write failed", p->sinks[i].name);
+			p->write_err = err;
+		}
+	}
+}
+
+/*
+ * A file sink rotates before a line that would pass its size limit, and
+ * then asks for a file_continued line (on_file_rotated()), which must come
+ * before this line in the chain.
+ */
+static void prepare_files(struct pipeline *p, size_t len)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < p->nsinks; i++) {
+		if (!p->is_file[i])
+			continue;
+		err = sink_file_prepare(&p->sinks[i], len + CHAIN_SEAL_EXTRA);
+		if (err < 0)
+			log_warnc(err, "%s: cannot rotate", p->sinks[i].name);
+	}
+}
+
+/* Seal (when chained) and hand one line to every sink. */
+static void emit(struct pipeline *p, const char *line, int len,
+		 const char *type, uint64_t seq, uint64_t time_ns,
+		 enum sink_severity sev)
+{
+	char sealed[LINE_MAX_LEN];
+
+	if (len >= 0 && p->chained) {
+		prepare_files(p, len);
+		len = chain_seal(&p->chain, line, len, sealed, sizeof(sealed));
+		line = sealed;
+	}
+	emit_sealed(p, line, len, type, seq, time_ns, sev);
+}
+
+void pipeline_daemon_line(struct pipeline *p, const char *line, int len,
+			  const char *type, enum sink_severity sev)
+{
+	emit(p, line, len, type, 0, boottime_ns(), sev);
+}
+
+void pipeline_alert(struct pipeline *p, const char *reason, uint32_t dev,
+		  uint64_t ref_seq, const char *rule)
+{
+	char line[LINE_MAX_LEN];
+
+	p->alerts++;
+	pipeline_daemon_line(p, line,
+			     daemon_json_alert(boottime_ns(), reason, dev,
+					       ref_seq, rule, line,
+					       sizeof(line)),
+			     "alert", SINK_SEV_ALERT);
+}
+
+static void on_loss(void *ctx, uint64_t first, uint64_t last)
+{
+	struct pipeline *p = ctx;
+	char line[LINE_MAX_LEN];
+
+	pipeline_daemon_line(p, line,
+			     record_json_loss(boottime_ns(), first, last, line,
+					      sizeof(line)),
+			     "loss", SINK_SEV_WARNING);
+	if (p->alert_loss)
+		pipeline_alert(p, "loss", 0, 0, NULL);
+}
+
+void pipeline_init(struct pipeline *p, uint64_t expected_first_seq)
+{
+	memset(p, 0, sizeof(*p));
+	seqtrack_init(&p->seq, expected_first_seq, on_loss, p);
+}
+
+void pipeline_expect_seq(struct pipeline *p, uint64_t first)
+{
+	seqtrack_init(&p->seq, first, on_loss, p);
+}
+
+struct sink *pipeline_add_sink(struct pipeline *p)
+{
+	if (p->nsinks == PIPELINE_MAX_SINKS)
+		return NULL;
+	p->is_file[p->nsinks] = false;
+	return &p->sinks[p->nsinks++];
+}
+
+int pipeline_set_key(struct pipeline *p, const uint8_t *key, size_t len)
+{
+	int err = chain_init(&p->chain, key, len);
+
+	if (err)
+		return err;
+	p->chained = true;
+	return 0;
+}
+
+void pipeline_start(struct pipeline *p)
+{
+	char line[LINE_MAX_LEN], boot_id[37];
+
+	if (!p->chained)
+		return;
+	if (chain_boot_id(boot_id))
+		snprintf(boot_id, sizeof(boot_id), "unknown");
+	emit_sealed(p, line,
+		    chain_start_line(&p->chain, boottime_ns(), boot_id, line,
+				     sizeof(line)),
+		    "chain_start", 0, boottime_ns(), SINK_SEV_NOTICE);
+}
+
+void pipeline_checkpoint(struct pipeline *p, bool final)
+{
+	char line[LINE_MAX_LEN];
+
+	if (!p->chained)
+		return;
+	prepare_files(p, 256);
+	emit_sealed(p, line,
+		    chain_checkpoint_line(&p->chain, boottime_ns(), p->last_seq,
+					  final, line, sizeof(line)),
+		    "checkpoint", 0, boottime_ns(), SINK_SEV_INFO);
+}
+
+/* on_new_file of the file sinks: the first line of the new file. */
+static void on_file_rotated(void *ctx, struct sink *s, const char *prev)
+{
+	struct pipeline *p = ctx;
+	char line[LINE_MAX_LEN];
+
+	(void)s;
+	if (!p->chained)
+		return;
+	emit_sealed(p, line,
+		    chain_file_continued_line(&p->chain, boottime_ns(),
+					      prev ? prev : "", line,
+					      sizeof(line)),
+		    "file_continued", 0, boottime_ns(), SINK_SEV_NOTICE);
+}
+
+int pipeline_add_file(struct pipeline *p, const struct file_sink_conf *c)
+{
+	struct file_sink_conf fc = *c;
+	struct sink *s;
+	int err;
+
+	if (p->nsinks == PIPELINE_MAX_SINKS)
+		return -E2BIG;
+	s = &p->sinks[p->nsinks];
+	fc.on_new_file = on_file_rotated;
+	fc.ctx = p;
+	err = sink_file_new(s, &fc);
+	if (err)
+		return err;
+	p->is_file[p->nsinks++] = true;
+	return 0;
+}
+
+static int format_kernel(struct pipeline *p, const struct inputaudit_record *rec,
+			 const struct policy_verdict *v, char *line, size_t size)
+{
+	if (p->raw)
+		return record_json_raw(rec, line, size);
+	if (rec->type == INPUTAUDIT_REC_DEV_ADDED && v->name)
+		return record_json_format_named(rec, v->name, line, size);
+	return record_json_format(rec, line, size);
+}
+
+void pipeline_kernel_record(struct pipeline *p,
+			    const struct inputaudit_record *rec)
+{
+	struct policy_verdict v;
+	char line[LINE_MAX_LEN];
+	unsigned int i;
+	int err;
+
+	if (p->record) {
+		err = recfile_write(p->record, rec);
+		if (err && !p->write_err) {
+			log_warnc(err, "--record: write failed");
+			p->write_err = err;
+		}
+	}
+	/* A loss this record reveals is written before it. */
+	if (!seqtrack_add(&p->seq, rec->seq))
+		return;
+	if (rec->seq > p->last_seq)
+		p->last_seq = rec->seq;
+
+	policy_record(p->policy, rec, &v);
+	if (v.forward)
+		emit(p, line, format_kernel(p, rec, &v, line, sizeof(line)),
+		     kernel_type(rec), rec->seq, rec->time_ns,
+		     kernel_severity(rec));
+	else
+		p->filtered++;
+	for (i = 0; i < v.nalerts; i++)
+		pipeline_alert(p, v.alerts[i], rec->dev_id, rec->seq,
+		      strcmp(v.alerts[i], "device_rule") ? NULL : v.rule);
+
+	if (rec->type == INPUTAUDIT_REC_HEARTBEAT)
+		pipeline_checkpoint(p, false);
+}
+
+void pipeline_flush(struct pipeline *p)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < p->nsinks; i++) {
+		err = p->sinks[i].ops->flush(&p->sinks[i]);
+		if (err && !p->write_err) {
+			log_warnc(err, "%s: write failed", p->sinks[i].name);
+			p->write_err = err;
+		}
+	}
+}
+
+void pipeline_tick(struct pipeline *p, uint64_t now_ms)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nsinks; i++)
+		if (p->sinks[i].ops->tick)
+			p->sinks[i].ops->tick(&p->sinks[i], now_ms);
+}
+
+void pipeline_reopen(struct pipeline *p)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < p->nsinks; i++) {
+		if (!p->sinks[i].ops->reopen)
+			continue;
+		err = p->sinks[i].ops->reopen(&p->sinks[i]);
+		if (err)
+			log_warnc(err, "%s: cannot reopen", p->sinks[i].name);
+	}
+}
+
+int pipeline_close(struct pipeline *p)
+{
+	unsigned int i;
+	int err, ret = 0;
+
+	for (i = 0; i < p->nsinks; i++) {
+		err = p->sinks[i].ops->close(&p->sinks[i]);
+		if (err) {
+			log_warnc(err, "%s: final write failed", p->sinks[i].name);
+			if (!ret)
+				ret = err;
+		}
+	}
+	p->nsinks = 0;
+	return ret ? ret : p->write_err;
+}
