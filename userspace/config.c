@@ -376,13 +376,13 @@ static void section_end(struct parser *ps)
 	case SEC_FILE: {
 		struct ia_sink_file_conf *f = &cfg->files[ps->idx];
 
-		if (!f->path) {
+		if (!(ps->seen & 1u << FK_PATH)) {
 			error_at(ps, ps->sec_line,
 				 "missing required key 'path' in %s",
 				 ps->sec_title);
 			break;
 		}
-		for (i = 0; i < ps->idx; i++) {
+		for (i = 0; f->path && i < ps->idx; i++) {
 			if (cfg->files[i].path && !strcmp(cfg->files[i].path, f->path))
 				error_at(ps, ps->seen_line[FK_PATH],
 					 "path '%s' already used by [sink file %s]",
