@@ -67,25 +67,32 @@ static const char *const daemon_keys[] = {
 	"user", "group", "allow_root", "ring_size", "latency_ms",
 	"stats_interval_ms", "state_dir",
 };
+
 static const char *const chain_keys[] = { "key" };
+
 static const char *const policy_keys[] = { "default" };
+
 enum { AK_INJECTION, AK_NEW_DEVICE, AK_CREATOR, AK_BLIND_MS, AK_LOSS };
 static const char *const alert_keys[] = {
 	"injection", "new_device", "creator", "blind_ms", "loss",
 };
+
 enum { RK_NAME, RK_BUS, RK_ID, RK_VIRTUAL, RK_CREATOR, RK_ACTION };
 static const char *const rule_keys[] = {
 	"match_name", "match_bus", "match_id", "match_virtual",
 	"match_creator", "action",
 };
+
 enum { FK_PATH, FK_GROUP, FK_MAX_SIZE, FK_KEEP };
 static const char *const file_keys[] = { "path", "group", "max_size", "keep" };
+
 enum { SK_HOST, SK_PORT, SK_APP_NAME, SK_SPOOL_DIR, SK_SPOOL_MAX,
 	SK_BACKOFF_MIN_MS, SK_BACKOFF_MAX_MS };
 static const char *const syslog_keys[] = {
 	"host", "port", "app_name", "spool_dir", "spool_max",
 	"backoff_min_ms", "backoff_max_ms",
 };
+
 static const char *const journal_keys[] = { "identifier" };
 
 static const struct {
@@ -610,13 +617,13 @@ static void section_begin(struct parser *ps, const char *line)
 				 "bad sink header: expected [sink file|syslog|journal NAME]");
 			return;
 		}
-		if (!strcmp(words[1], "file"))
+		if (!strcmp(words[1], "file")) {
 			kind = SEC_FILE;
-		else if (!strcmp(words[1], "syslog"))
+		} else if (!strcmp(words[1], "syslog")) {
 			kind = SEC_SYSLOG;
-		else if (!strcmp(words[1], "journal"))
+		} else if (!strcmp(words[1], "journal")) {
 			kind = SEC_JOURNAL;
-		else {
+		} else {
 			error_at(ps, ps->lineno,
 				 "unknown sink kind '%s': expected file, syslog or journal",
 				 words[1]);
@@ -640,8 +647,6 @@ static void section_begin(struct parser *ps, const char *line)
 
 /* ---- keys ---- */
 
-#define BAD(what) do { expect = (what); goto bad; } while (0)
-
 static int set_kernel(struct parser *ps, size_t k, const char *v)
 {
 	struct ia_kernel_conf *kc = &ps->cfg->kernel;
@@ -650,11 +655,15 @@ static int set_kernel(struct parser *ps, size_t k, const char *v)
 	bool b;
 
 	if (k == IA_KSET_LEVEL) {
-		if (!parse_level(v, &kc->val[k]))
-			BAD("off, activity, events or keys");
+		if (!parse_level(v, &kc->val[k])) {
+			expect = "off, activity, events or keys";
+			goto bad;
+		}
 	} else if (k == IA_KSET_LOCK) {
-		if (!parse_bool(v, &b))
-			BAD("yes or no");
+		if (!parse_bool(v, &b)) {
+			expect = "yes or no";
+			goto bad;
+		}
 		kc->val[k] = b;
 	} else {
 		if (!parse_range(v, kernel_ranges[k].min, kernel_ranges[k].max, &n)) {
@@ -683,32 +692,44 @@ static int set_daemon(struct parser *ps, size_t k, const char *v)
 	switch (k) {
 	case DK_USER:
 	case DK_GROUP:
-		if (!is_name(v, 32))
-			BAD("a user or group name");
+		if (!is_name(v, 32)) {
+			expect = "a user or group name";
+			goto bad;
+		}
 		replace_str(ps, k == DK_USER ? &d->user : &d->group, v);
 		break;
 	case DK_ALLOW_ROOT:
-		if (!parse_bool(v, &d->allow_root))
-			BAD("yes or no");
+		if (!parse_bool(v, &d->allow_root)) {
+			expect = "yes or no";
+			goto bad;
+		}
 		break;
 	case DK_RING_SIZE:
-		if (!parse_range(v, 4096, 1u << 30, &n) || (n & (n - 1)))
-			BAD("a power of two from 4096 to 1073741824");
+		if (!parse_range(v, 4096, 1u << 30, &n) || (n & (n - 1))) {
+			expect = "a power of two from 4096 to 1073741824";
+			goto bad;
+		}
 		d->ring_size = (uint32_t)n;
 		break;
 	case DK_LATENCY_MS:
-		if (!parse_range(v, 1, 1000, &n))
-			BAD("a number from 1 to 1000");
+		if (!parse_range(v, 1, 1000, &n)) {
+			expect = "a number from 1 to 1000";
+			goto bad;
+		}
 		d->latency_ms = (uint32_t)n;
 		break;
 	case DK_STATS_INTERVAL_MS:
-		if (!parse_range(v, 0, 86400000, &n))
-			BAD("a number from 0 to 86400000");
+		if (!parse_range(v, 0, 86400000, &n)) {
+			expect = "a number from 0 to 86400000";
+			goto bad;
+		}
 		d->stats_interval_ms = n;
 		break;
 	case DK_STATE_DIR:
-		if (!is_abs_path(v))
-			BAD("an absolute path");
+		if (!is_abs_path(v)) {
+			expect = "an absolute path";
+			goto bad;
+		}
 		replace_str(ps, &d->state_dir, v);
 		break;
 	}
@@ -761,29 +782,39 @@ static int set_rule(struct parser *ps, size_t k, const char *v)
 	switch (k) {
 	case RK_NAME:
 	case RK_CREATOR:
-		if (!*v)
-			BAD("a glob pattern");
+		if (!*v) {
+			expect = "a glob pattern";
+			goto bad;
+		}
 		replace_str(ps, k == RK_NAME ? &r->name_glob : &r->creator_glob, v);
 		r->match |= k == RK_NAME ? IA_MATCH_NAME : IA_MATCH_CREATOR;
 		break;
 	case RK_BUS:
-		if (!parse_bus(v, &r->bus))
-			BAD("usb, bluetooth, i8042, virtual or a hex number like 0x03");
+		if (!parse_bus(v, &r->bus)) {
+			expect = "usb, bluetooth, i8042, virtual or a hex number like 0x03";
+			goto bad;
+		}
 		r->match |= IA_MATCH_BUS;
 		break;
 	case RK_ID:
-		if (!parse_id(v, &r->vendor, &r->product))
-			BAD("VENDOR:PRODUCT in hex, either may be '*'");
+		if (!parse_id(v, &r->vendor, &r->product)) {
+			expect = "VENDOR:PRODUCT in hex, either may be '*'";
+			goto bad;
+		}
 		r->match |= IA_MATCH_ID;
 		break;
 	case RK_VIRTUAL:
-		if (!parse_bool(v, &r->is_virtual))
-			BAD("yes or no");
+		if (!parse_bool(v, &r->is_virtual)) {
+			expect = "yes or no";
+			goto bad;
+		}
 		r->match |= IA_MATCH_VIRTUAL;
 		break;
 	case RK_ACTION:
-		if (!parse_action(v, &r->action))
-			BAD("ignore, audit or alert");
+		if (!parse_action(v, &r->action)) {
+			expect = "ignore, audit or alert";
+			goto bad;
+		}
 		break;
 	}
 	return 1;
@@ -801,23 +832,31 @@ static int set_file(struct parser *ps, size_t k, const char *v)
 
 	switch (k) {
 	case FK_PATH:
-		if (!is_abs_path(v))
-			BAD("an absolute path");
+		if (!is_abs_path(v)) {
+			expect = "an absolute path";
+			goto bad;
+		}
 		replace_str(ps, &f->path, v);
 		break;
 	case FK_GROUP:
-		if (!is_name(v, 32))
-			BAD("a group name");
+		if (!is_name(v, 32)) {
+			expect = "a group name";
+			goto bad;
+		}
 		replace_str(ps, &f->group, v);
 		break;
 	case FK_MAX_SIZE:
-		if (!parse_range(v, 0, UINT64_MAX / 2, &n) || (n && n < 4096))
-			BAD("0 (never rotate) or a size of at least 4096 bytes");
+		if (!parse_range(v, 0, UINT64_MAX / 2, &n) || (n && n < 4096)) {
+			expect = "0 (never rotate) or a size of at least 4096 bytes";
+			goto bad;
+		}
 		f->max_size = n;
 		break;
 	case FK_KEEP:
-		if (!parse_range(v, 1, 1000, &n))
-			BAD("a number from 1 to 1000");
+		if (!parse_range(v, 1, 1000, &n)) {
+			expect = "a number from 1 to 1000";
+			goto bad;
+		}
 		f->keep = (uint32_t)n;
 		break;
 	}
@@ -836,34 +875,46 @@ static int set_syslog(struct parser *ps, size_t k, const char *v)
 
 	switch (k) {
 	case SK_HOST:
-		if (!is_token(v, 253))
-			BAD("a host name or address");
+		if (!is_token(v, 253)) {
+			expect = "a host name or address";
+			goto bad;
+		}
 		replace_str(ps, &s->host, v);
 		break;
 	case SK_PORT:
-		if (!parse_range(v, 1, 65535, &n))
-			BAD("a port from 1 to 65535");
+		if (!parse_range(v, 1, 65535, &n)) {
+			expect = "a port from 1 to 65535";
+			goto bad;
+		}
 		s->port = (uint16_t)n;
 		break;
 	case SK_APP_NAME:
-		if (!is_token(v, 48))
-			BAD("1 to 48 printable ASCII characters without spaces");
+		if (!is_token(v, 48)) {
+			expect = "1 to 48 printable ASCII characters without spaces";
+			goto bad;
+		}
 		replace_str(ps, &s->app_name, v);
 		break;
 	case SK_SPOOL_DIR:
-		if (!is_abs_path(v))
-			BAD("an absolute path");
+		if (!is_abs_path(v)) {
+			expect = "an absolute path";
+			goto bad;
+		}
 		replace_str(ps, &s->spool_dir, v);
 		break;
 	case SK_SPOOL_MAX:
-		if (!parse_range(v, 4096, UINT64_MAX / 2, &n))
-			BAD("a size of at least 4096 bytes");
+		if (!parse_range(v, 4096, UINT64_MAX / 2, &n)) {
+			expect = "a size of at least 4096 bytes";
+			goto bad;
+		}
 		s->spool_max = n;
 		break;
 	case SK_BACKOFF_MIN_MS:
 	case SK_BACKOFF_MAX_MS:
-		if (!parse_range(v, 1, 3600000, &n))
-			BAD("a number from 1 to 3600000");
+		if (!parse_range(v, 1, 3600000, &n)) {
+			expect = "a number from 1 to 3600000";
+			goto bad;
+		}
 		if (k == SK_BACKOFF_MIN_MS)
 			s->backoff_min_ms = (uint32_t)n;
 		else

@@ -20,6 +20,7 @@ static const char *const level_names[] = {
 	[INPUTAUDIT_LEVEL_EVENTS] = "events",
 	[INPUTAUDIT_LEVEL_KEYS] = "keys",
 };
+
 #define NLEVELS	(sizeof(level_names) / sizeof(level_names[0]))
 
 static const char *level_name(uint32_t l)

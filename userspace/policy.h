@@ -74,8 +74,8 @@ struct policy {
 };
 
 struct policy_alert {
-	const char *reason;	/* "device_rule", "new_device", "creator",
-				 * "injection", "blind", "loss" */
+	/* "device_rule", "new_device", "creator", "injection", "blind", "loss" */
+	const char *reason;
 	const char *rule;	/* rule name for "device_rule", else NULL */
 };
 
@@ -93,8 +93,10 @@ struct policy_verdict {
 	struct policy_alert alerts[POLICY_MAX_ALERTS];
 };
 
-/* Start with an empty device table.  cfg must outlive the policy (or be
- * replaced with policy_set_config()). */
+/*
+ * Start with an empty device table.  cfg must outlive the policy (or be
+ * replaced with policy_set_config()).
+ */
 void policy_init(struct policy *p, const struct ia_config *cfg);
 
 /*
