@@ -14,7 +14,7 @@ STATIC_BPF_LIBS ?= -lbpf -lelf -lz
 USERSPACE_OUT := $(OUT)/userspace
 USERSPACE_BIN := $(USERSPACE_OUT)/inputauditd
 USERSPACE_SRCS := inputauditd.c capture.c log.c output.c record_json.c \
-	seqtrack.c
+	seqtrack.c config.c policy.c recfile.c ksettings.c
 USERSPACE_OBJS := $(addprefix $(USERSPACE_OUT)/,$(USERSPACE_SRCS:.c=.o))
 USERSPACE_CFLAGS := -Wall -Wextra -Werror -O2 -g -I$(CURDIR)/include \
 	-I$(OUT)/bpf -MMD -MP
@@ -31,6 +31,6 @@ $(USERSPACE_OUT)/capture.o: $(OUT)/bpf/inputaudit.skel.h
 
 $(USERSPACE_BIN): $(USERSPACE_OBJS)
 	$(call msg,LD,$(@:$(OUT)/%=%))
-	$(Q)$(CC) -static $^ $(STATIC_BPF_LIBS) -o $@
+	$(Q)$(CC) -static $^ $(STATIC_BPF_LIBS) -linih -o $@
 
 -include $(wildcard $(USERSPACE_OUT)/*.d)

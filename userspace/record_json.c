@@ -83,7 +83,27 @@ static uint8_t packed_byte(const __u64 *words, unsigned int i)
 	return words[i / 8] >> (8 * (i % 8));
 }
 
-/* The comm as a JSON string: only printable ASCII passes unescaped. */
+/* One byte of a JSON string: only printable ASCII passes unescaped. */
+static void jb_char(struct jbuf *jb, uint8_t c)
+{
+	if (c == '"' || c == '\\')
+		jb_printf(jb, "\\%c", c);
+	else if (c < 0x20 || c > 0x7e)
+		jb_printf(jb, "\\u%04x", c);
+	else
+		jb_printf(jb, "%c", c);
+}
+
+/* ,"key":"s" with s escaped. */
+static void jb_escaped(struct jbuf *jb, const char *key, const char *s)
+{
+	jb_printf(jb, ",\"%s\":\"", key);
+	for (; *s; s++)
+		jb_char(jb, (uint8_t)*s);
+	jb_printf(jb, "\"");
+}
+
+/* The comm as a JSON string. */
 static void jb_comm(struct jbuf *jb, const __u64 *words)
 {
 	unsigned int i;
@@ -94,12 +114,7 @@ static void jb_comm(struct jbuf *jb, const __u64 *words)
 
 		if (!c)
 			break;
-		if (c == '"' || c == '\\')
-			jb_printf(jb, "\\%c", c);
-		else if (c < 0x20 || c > 0x7e)
-			jb_printf(jb, "\\u%04x", c);
-		else
-			jb_printf(jb, "%c", c);
+		jb_char(jb, c);
 	}
 	jb_printf(jb, "\"");
 }
@@ -320,6 +335,13 @@ static const struct {
 int record_json_format(const struct inputaudit_record *rec, char *buf,
 		       size_t size)
 {
+	return record_json_format_named(rec, NULL, false, buf, size);
+}
+
+int record_json_format_named(const struct inputaudit_record *rec,
+			     const char *dev_name, bool truncated, char *buf,
+			     size_t size)
+{
 	struct jbuf jb = { .buf = buf, .size = size };
 	const char *name = "unknown";
 	void (*format)(struct jbuf *, const struct inputaudit_record *);
@@ -338,6 +360,11 @@ int record_json_format(const struct inputaudit_record *rec, char *buf,
 	jb_u64(&jb, "time_ns", rec->time_ns);
 	jb_str(&jb, "type", name);
 	jb_u64(&jb, "dev", rec->dev_id);
+	if (dev_name && rec->type == INPUTAUDIT_REC_DEV_ADDED) {
+		jb_escaped(&jb, "name", dev_name);
+		if (truncated)
+			jb_printf(&jb, ",\"name_truncated\":true");
+	}
 	format(&jb, rec);
 	return jb_finish(&jb);
 }
@@ -389,5 +416,23 @@ int record_json_stats(const struct record_stats *stats, char *buf, size_t size)
 	jb_u64(&jb, "ring_drops", stats->ring_drops);
 	jb_u64(&jb, "bpf_submitted", stats->bpf_submitted);
 	jb_printf(&jb, ",\"final\":%s", stats->final ? "true" : "false");
+	return jb_finish(&jb);
+}
+
+int record_json_alert(const struct record_alert *alert, char *buf, size_t size)
+{
+	struct jbuf jb = { .buf = buf, .size = size };
+
+	if (!size)
+		return -ENOSPC;
+	buf[0] = '\0';
+	jb_printf(&jb, "{\"time_ns\":%" PRIu64, alert->time_ns);
+	jb_str(&jb, "type", "alert");
+	jb_escaped(&jb, "reason", alert->reason);
+	jb_u64(&jb, "dev", alert->dev);
+	if (alert->ref_seq)
+		jb_u64(&jb, "ref_seq", alert->ref_seq);
+	if (alert->rule)
+		jb_escaped(&jb, "rule", alert->rule);
 	return jb_finish(&jb);
 }

@@ -15,7 +15,11 @@
  *                    ("0x046d"); "caps": array of "keyboard", "pointer",
  *                    "touch", "switch"; and, only when a process registered
  *                    the device (uinput), "creator": {"pid": N, "uid": N,
- *                    "comm": "..."}.
+ *                    "comm": "..."}.  Written by the daemon with
+ *                    record_json_format_named(): "name" right after "dev"
+ *                    (the device name from the DEV_NAME records before it,
+ *                    when all of them arrived), and "name_truncated": true
+ *                    after it when the kernel cut the name at 128 bytes.
  *   "device_removed" "frames" (frames seen over the device's lifetime),
  *                    "records" (records emitted for it, this one excluded)
  *   "activity"       "key_presses", "button_clicks", "motion" (sum of
@@ -64,8 +68,13 @@
  *            "ring_drops" (BPF ring reserve failures), "bpf_submitted"
  *            (records the BPF program committed), "final": true only on the
  *            last stats record before a clean exit.
+ *   "alert"  "time_ns" first, then "type", "reason" ("injection",
+ *            "new_device", "creator", "blind", "loss", "device_rule",
+ *            "sink_loss"), "dev" (0 for none), "ref_seq" (the kernel record
+ *            that raised it; absent for daemon-made causes), "rule" (the
+ *            rule's name, "device_rule" only)
  *
- * Strings are ASCII: a creator comm is copied byte by byte, with '"' and
+ * Strings are ASCII: a creator comm or device name is copied byte by byte, with '"' and
  * '\' escaped and every byte below 0x20 or above 0x7e written as \u00XX, so
  * the output is valid JSON whatever the process named itself.
  */
@@ -78,8 +87,13 @@
 
 #include "inputaudit.h"
 
-/* Long enough for any record; the formatters never write more. */
-#define RECORD_JSON_MAX	1024
+/*
+ * Long enough for any record; the formatters never write more.  The longest
+ * is a device_added with a 128-byte name and a 16-byte comm of bytes that
+ * each need \u00XX (about 1150 bytes); what is left leaves room for the
+ * ,"n":N,"chain":"<64 hex>" the daemon appends.
+ */
+#define RECORD_JSON_MAX	2048
 
 struct record_stats {
 	uint64_t time_ns;
@@ -98,12 +112,32 @@ struct record_stats {
  */
 int record_json_format(const struct inputaudit_record *rec, char *buf,
 		       size_t size);
+/*
+ * The same, with "name" (and "name_truncated": true if truncated) added to
+ * a device_added record.  name NULL, or a record of another type: exactly
+ * record_json_format().
+ */
+int record_json_format_named(const struct inputaudit_record *rec,
+			     const char *name, bool truncated, char *buf,
+			     size_t size);
 /* --raw: "type":"raw" with "raw_type", "flags" and "v": all four words. */
 int record_json_raw(const struct inputaudit_record *rec, char *buf,
 		    size_t size);
 int record_json_loss(uint64_t time_ns, uint64_t first_seq, uint64_t last_seq,
 		     char *buf, size_t size);
 int record_json_stats(const struct record_stats *stats, char *buf,
+		      size_t size);
+
+struct record_alert {
+	uint64_t time_ns;
+	const char *reason;	/* "injection", "device_rule", ... */
+	uint32_t dev;		/* 0: no device */
+	uint64_t ref_seq;	/* 0: no kernel record (field left out) */
+	const char *rule;	/* NULL: field left out */
+};
+
+/* An "alert" record; reason and rule are written escaped. */
+int record_json_alert(const struct record_alert *alert, char *buf,
 		      size_t size);
 
 #endif /* INPUTAUDITD_RECORD_JSON_H */

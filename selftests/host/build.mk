@@ -22,7 +22,7 @@ HOST_TEST_LDFLAGS := -fsanitize=address,undefined
 HOST_TEST_BPF_LIBS ?= -lbpf -lelf -lz
 
 HOST_TESTS := $(addprefix $(HOST_TEST_OUT)/,test_record_json test_seqtrack \
-	test_bpf_ring)
+	test_bpf_ring test_config test_policy test_recfile test_ksettings_fake)
 
 .PHONY: host-tests run-host-tests
 host-tests: $(HOST_TESTS)
@@ -48,6 +48,21 @@ $(HOST_TEST_OUT)/test_record_json: $(HOST_TEST_OUT)/test_record_json.o \
 $(HOST_TEST_OUT)/test_seqtrack: $(HOST_TEST_OUT)/test_seqtrack.o \
 		$(HOST_TEST_OUT)/lib/seqtrack.o
 $(HOST_TEST_OUT)/test_bpf_ring: $(HOST_TEST_OUT)/test_bpf_ring.o
+$(HOST_TEST_OUT)/test_config.o: HOST_TEST_CFLAGS += \
+	-DCONFIG_DIR='"$(CURDIR)/selftests/host/configs"' \
+	-DEXAMPLE_CONF='"$(CURDIR)/etc/inputauditd.conf"'
+$(HOST_TEST_OUT)/test_config: $(HOST_TEST_OUT)/test_config.o \
+		$(HOST_TEST_OUT)/lib/config.o
+$(HOST_TEST_OUT)/test_config: HOST_TEST_LIBS := -linih
+$(HOST_TEST_OUT)/test_policy: $(HOST_TEST_OUT)/test_policy.o \
+		$(HOST_TEST_OUT)/lib/policy.o $(HOST_TEST_OUT)/lib/config.o \
+		$(HOST_TEST_OUT)/lib/record_json.o
+$(HOST_TEST_OUT)/test_policy: HOST_TEST_LIBS := -linih
+$(HOST_TEST_OUT)/test_recfile: $(HOST_TEST_OUT)/test_recfile.o \
+		$(HOST_TEST_OUT)/lib/recfile.o
+$(HOST_TEST_OUT)/test_ksettings_fake: $(HOST_TEST_OUT)/test_ksettings_fake.o \
+		$(HOST_TEST_OUT)/lib/ksettings.o $(HOST_TEST_OUT)/lib/config.o
+$(HOST_TEST_OUT)/test_ksettings_fake: HOST_TEST_LIBS := -linih
 $(HOST_TEST_OUT)/test_bpf_ring: HOST_TEST_LIBS := $(HOST_TEST_BPF_LIBS)
 
 $(HOST_TESTS):

@@ -370,4 +370,77 @@ TEST(buffer_too_small)
 	EXPECT_EQ(-ENOSPC, record_json_format(&rec, buf, full));
 }
 
+/* The daemon's device_added carries the name merged from the DEV_NAME records, escaped. */
+TEST(device_added_named)
+{
+	struct inputaudit_record rec = {
+		.seq = 9, .time_ns = 10, .type = INPUTAUDIT_REC_DEV_ADDED,
+		.flags = INPUTAUDIT_DEV_POINTER, .dev_id = 4,
+		.v = { INPUTAUDIT_IDENT(0x03, 0x1234, 0x5678, 0x0001),
+		       (__u64)INPUTAUDIT_NO_CREATOR << 32 | INPUTAUDIT_NO_CREATOR },
+	};
+	char buf[RECORD_JSON_MAX], plain[RECORD_JSON_MAX];
+
+	ASSERT_LT(0, record_json_format_named(&rec, "ia-test \"mouse\"\\\t\xc3\xa9",
+					      false, buf, sizeof(buf)));
+	EXPECT_STREQ("{\"seq\":9,\"time_ns\":10,\"type\":\"device_added\",\"dev\":4,"
+		     "\"name\":\"ia-test \\\"mouse\\\"\\\\\\u0009\\u00c3\\u00a9\","
+		     "\"bus\":\"0x0003\",\"vendor\":\"0x1234\",\"product\":\"0x5678\","
+		     "\"version\":\"0x0001\",\"caps\":[\"pointer\"]}\n", buf);
+	ASSERT_LT(0, record_json_format_named(&rec, "ia-test x", true, buf,
+					      sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, "\"dev\":4,\"name\":\"ia-test x\","
+			       "\"name_truncated\":true,\"bus\""));
+	/* No name: exactly the plain format. */
+	ASSERT_LT(0, record_json_format_named(&rec, NULL, true, buf, sizeof(buf)));
+	EXPECT_STREQ(format(&rec, plain), buf);
+	/* A name is only ever written into device_added. */
+	rec.type = INPUTAUDIT_REC_DEV_REMOVED;
+	ASSERT_LT(0, record_json_format_named(&rec, "ia-test x", false, buf,
+					      sizeof(buf)));
+	EXPECT_STREQ(format(&rec, plain), buf);
+}
+
+/* The longest device_added (every byte escaped) fits with room for the chain suffix. */
+TEST(device_added_worst_case_fits)
+{
+	struct inputaudit_record rec = {
+		.seq = UINT64_MAX, .time_ns = UINT64_MAX,
+		.type = INPUTAUDIT_REC_DEV_ADDED, .flags = 0x1f,
+		.dev_id = UINT32_MAX,
+		.v = { UINT64_MAX, UINT64_MAX, 0x8181818181818181ull,
+		       0x8181818181818181ull },
+	};
+	char buf[RECORD_JSON_MAX], name[129];
+	int len;
+
+	memset(name, 0x01, 128);
+	name[128] = '\0';
+	len = record_json_format_named(&rec, name, true, buf, sizeof(buf));
+	ASSERT_LT(0, len);
+	/* ,"n":<20 digits>,"chain":"<64 hex>" */
+	EXPECT_LT(len + 6 + 20 + 10 + 64 + 1, RECORD_JSON_MAX);
+}
+
+TEST(alert_record)
+{
+	struct record_alert a = {
+		.time_ns = 123, .reason = "device_rule", .dev = 5, .ref_seq = 42,
+		.rule = "uinput-tools",
+	};
+	char buf[RECORD_JSON_MAX];
+
+	ASSERT_LT(0, record_json_alert(&a, buf, sizeof(buf)));
+	EXPECT_STREQ("{\"time_ns\":123,\"type\":\"alert\",\"reason\":\"device_rule\","
+		     "\"dev\":5,\"ref_seq\":42,\"rule\":\"uinput-tools\"}\n", buf);
+	a.reason = "sink_loss";
+	a.dev = 0;
+	a.ref_seq = 0;
+	a.rule = NULL;
+	ASSERT_LT(0, record_json_alert(&a, buf, sizeof(buf)));
+	EXPECT_STREQ("{\"time_ns\":123,\"type\":\"alert\",\"reason\":\"sink_loss\","
+		     "\"dev\":0}\n", buf);
+	EXPECT_EQ(-ENOSPC, record_json_alert(&a, buf, 10));
+}
+
 TEST_HARNESS_MAIN
