@@ -25,7 +25,6 @@
 #include "capture.h"
 #include "clock.h"
 #include "config.h"
-#include "daemon_json.h"
 #include "inputaudit.h"
 #include "ksettings.h"
 #include "log.h"
@@ -54,7 +53,7 @@ struct daemon {
 	struct pipeline pipe;
 	struct policy policy;
 	struct ksettings kset;
-	struct recfile_writer record;
+	struct recfile record;
 	int emitted_fd;		/* records_emitted, opened while privileged */
 	int state_fd;		/* [daemon] state_dir, for status.json */
 	uint64_t round_records;	/* records handled in this poll round */
@@ -223,7 +222,7 @@ static void setup_state_dir(struct daemon *d)
 	const char *dir = d->cfg.daemon.state_dir;
 
 	d->state_fd = -1;
-	if (!dir || !*dir)
+	if (!dir || !*dir || d->replaying)
 		return;
 	if (mkdir(dir, 0700) && errno != EEXIST)
 		fatal("%s", dir);
@@ -333,6 +332,7 @@ static void write_stats(struct daemon *d, bool final)
 		.duplicates = d->pipe.seq.duplicates,
 		.ring_drops = c.drops,
 		.bpf_submitted = c.submitted,
+		.policy_dropped = d->pipe.filtered,
 		.final = final,
 	};
 	pipeline_daemon_line(&d->pipe, line,
@@ -398,7 +398,7 @@ static void report_sink_loss(struct daemon *d)
 		if (!n)
 			continue;
 		pipeline_daemon_line(&d->pipe, line,
-				     daemon_json_sink_loss(boottime_ns(),
+				     record_json_sink_loss(boottime_ns(),
 							   s->name, n, line,
 							   sizeof(line)),
 				     "sink_loss", SINK_SEV_WARNING);
@@ -415,7 +415,7 @@ static void report_sink_loss(struct daemon *d)
 static void reload_config(struct daemon *d)
 {
 	const char *path = d->cfg.path;
-	struct ia_config cfg;
+	struct ia_config cfg, old;
 	char err[512];
 	int ret;
 
@@ -430,16 +430,17 @@ static void reload_config(struct daemon *d)
 		return;
 	}
 	ret = ksettings_apply(&d->kset, &cfg.kernel, err, sizeof(err));
-	if (ret) {
+	if (ret < 0) {
 		log_warnx("reload: %s; keeping the running configuration", err);
 		config_free(&cfg);
 		return;
 	}
-	policy_update(&d->policy, &cfg);
-	d->pipe.alert_loss = cfg.alert.loss;
-	config_free(&d->cfg);
+	old = d->cfg;
 	d->cfg = cfg;
-	log_info("reloaded %s", path);
+	policy_set_config(&d->policy, &d->cfg);
+	d->pipe.alert_loss = d->cfg.alert.loss;
+	config_free(&old);
+	log_info("reloaded %s (%d kernel settings changed)", d->cfg.path, ret);
 }
 
 /*
@@ -521,13 +522,13 @@ static int run(struct daemon *d, const sigset_t *waitmask)
 /* --replay: the whole file through the pipeline, then stop. */
 static int replay(struct daemon *d)
 {
-	struct recfile_reader rd;
+	struct recfile rd;
 	struct inputaudit_record rec;
 	int err;
 
-	err = recfile_open_read(&rd, d->opt.replay);
+	err = recfile_open(&rd, d->opt.replay);
 	if (err)
-		fatalc(err, "%s", d->opt.replay);
+		fatalx("%s: %s", d->opt.replay, rd.err[0] ? rd.err : strerror(-err));
 	while (!exiting && !d->pipe.write_err &&
 	       (err = recfile_read(&rd, &rec)) > 0) {
 		pipeline_kernel_record(&d->pipe, &rec);
@@ -535,8 +536,8 @@ static int replay(struct daemon *d)
 			break;
 	}
 	if (err < 0)
-		log_warnc(err, "%s: stopped reading", d->opt.replay);
-	recfile_close_read(&rd);
+		log_warnx("%s: %s", d->opt.replay, rd.err[0] ? rd.err : strerror(-err));
+	recfile_close(&rd);
 	return err < 0 ? err : d->pipe.write_err;
 }
 
@@ -567,7 +568,7 @@ static int finish(struct daemon *d)
 	pipeline_checkpoint(&d->pipe, true);
 	write_status(d);
 	if (d->opt.record) {
-		err = recfile_close_write(&d->record);
+		err = recfile_close(&d->record);
 		if (err)
 			log_warnc(err, "%s", d->opt.record);
 	}
@@ -663,11 +664,12 @@ int main(int argc, char **argv)
 	}
 
 	if (!d.replaying) {
-		err = ksettings_open(&d.kset, INPUTAUDIT_PARAM_DIR);
+		err = ksettings_open(&d.kset, NULL, &d.cfg.kernel, err_msg,
+				     sizeof(err_msg));
 		if (!err)
 			err = ksettings_apply(&d.kset, &d.cfg.kernel, err_msg,
 					      sizeof(err_msg));
-		if (err)
+		if (err < 0)
 			fatalx("kernel settings: %s", err_msg);
 		setup_capture(&d);
 	}

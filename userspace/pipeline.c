@@ -6,7 +6,6 @@
 #include <time.h>
 
 #include "clock.h"
-#include "daemon_json.h"
 #include "log.h"
 #include "pipeline.h"
 #include "record_json.h"
@@ -131,12 +130,16 @@ void pipeline_alert(struct pipeline *p, const char *reason, uint32_t dev,
 		  uint64_t ref_seq, const char *rule)
 {
 	char line[LINE_MAX_LEN];
+	struct record_alert a = {
+		.time_ns = boottime_ns(),
+		.reason = reason,
+		.dev = dev,
+		.ref_seq = ref_seq,
+		.rule = rule,
+	};
 
 	p->alerts++;
-	pipeline_daemon_line(p, line,
-			     daemon_json_alert(boottime_ns(), reason, dev,
-					       ref_seq, rule, line,
-					       sizeof(line)),
+	pipeline_daemon_line(p, line, record_json_alert(&a, line, sizeof(line)),
 			     "alert", SINK_SEV_ALERT);
 }
 
@@ -249,7 +252,8 @@ static int format_kernel(struct pipeline *p, const struct inputaudit_record *rec
 	if (p->raw)
 		return record_json_raw(rec, line, size);
 	if (rec->type == INPUTAUDIT_REC_DEV_ADDED && v->name)
-		return record_json_format_named(rec, v->name, line, size);
+		return record_json_format_named(rec, v->name, v->name_truncated,
+						v->name_records, line, size);
 	return record_json_format(rec, line, size);
 }
 
@@ -275,15 +279,17 @@ void pipeline_kernel_record(struct pipeline *p,
 		p->last_seq = rec->seq;
 
 	policy_record(p->policy, rec, &v);
-	if (v.forward)
+	if (rec->type == INPUTAUDIT_REC_DEV_NAME && !p->raw)
+		return;		/* merged into the device_added line */
+	if (p->raw || (v.flags & POLICY_FORWARD))
 		emit(p, line, format_kernel(p, rec, &v, line, sizeof(line)),
 		     kernel_type(rec), rec->seq, rec->time_ns,
 		     kernel_severity(rec));
 	else
 		p->filtered++;
 	for (i = 0; i < v.nalerts; i++)
-		pipeline_alert(p, v.alerts[i], rec->dev_id, rec->seq,
-		      strcmp(v.alerts[i], "device_rule") ? NULL : v.rule);
+		pipeline_alert(p, v.alerts[i].reason, rec->dev_id, rec->seq,
+			       v.alerts[i].rule);
 
 	if (rec->type == INPUTAUDIT_REC_HEARTBEAT)
 		pipeline_checkpoint(p, false);

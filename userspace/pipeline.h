@@ -35,7 +35,7 @@ struct pipeline {
 	struct chain chain;
 	bool chained;		/* a key was given: lines get n and chain */
 	struct policy *policy;	/* NULL: forward everything, no alerts */
-	struct recfile_writer *record;	/* --record, or NULL */
+	struct recfile *record;	/* --record, or NULL */
 	struct seqtrack seq;
 	bool raw;		/* --raw: undecoded kernel records */
 	bool alert_loss;	/* [alert] loss */

@@ -158,6 +158,7 @@ static void name_chunk(struct policy *p, const struct inputaudit_record *rec)
 
 	if (!d)
 		return;
+	d->name_records++;
 	if (idx == 0) {
 		/* A new name (a device id is never reused: a repeat). */
 		memset(d->name, 0, sizeof(d->name));
@@ -204,6 +205,7 @@ static void dev_added(struct policy *p, const struct inputaudit_record *rec,
 
 	v->name = d->name_valid ? d->name : NULL;
 	v->name_truncated = d->name_valid && d->name_truncated;
+	v->name_records = d->name_records;
 	if (d->action == IA_ACTION_IGNORE)
 		return;
 	if (d->action == IA_ACTION_ALERT)

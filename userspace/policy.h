@@ -57,6 +57,7 @@ struct policy_device {
 	bool name_valid;	/* every chunk arrived, in order */
 	bool name_truncated;	/* the kernel cut the name */
 	unsigned int next_chunk;	/* while merging; -1u: a chunk was lost */
+	unsigned int name_records;	/* DEV_NAME records received */
 	char name[POLICY_NAME_MAX + 1];
 	uint16_t bus, vendor, product, version;
 	bool has_creator;
@@ -87,6 +88,8 @@ struct policy_verdict {
 	 */
 	const char *name;
 	bool name_truncated;
+	/* device_added only: DEV_NAME records merged into it */
+	unsigned int name_records;
 	enum ia_action action;	/* the device's action (default if unknown) */
 	const char *rule;	/* the rule that set it, NULL: default */
 	unsigned int nalerts;

@@ -335,12 +335,12 @@ static const struct {
 int record_json_format(const struct inputaudit_record *rec, char *buf,
 		       size_t size)
 {
-	return record_json_format_named(rec, NULL, false, buf, size);
+	return record_json_format_named(rec, NULL, false, 0, buf, size);
 }
 
 int record_json_format_named(const struct inputaudit_record *rec,
-			     const char *dev_name, bool truncated, char *buf,
-			     size_t size)
+			     const char *dev_name, bool truncated,
+			     unsigned int name_records, char *buf, size_t size)
 {
 	struct jbuf jb = { .buf = buf, .size = size };
 	const char *name = "unknown";
@@ -365,6 +365,8 @@ int record_json_format_named(const struct inputaudit_record *rec,
 		if (truncated)
 			jb_printf(&jb, ",\"name_truncated\":true");
 	}
+	if (name_records && rec->type == INPUTAUDIT_REC_DEV_ADDED)
+		jb_u64(&jb, "name_records", name_records);
 	format(&jb, rec);
 	return jb_finish(&jb);
 }
@@ -415,6 +417,7 @@ int record_json_stats(const struct record_stats *stats, char *buf, size_t size)
 	jb_u64(&jb, "duplicates", stats->duplicates);
 	jb_u64(&jb, "ring_drops", stats->ring_drops);
 	jb_u64(&jb, "bpf_submitted", stats->bpf_submitted);
+	jb_u64(&jb, "policy_dropped", stats->policy_dropped);
 	jb_printf(&jb, ",\"final\":%s", stats->final ? "true" : "false");
 	return jb_finish(&jb);
 }
@@ -434,5 +437,20 @@ int record_json_alert(const struct record_alert *alert, char *buf, size_t size)
 		jb_u64(&jb, "ref_seq", alert->ref_seq);
 	if (alert->rule)
 		jb_escaped(&jb, "rule", alert->rule);
+	return jb_finish(&jb);
+}
+
+int record_json_sink_loss(uint64_t time_ns, const char *sink, uint64_t dropped,
+			  char *buf, size_t size)
+{
+	struct jbuf jb = { .buf = buf, .size = size };
+
+	if (!size)
+		return -ENOSPC;
+	buf[0] = '\0';
+	jb_printf(&jb, "{\"time_ns\":%" PRIu64, time_ns);
+	jb_str(&jb, "type", "sink_loss");
+	jb_escaped(&jb, "sink", sink);
+	jb_u64(&jb, "dropped", dropped);
 	return jb_finish(&jb);
 }

@@ -66,8 +66,10 @@
  *            "lost" (total sequence numbers declared lost), "duplicates"
  *            (records ignored as already seen or older than the start),
  *            "ring_drops" (BPF ring reserve failures), "bpf_submitted"
- *            (records the BPF program committed), "final": true only on the
- *            last stats record before a clean exit.
+ *            (records the BPF program committed), "policy_dropped"
+ *            (kernel records of ignored devices, not written), "final":
+ *            true only on the last stats record before a clean exit.
+ *            received = kernel lines + their "name_records" + policy_dropped.
  *   "alert"  "time_ns" first, then "type", "reason" ("injection",
  *            "new_device", "creator", "blind", "loss", "device_rule",
  *            "sink_loss"), "dev" (0 for none), "ref_seq" (the kernel record
@@ -102,6 +104,7 @@ struct record_stats {
 	uint64_t duplicates;
 	uint64_t ring_drops;
 	uint64_t bpf_submitted;
+	uint64_t policy_dropped;
 	bool final;
 };
 
@@ -114,12 +117,16 @@ int record_json_format(const struct inputaudit_record *rec, char *buf,
 		       size_t size);
 /*
  * The same, with "name" (and "name_truncated": true if truncated) added to
- * a device_added record.  name NULL, or a record of another type: exactly
- * record_json_format().
+ * a device_added record, and "name_records": the DEV_NAME records merged
+ * into it (0: omitted).  name NULL and name_records 0, or a record of
+ * another type: exactly record_json_format().
  */
 int record_json_format_named(const struct inputaudit_record *rec,
-			     const char *name, bool truncated, char *buf,
-			     size_t size);
+			     const char *name, bool truncated,
+			     unsigned int name_records, char *buf, size_t size);
+/* A sink dropped lines: "sink_loss" with "sink" and "dropped". */
+int record_json_sink_loss(uint64_t time_ns, const char *sink, uint64_t dropped,
+			  char *buf, size_t size);
 /* --raw: "type":"raw" with "raw_type", "flags" and "v": all four words. */
 int record_json_raw(const struct inputaudit_record *rec, char *buf,
 		    size_t size);

@@ -22,7 +22,7 @@ HOST_TEST_LDFLAGS := -fsanitize=address,undefined
 HOST_TEST_BPF_LIBS ?= -lbpf -lelf -lz
 
 HOST_TESTS := $(addprefix $(HOST_TEST_OUT)/,test_record_json test_seqtrack \
-	test_bpf_ring test_config test_policy test_recfile test_ksettings_fake)
+	test_bpf_ring test_config test_policy test_recfile test_ksettings_fake test_replay)
 
 .PHONY: host-tests run-host-tests
 host-tests: $(HOST_TESTS)
@@ -64,6 +64,11 @@ $(HOST_TEST_OUT)/test_ksettings_fake: $(HOST_TEST_OUT)/test_ksettings_fake.o \
 		$(HOST_TEST_OUT)/lib/ksettings.o $(HOST_TEST_OUT)/lib/config.o
 $(HOST_TEST_OUT)/test_ksettings_fake: HOST_TEST_LIBS := -linih
 $(HOST_TEST_OUT)/test_bpf_ring: HOST_TEST_LIBS := $(HOST_TEST_BPF_LIBS)
+# test_replay runs the real daemon binary.
+$(HOST_TEST_OUT)/test_replay.o: HOST_TEST_CFLAGS += \
+	-DINPUTAUDITD_BIN='"$(OUT)/userspace/inputauditd"'
+$(HOST_TEST_OUT)/test_replay: $(HOST_TEST_OUT)/test_replay.o \
+		$(HOST_TEST_OUT)/lib/recfile.o | $(OUT)/userspace/inputauditd
 
 $(HOST_TESTS):
 	$(call msg,LD-TEST,$(@:$(OUT)/%=%))

@@ -333,7 +333,8 @@ TEST(daemon_records)
 {
 	struct record_stats stats = {
 		.time_ns = 77, .received = 100, .lost = 3, .duplicates = 1,
-		.ring_drops = 2, .bpf_submitted = 101, .final = true,
+		.ring_drops = 2, .bpf_submitted = 101, .policy_dropped = 4,
+		.final = true,
 	};
 	char buf[RECORD_JSON_MAX];
 
@@ -343,7 +344,8 @@ TEST(daemon_records)
 	ASSERT_LT(0, record_json_stats(&stats, buf, sizeof(buf)));
 	EXPECT_STREQ("{\"type\":\"stats\",\"time_ns\":77,\"received\":100,"
 		     "\"lost\":3,\"duplicates\":1,\"ring_drops\":2,"
-		     "\"bpf_submitted\":101,\"final\":true}\n", buf);
+		     "\"bpf_submitted\":101,\"policy_dropped\":4,"
+		     "\"final\":true}\n", buf);
 	stats.final = false;
 	ASSERT_LT(0, record_json_stats(&stats, buf, sizeof(buf)));
 	EXPECT_NE(NULL, strstr(buf, "\"final\":false}\n"));
@@ -382,21 +384,21 @@ TEST(device_added_named)
 	char buf[RECORD_JSON_MAX], plain[RECORD_JSON_MAX];
 
 	ASSERT_LT(0, record_json_format_named(&rec, "ia-test \"mouse\"\\\t\xc3\xa9",
-					      false, buf, sizeof(buf)));
+					      false, 0, buf, sizeof(buf)));
 	EXPECT_STREQ("{\"seq\":9,\"time_ns\":10,\"type\":\"device_added\",\"dev\":4,"
 		     "\"name\":\"ia-test \\\"mouse\\\"\\\\\\u0009\\u00c3\\u00a9\","
 		     "\"bus\":\"0x0003\",\"vendor\":\"0x1234\",\"product\":\"0x5678\","
 		     "\"version\":\"0x0001\",\"caps\":[\"pointer\"]}\n", buf);
-	ASSERT_LT(0, record_json_format_named(&rec, "ia-test x", true, buf,
+	ASSERT_LT(0, record_json_format_named(&rec, "ia-test x", true, 0, buf,
 					      sizeof(buf)));
 	EXPECT_NE(NULL, strstr(buf, "\"dev\":4,\"name\":\"ia-test x\","
 			       "\"name_truncated\":true,\"bus\""));
 	/* No name: exactly the plain format. */
-	ASSERT_LT(0, record_json_format_named(&rec, NULL, true, buf, sizeof(buf)));
+	ASSERT_LT(0, record_json_format_named(&rec, NULL, true, 0, buf, sizeof(buf)));
 	EXPECT_STREQ(format(&rec, plain), buf);
 	/* A name is only ever written into device_added. */
 	rec.type = INPUTAUDIT_REC_DEV_REMOVED;
-	ASSERT_LT(0, record_json_format_named(&rec, "ia-test x", false, buf,
+	ASSERT_LT(0, record_json_format_named(&rec, "ia-test x", false, 0, buf,
 					      sizeof(buf)));
 	EXPECT_STREQ(format(&rec, plain), buf);
 }
@@ -416,7 +418,7 @@ TEST(device_added_worst_case_fits)
 
 	memset(name, 0x01, 128);
 	name[128] = '\0';
-	len = record_json_format_named(&rec, name, true, buf, sizeof(buf));
+	len = record_json_format_named(&rec, name, true, 0, buf, sizeof(buf));
 	ASSERT_LT(0, len);
 	/* ,"n":<20 digits>,"chain":"<64 hex>" */
 	EXPECT_LT(len + 6 + 20 + 10 + 64 + 1, RECORD_JSON_MAX);
