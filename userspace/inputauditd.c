@@ -23,6 +23,7 @@
 #include "inputaudit.h"
 #include "log.h"
 #include "output.h"
+#include "privdrop.h"
 #include "record_json.h"
 #include "seqtrack.h"
 
@@ -45,6 +46,7 @@ struct options {
 	unsigned int stats_interval_ms;	/* 0: final stats only */
 	bool no_attach;			/* tests feed BPF_PROG_TEST_RUN */
 	bool raw;			/* every payload word, undecoded */
+	struct priv_conf priv;		/* --user, --group: drop after setup */
 	bool verbose;
 };
 
@@ -105,6 +107,11 @@ static void usage(FILE *fp)
 "                             and all four payload words as numbers\n"
 "      --no-attach            for tests: load but do not attach; records\n"
 "                             come only from BPF_PROG_TEST_RUN\n"
+"      --user NAME            once set up, run as NAME with no capabilities,\n"
+"                             no_new_privs and a seccomp allowlist (default:\n"
+"                             stay root)\n"
+"      --group NAME           with --user: run as group NAME (default: the\n"
+"                             user's login group)\n"
 "  -v, --verbose              show libbpf's messages and debug output\n"
 "  -h, --help                 show this help\n"
 "\n"
@@ -138,7 +145,7 @@ static uint64_t parse_u64(const char *opt, const char *arg, uint64_t min,
 static void parse_options(int argc, char **argv, struct options *opt)
 {
 	enum { OPT_RING = 256, OPT_LATENCY, OPT_COUNT, OPT_STATS, OPT_NO_ATTACH,
-	       OPT_RAW };
+	       OPT_RAW, OPT_USER, OPT_GROUP };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "ring-size", required_argument, NULL, OPT_RING },
@@ -147,6 +154,8 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		{ "stats-interval-ms", required_argument, NULL, OPT_STATS },
 		{ "no-attach", no_argument, NULL, OPT_NO_ATTACH },
 		{ "raw", no_argument, NULL, OPT_RAW },
+		{ "user", required_argument, NULL, OPT_USER },
+		{ "group", required_argument, NULL, OPT_GROUP },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -190,6 +199,12 @@ static void parse_options(int argc, char **argv, struct options *opt)
 		case OPT_RAW:
 			opt->raw = true;
 			break;
+		case OPT_USER:
+			opt->priv.user = optarg;
+			break;
+		case OPT_GROUP:
+			opt->priv.group = optarg;
+			break;
 		case 'v':
 			opt->verbose = true;
 			break;
@@ -203,6 +218,8 @@ static void parse_options(int argc, char **argv, struct options *opt)
 	}
 	if (optind < argc)
 		fatalx("unexpected argument '%s' (see --help)", argv[optind]);
+	if (opt->priv.group && !opt->priv.user)
+		fatalx("--group needs --user");
 	if (opt->ring_size % sysconf(_SC_PAGESIZE))
 		fatalx("--ring-size: %u is not a multiple of the page size",
 		       opt->ring_size);
@@ -285,19 +302,19 @@ static void write_stats(struct daemon *d, bool final)
  */
 static uint64_t expected_first_seq(void)
 {
+	static int fd = -1;	/* root only: kept open for the privilege drop */
 	char buf[32], *end;
 	unsigned long long emitted;
 	ssize_t len;
-	int fd;
 
-	fd = open(RECORDS_EMITTED_PATH, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		fd = open(RECORDS_EMITTED_PATH, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		log_debug("%s: %s; taking the first record as the start",
 			  RECORDS_EMITTED_PATH, strerror(errno));
 		return 0;
 	}
-	len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
+	len = pread(fd, buf, sizeof(buf) - 1, 0);
 	if (len <= 0)
 		return 0;
 	buf[len] = '\0';
@@ -468,6 +485,8 @@ int main(int argc, char **argv)
 	parse_options(argc, argv, &d.opt);
 	log_init("inputauditd", d.opt.verbose);
 	libbpf_set_print(libbpf_print);
+	if (privdrop_prepare(&d.opt.priv))
+		exit(1);
 
 	setup_signals(&waitmask);
 
@@ -476,6 +495,8 @@ int main(int argc, char **argv)
 		fatalc(err, "%s", d.opt.output);
 
 	setup_capture(&d);
+	if (privdrop_apply(&d.opt.priv))
+		exit(1);
 	err = run(&d, &waitmask);
 	if (err)
 		log_warnc(err, "stopping");
