@@ -22,7 +22,7 @@ HOST_TEST_LDFLAGS := -fsanitize=address,undefined
 HOST_TEST_BPF_LIBS ?= -lbpf -lelf -lz
 
 HOST_TESTS := $(addprefix $(HOST_TEST_OUT)/,test_record_json test_seqtrack \
-	test_bpf_ring)
+	test_bpf_ring test_privdrop)
 
 .PHONY: host-tests run-host-tests
 host-tests: $(HOST_TESTS)
@@ -49,6 +49,9 @@ $(HOST_TEST_OUT)/test_seqtrack: $(HOST_TEST_OUT)/test_seqtrack.o \
 		$(HOST_TEST_OUT)/lib/seqtrack.o
 $(HOST_TEST_OUT)/test_bpf_ring: $(HOST_TEST_OUT)/test_bpf_ring.o
 $(HOST_TEST_OUT)/test_bpf_ring: HOST_TEST_LIBS := $(HOST_TEST_BPF_LIBS)
+$(HOST_TEST_OUT)/test_privdrop: $(HOST_TEST_OUT)/test_privdrop.o \
+		$(HOST_TEST_OUT)/lib/privdrop.o $(HOST_TEST_OUT)/lib/log.o
+$(HOST_TEST_OUT)/test_privdrop: HOST_TEST_LIBS := -lseccomp -lcap-ng
 
 $(HOST_TESTS):
 	$(call msg,LD-TEST,$(@:$(OUT)/%=%))
