@@ -198,6 +198,15 @@ static int check_no_caps(void)
 	return 0;
 }
 
+/* Logs the failed call and returns its -errno. */
+static int fail_errno(const char *call, unsigned int id)
+{
+	int err = errno;
+
+	log_warnc(err, "%s(%u)", call, id);
+	return -err;
+}
+
 static int drop_ids_and_caps(uid_t uid, gid_t gid)
 {
 	uid_t ru, eu, su;
@@ -218,19 +227,13 @@ static int drop_ids_and_caps(uid_t uid, gid_t gid)
 		return -EPERM;
 	}
 
-	if (setgroups(1, &gid) < 0) {
-		log_warn("setgroups(%u)", (unsigned int)gid);
-		return -errno;
-	}
-	if (setresgid(gid, gid, gid) < 0) {
-		log_warn("setresgid(%u)", (unsigned int)gid);
-		return -errno;
-	}
+	if (setgroups(1, &gid) < 0)
+		return fail_errno("setgroups", (unsigned int)gid);
+	if (setresgid(gid, gid, gid) < 0)
+		return fail_errno("setresgid", (unsigned int)gid);
 	/* Without PR_SET_KEEPCAPS this also empties the permitted set. */
-	if (setresuid(uid, uid, uid) < 0) {
-		log_warn("setresuid(%u)", (unsigned int)uid);
-		return -errno;
-	}
+	if (setresuid(uid, uid, uid) < 0)
+		return fail_errno("setresuid", (unsigned int)uid);
 
 	/* Then what is left (everything, when uid is 0 under allow_root). */
 	capng_clear(CAPNG_SELECT_CAPS);
@@ -364,7 +367,8 @@ int privdrop_apply(const struct priv_conf *c)
 	err = load_seccomp(&nsys);
 	if (err)
 		goto fail;
-	log_info("dropped privileges: user %s (uid %u) group %s (gid %u), no capabilities, no_new_privs, seccomp allowlist of %u syscalls",
+	log_info("dropped privileges: user %s (uid %u) group %s (gid %u), "
+		 "no capabilities, no_new_privs, seccomp allowlist of %u syscalls",
 		 c->user, (unsigned int)uid,
 		 c->group && *c->group ? c->group : "(login group)",
 		 (unsigned int)gid, nsys);
