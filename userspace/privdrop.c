@@ -218,7 +218,10 @@ static int drop_ids_and_caps(uid_t uid, gid_t gid)
 	 * the bounding set then stops anything regaining a capability
 	 * through execve() even if seccomp were absent.
 	 */
-	capng_get_caps_process();
+	if (capng_get_caps_process()) {
+		log_warnx("cannot read this process's capabilities");
+		return -EIO;
+	}
 	capng_clear(CAPNG_SELECT_BOUNDS | CAPNG_SELECT_AMBIENT);
 	rc = capng_apply(CAPNG_SELECT_BOUNDS | CAPNG_SELECT_AMBIENT);
 	if (rc) {
