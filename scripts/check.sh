@@ -31,6 +31,10 @@ echo "# host tests"
 rc=0; mk -s run-host-tests 2>&1 | tee "$tapdir/host.tap" || rc=$?
 verdict "$rc" "$tapdir/host.tap" "host tests: make run-host-tests failed"
 
+echo "# packaging"
+rc=0; KERNELS="$KERNELS" selftests/packaging/test-packaging.sh 2>&1 | tee "$tapdir/packaging.tap" || rc=$?
+verdict "$rc" "$tapdir/packaging.tap" "packaging: test-packaging.sh failed"
+
 for abi in $KERNELS; do
 	tap=$tapdir/vm-$abi.tap
 	if [ ! -f "$OUT/kmod-$abi/src/kmod/inputaudit.ko" ]; then

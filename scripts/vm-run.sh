@@ -25,8 +25,11 @@ cp /bin/busybox "$root/bin/busybox"
 mknod -m 600 "$root/dev/console" c 5 1
 mknod -m 666 "$root/dev/null" c 1 3
 cp "$kdir/uinput.ko" "$kdir/evdev.ko" "$root/lib/modules/"
-printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$root/etc/passwd"
-printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+# inputaudit: the daemon's own user (packaging/sysusers.d makes it on a real system).
+printf '%s\n' root:x:0:0:root:/root:/bin/sh inputaudit:x:990:990::/nonexistent:/bin/false \
+	nobody:x:65534:65534:nobody:/nonexistent:/bin/false >"$root/etc/passwd"
+printf '%s\n' root:x:0: inputaudit:x:990: nogroup:x:65534: >"$root/etc/group"
+printf '%s\n' 'passwd: files' 'group: files' >"$root/etc/nsswitch.conf"
 add() {	# add HOST GUEST [mode]: copy a file in, warn when it has not been built
 	if [ -f "$1" ]; then
 		mkdir -p "$root$(dirname "$2")"
@@ -38,13 +41,31 @@ add() {	# add HOST GUEST [mode]: copy a file in, warn when it has not been built
 add "$OUT/kmod-$abi/src/kmod/inputaudit.ko" /lib/inputaudit/inputaudit.ko 644
 add "$OUT/userspace/inputauditd" /bin/inputauditd
 add "$OUT/userspace/inputauditctl" /bin/inputauditctl
+add "$OUT/userspace/inputauditd-test" /bin/inputauditd-test
 add "$OUT/selftests/vm/vm_tests" /bin/vm_tests
 add "$OUT/selftests/vm/vm_control" /bin/vm_control
+add "$OUT/selftests/vm/vm_privilege" /bin/vm_privilege
 add "$OUT/selftests/vm/vm_daemon" /bin/vm_daemon
 add "$repo/selftests/vm/run-vm-tests.sh" /bin/run-vm-tests
 add "$OUT/selftests/vm/ia-type" /bin/ia-type
 [ ! -f "$repo/scripts/demo-guest.sh" ] || add "$repo/scripts/demo-guest.sh" /bin/demo.sh
 for pair in $VM_FILES; do add "${pair%%:*}" "${pair#*:}"; done
+
+# The shared libraries of every dynamically linked program in the guest, and the loader, at
+# the paths ldd names (the loader searches /lib/x86_64-linux-gnu without an ld.so.cache).
+libs=$(find "$root" -type f -perm -u+x | while read -r f; do
+	if out=$(ldd "$f" 2>/dev/null); then
+		if grep -q 'not found' <<<"$out"; then
+			echo "vm-run: $f: $(grep 'not found' <<<"$out" | tr -s '\t\n' ' ')" >&2
+			exit 1
+		fi
+		awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' <<<"$out"
+	fi
+done | sort -u)
+for lib in $libs; do
+	mkdir -p "$root$(dirname "$lib")"
+	cp -L "$lib" "$root$lib"
+done
 
 printf '%q ' "$@" >"$root/etc/inputaudit/cmd"
 guest_timeout=$((VM_TIMEOUT > 120 ? VM_TIMEOUT - 60 : VM_TIMEOUT))

@@ -22,7 +22,8 @@ HOST_TEST_LDFLAGS := -fsanitize=address,undefined
 HOST_TEST_BPF_LIBS ?= -lbpf -lelf -lz
 
 HOST_TESTS := $(addprefix $(HOST_TEST_OUT)/,test_record_json test_seqtrack \
-	test_bpf_ring test_config test_policy test_recfile test_ksettings_fake test_replay)
+	test_bpf_ring test_config test_policy test_recfile test_ksettings_fake \
+	test_replay test_privdrop)
 
 .PHONY: host-tests run-host-tests
 host-tests: $(HOST_TESTS)
@@ -69,6 +70,9 @@ $(HOST_TEST_OUT)/test_replay.o: HOST_TEST_CFLAGS += \
 	-DINPUTAUDITD_BIN='"$(OUT)/userspace/inputauditd"'
 $(HOST_TEST_OUT)/test_replay: $(HOST_TEST_OUT)/test_replay.o \
 		$(HOST_TEST_OUT)/lib/recfile.o | $(OUT)/userspace/inputauditd
+$(HOST_TEST_OUT)/test_privdrop: $(HOST_TEST_OUT)/test_privdrop.o \
+		$(HOST_TEST_OUT)/lib/privdrop.o $(HOST_TEST_OUT)/lib/log.o
+$(HOST_TEST_OUT)/test_privdrop: HOST_TEST_LIBS := -lseccomp -lcap-ng
 
 $(HOST_TESTS):
 	$(call msg,LD-TEST,$(@:$(OUT)/%=%))

@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# Packaging tests, TAP on stdout: DKMS builds the module from the installed source tree for every
+# kernel of the matrix whose headers are here (in a private DKMS tree, signed with a throwaway
+# key), then `make install DESTDIR=...` puts the expected files in place with the right modes,
+# the unit passes systemd-analyze verify, sysusers.d/tmpfiles.d work on a scratch root, and
+# `make uninstall` removes everything again.  Needs root (DKMS, file ownership); skips otherwise.
+set -uo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$repo"
+export OUT=${OUT:-$repo/build}
+n=0
+fails=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+check() {	# check DESCRIPTION COMMAND...: one test line from a command's exit status
+	local what=$1
+	shift
+	if "$@" >"$tmp/cmd.log" 2>&1; then ok "$what"; else notok "$what"; sed 's/^/# /' "$tmp/cmd.log" | tail -n 20; fi
+}
+mode_is() {	# mode_is PATH OCTAL: the file's permission bits, and owned by root
+	[ -e "$1" ] && [ "$(stat -c %a "$1")" = "$2" ] && [ "$(stat -c %u:%g "$1")" = 0:0 ]
+}
+
+echo "TAP version 13"
+if [ "$(id -u)" != 0 ]; then
+	echo "ok 1 - packaging tests # SKIP needs root (dkms, file ownership)"
+	echo "1..1"
+	exit 0
+fi
+tmp=$(mktemp -d /tmp/ia-packaging.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+version=$(cat VERSION)
+kernels=${KERNELS:-$(scripts/kernels.sh 2>/dev/null)}
+kernels=$(echo $kernels)
+
+# ---- (a) DKMS, from the tree make install-dkms makes, in a private dkms tree ----
+src=$tmp/src/usr/src
+mkdir -p "$tmp/dkms"
+dkms_args=(-m inputaudit -v "$version" --sourcetree "$src" --dkmstree "$tmp/dkms")
+check "dkms.conf PACKAGE_VERSION is VERSION ($version)" grep -qx "PACKAGE_VERSION=\"$version\"" dkms.conf
+check "make install-dkms puts the module source in /usr/src/inputaudit-$version" \
+	make -s install-dkms DESTDIR="$tmp/src"
+missing=
+for f in dkms.conf Kbuild kmod/Kbuild kmod/main.c include/inputaudit.h; do
+	[ -f "$src/inputaudit-$version/$f" ] || missing+=" $f"
+done
+if [ -z "$missing" ]; then ok "the dkms source tree has dkms.conf, Kbuild, kmod/, include/"
+else notok "the dkms source tree lacks$missing"; fi
+if ! command -v dkms >/dev/null; then
+	skip "dkms build" "dkms is not installed (scripts/deps.sh installs it)"
+else
+	check "dkms add" dkms add "${dkms_args[@]}"
+	# A throwaway signing key: DKMS makes it (and signs with it) unless framework.conf names one.
+	export mok_signing_key=$tmp/mok.key mok_certificate=$tmp/mok.der
+	built=0
+	for abi in $kernels; do
+		if [ ! -f "/lib/modules/$abi/build/Makefile" ] && [ ! -f "/usr/src/linux-headers-$abi/Makefile" ]; then
+			skip "dkms build for $abi" "no headers for $abi"
+			continue
+		fi
+		ksrc=/lib/modules/$abi/build
+		[ -f "$ksrc/Makefile" ] || ksrc=/usr/src/linux-headers-$abi
+		check "dkms build for $abi" dkms build "${dkms_args[@]}" -k "$abi" --kernelsourcedir "$ksrc"
+		ko=$(ls "$tmp/dkms/inputaudit/$version/$abi/x86_64/module/"inputaudit.ko* 2>/dev/null | head -n1)
+		if [ -n "$ko" ]; then
+			ok "dkms built $(basename "$ko") for $abi"
+			built=$((built + 1))
+			vermagic=$(modinfo -F vermagic "$ko" 2>/dev/null)
+			if [ "${vermagic%% *}" = "$abi" ]; then ok "its vermagic is $abi"
+			else notok "its vermagic is $abi (got '$vermagic')"; fi
+			if [ -f "$mok_signing_key" ]; then
+				signer=$(modinfo -F signer "$ko" 2>/dev/null)
+				if [ "$signer" = "DKMS module signing key" ]; then ok "dkms signed it with the MOK key"
+				else notok "dkms signed it with the MOK key (signer '$signer')"; fi
+			else
+				skip "dkms signed it" "dkms found no sign-file for $abi"
+			fi
+		else
+			notok "dkms built inputaudit.ko for $abi"
+			sed 's/^/# /' "$tmp/dkms/inputaudit/$version/build/make.log" 2>/dev/null | tail -n 20
+		fi
+		if dkms status "${dkms_args[@]}" -k "$abi" 2>/dev/null | grep -q ": built"; then
+			ok "dkms status: built for $abi"
+		else
+			notok "dkms status: built for $abi"
+		fi
+	done
+	[ "$built" -gt 0 ] || [ -z "$kernels" ] || echo "# no kernel of the matrix has headers here"
+	check "dkms remove --all" dkms remove "${dkms_args[@]}" --all
+	if [ -e "$tmp/dkms/inputaudit/$version" ]; then notok "dkms remove left nothing behind"
+	else ok "dkms remove left nothing behind"; fi
+	unset mok_signing_key mok_certificate
+fi
+
+# ---- (b) make install into a DESTDIR ----
+abi=${kernels%% *}
+if [ -z "$abi" ]; then
+	skip "make install" "no kernel ABI resolved (scripts/kernels.sh)"
+	echo "1..$n"
+	exit $((fails > 0))
+fi
+root=$tmp/root
+check "make install DESTDIR=... KVER=$abi" make -s install DESTDIR="$root" KVER="$abi"
+ko=$root/lib/modules/$abi/extra/inputaudit.ko
+check "module in /lib/modules/$abi/extra, 0644" mode_is "$ko" 644
+check "module vermagic is $abi" sh -c "modinfo -F vermagic '$ko' | grep -q '^$abi '"
+check "inputauditd in /usr/sbin, 0755" mode_is "$root/usr/sbin/inputauditd" 755
+check "inputauditd is dynamically linked against libseccomp, libcap-ng, libbpf" \
+	sh -c "readelf -d '$root/usr/sbin/inputauditd' | grep -q 'NEEDED.*libseccomp' &&
+	       readelf -d '$root/usr/sbin/inputauditd' | grep -q 'NEEDED.*libcap-ng' &&
+	       readelf -d '$root/usr/sbin/inputauditd' | grep -q 'NEEDED.*libbpf'"
+check "inputauditd's libraries all resolve" sh -c "! ldd '$root/usr/sbin/inputauditd' | grep -q 'not found'"
+if [ -f "$OUT/userspace/inputauditctl" ]; then
+	check "inputauditctl in /usr/sbin, 0755" mode_is "$root/usr/sbin/inputauditctl" 755
+else
+	skip "inputauditctl in /usr/sbin" "inputauditctl is not built in this tree"
+fi
+check "/etc/inputaudit is 0750" mode_is "$root/etc/inputaudit" 750
+if [ -f etc/inputauditd.conf ]; then
+	check "/etc/inputaudit/inputauditd.conf is 0640" mode_is "$root/etc/inputaudit/inputauditd.conf" 640
+else
+	skip "/etc/inputaudit/inputauditd.conf" "no etc/inputauditd.conf in this tree"
+fi
+unit=$root/usr/lib/systemd/system/inputauditd.service
+missing=
+check "systemd unit in /usr/lib/systemd/system, 0644" mode_is "$unit" 644
+for key in ProtectSystem=strict ProtectHome=yes PrivateTmp=yes NoNewPrivileges=yes \
+	LockPersonality=yes MemoryDenyWriteExecute=yes SystemCallArchitectures=native \
+	'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX' 'CapabilityBoundingSet=CAP_BPF' \
+	'ExecReload=/bin/kill -HUP $MAINPID' Restart=on-failure \
+	'ReadWritePaths=/var/log/inputaudit /var/spool/inputaudit /run/inputaudit'; do
+	grep -qF "$key" "$unit" || missing+=" '$key'"
+done
+if [ -z "$missing" ]; then ok "the unit has the hardening settings"
+else notok "the unit lacks$missing"; fi
+if command -v systemd-analyze >/dev/null; then
+	# Verified with ExecStart= pointing at the installed binary (it is not in /usr/sbin here).
+	mkdir -p "$tmp/unit"
+	sed "s|/usr/sbin/inputauditd|$root/usr/sbin/inputauditd|" "$unit" >"$tmp/unit/inputauditd.service"
+	check "systemd-analyze verify accepts the unit" systemd-analyze verify "$tmp/unit/inputauditd.service"
+else
+	skip "systemd-analyze verify" "no systemd-analyze"
+fi
+check "modprobe.d example in /etc/modprobe.d, 0644, all commented" sh -c \
+	"[ \"\$(stat -c %a '$root/etc/modprobe.d/inputaudit.conf')\" = 644 ] &&
+	 ! grep -qv -e '^#' -e '^\$' '$root/etc/modprobe.d/inputaudit.conf' &&
+	 grep -q '^#options inputaudit ' '$root/etc/modprobe.d/inputaudit.conf'"
+sysusers=$root/usr/lib/sysusers.d/inputaudit.conf
+tmpfiles=$root/usr/lib/tmpfiles.d/inputaudit.conf
+check "sysusers.d file, 0644" mode_is "$sysusers" 644
+check "tmpfiles.d file, 0644" mode_is "$tmpfiles" 644
+check "README in /usr/share/doc/inputaudit" mode_is "$root/usr/share/doc/inputaudit/README.md" 644
+if command -v systemd-sysusers >/dev/null && command -v systemd-tmpfiles >/dev/null; then
+	sys=$tmp/sysroot
+	mkdir -p "$sys/etc"
+	printf 'root:x:0:0:root:/root:/bin/sh\n' >"$sys/etc/passwd"
+	printf 'root:x:0:\nadm:x:4:\n' >"$sys/etc/group"
+	check "systemd-sysusers creates the inputaudit user" systemd-sysusers --root="$sys" "$sysusers"
+	check "the inputaudit user has no shell and is a system user" sh -c \
+		"grep -Eq '^inputaudit:x:[0-9]+:[0-9]+:[^:]*:/nonexistent:/usr/sbin/nologin\$' '$sys/etc/passwd' &&
+		 [ \$(sed -n 's/^inputaudit:x:\([0-9]*\):.*/\1/p' '$sys/etc/passwd') -lt 1000 ]"
+	check "systemd-tmpfiles creates the directories" systemd-tmpfiles --root="$sys" --create "$tmpfiles"
+	uid=$(sed -n 's/^inputaudit:x:\([0-9]*\):.*/\1/p' "$sys/etc/passwd")
+	for d in var/log/inputaudit:750:4 var/spool/inputaudit:700:$uid run/inputaudit:700:$uid; do
+		IFS=: read -r path mode gid <<<"$d"
+		got=$(stat -c %a:%u:%g "$sys/$path" 2>/dev/null)
+		if [ "$got" = "$mode:$uid:$gid" ]; then ok "/$path is $mode, owned by inputaudit"
+		else notok "/$path is $mode:$uid:$gid (got '$got')"; fi
+	done
+else
+	skip "systemd-sysusers and systemd-tmpfiles" "not installed"
+fi
+bad=$(find "$root" \( -perm -o+w -o ! -user 0 \) ! -type l 2>/dev/null)
+if [ -z "$bad" ]; then ok "nothing installed is world-writable or not root's"
+else notok "nothing installed is world-writable or not root's: $bad"; fi
+
+check "make uninstall DESTDIR=..." make -s uninstall DESTDIR="$root" KVER="$abi"
+left=$(find "$root" -type f 2>/dev/null)
+if [ -z "$left" ]; then ok "make uninstall removed every installed file"
+else notok "make uninstall removed every installed file (left: $left)"; fi
+
+echo "1..$n"
+exit $((fails > 0))
