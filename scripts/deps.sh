@@ -4,7 +4,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 here=$(cd "$(dirname "$0")" && pwd)
 
-pkgs=(gcc make libc6-dev clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libzstd-dev
+pkgs=(gcc make libc6-dev clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libzstd-dev libssl-dev
       dwarves qemu-system-x86 busybox-static cpio xz-utils kmod perl linux-headers-amd64)
 
 installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]; }

@@ -4,7 +4,7 @@
 # Included by the top-level Makefile after bpf/build.mk (it needs the
 # skeleton); the defaults let it be used on its own with bpf/build.mk.
 #
-# Target: userspace -> $(OUT)/userspace/inputauditd
+# Target: userspace -> $(OUT)/userspace/inputauditd, $(OUT)/userspace/inputauditctl
 
 OUT ?= $(CURDIR)/build
 CC ?= cc
@@ -19,8 +19,15 @@ USERSPACE_OBJS := $(addprefix $(USERSPACE_OUT)/,$(USERSPACE_SRCS:.c=.o))
 USERSPACE_CFLAGS := -Wall -Wextra -Werror -O2 -g -I$(CURDIR)/include \
 	-I$(OUT)/bpf -MMD -MP
 
+# inputauditctl: verify chained output, show status; dynamically linked
+# (libcrypto gets its updates from the distribution).
+CTL_BIN := $(USERSPACE_OUT)/inputauditctl
+CTL_SRCS := inputauditctl.c chain.c verify.c status.c ctl_status.c log.c
+CTL_OBJS := $(addprefix $(USERSPACE_OUT)/,$(CTL_SRCS:.c=.o))
+CTL_LIBS := -lcrypto
+
 .PHONY: userspace
-userspace: $(USERSPACE_BIN)
+userspace: $(USERSPACE_BIN) $(CTL_BIN)
 
 $(USERSPACE_OUT)/%.o: $(CURDIR)/userspace/%.c
 	$(call msg,CC,$(@:$(OUT)/%=%))
@@ -32,5 +39,9 @@ $(USERSPACE_OUT)/capture.o: $(OUT)/bpf/inputaudit.skel.h
 $(USERSPACE_BIN): $(USERSPACE_OBJS)
 	$(call msg,LD,$(@:$(OUT)/%=%))
 	$(Q)$(CC) -static $^ $(STATIC_BPF_LIBS) -o $@
+
+$(CTL_BIN): $(CTL_OBJS)
+	$(call msg,LD,$(@:$(OUT)/%=%))
+	$(Q)$(CC) $^ $(CTL_LIBS) -o $@
 
 -include $(wildcard $(USERSPACE_OUT)/*.d)
