@@ -198,6 +198,20 @@ static bool line_authentic(const struct vstate *st, const struct vfile *vf,
 	return false;
 }
 
+/* An identical line before line i (a replay): its index in *k. */
+static bool earlier_copy(const struct vfile *vf, size_t i, size_t *k)
+{
+	const struct vline *l = &vf->lines[i];
+
+	for (*k = 0; *k < i; (*k)++) {
+		const struct vline *o = &vf->lines[*k];
+
+		if (o->len == l->len && !memcmp(o->p, l->p, l->len))
+			return true;
+	}
+	return false;
+}
+
 /* Line i does not continue the chain: say why, as precisely as possible. */
 static int classify(struct vstate *st, const struct vfile *vf, size_t i)
 {
@@ -205,7 +219,7 @@ static int classify(struct vstate *st, const struct vfile *vf, size_t i)
 	const struct vline *next = i + 1 < vf->nlines ? &vf->lines[i + 1] : NULL;
 	uint64_t E = st->expect, lineno = i + 1;
 	struct verify_result *res = st->res;
-	size_t j;
+	size_t j, k;
 
 	res->n = l->ok ? l->n : 0;
 	if (!l->nl)
@@ -219,8 +233,8 @@ static int classify(struct vstate *st, const struct vfile *vf, size_t i)
 			res->missing_last = l->n - 1;
 			return fail(st, VERIFY_DELETED, vf->name, lineno,
 				    "n=%" PRIu64 "..%" PRIu64 " missing (%" PRIu64
-				    " lines): this file continues a later one; a rotated file left out?",
-				    E, l->n - 1, l->n - E);
+				    " line%s): this file continues a later one; a rotated file left out?",
+				    E, l->n - 1, l->n - E, l->n - E == 1 ? "" : "s");
 		}
 		if (l->n < E)
 			return fail(st, VERIFY_REORDERED, vf->name, lineno,
@@ -235,6 +249,10 @@ static int classify(struct vstate *st, const struct vfile *vf, size_t i)
 		if (line_verifies(st, &vf->lines[j], st->prev, E))
 			break;
 	if (j < vf->nlines) {
+		if (l->ok && l->n < E && earlier_copy(vf, i, &k))
+			return fail(st, VERIFY_INSERTED, vf->name, lineno,
+				    "copy of line %zu (n=%" PRIu64 ") replayed", k + 1,
+				    l->n);
 		if (l->ok && l->n != E && line_authentic(st, vf, l))
 			return fail(st, VERIFY_REORDERED, vf->name, lineno,
 				    "genuine line n=%" PRIu64 " appears before n=%" PRIu64
@@ -260,7 +278,8 @@ static int classify(struct vstate *st, const struct vfile *vf, size_t i)
 				    "n=%" PRIu64 " after the final checkpoint is not part of the chain",
 				    l->n);
 		return fail(st, VERIFY_MODIFIED, vf->name, lineno,
-			    "n=%" PRIu64 ": HMAC mismatch: the line was changed", l->n);
+			    "n=%" PRIu64 ": HMAC mismatch: the line was changed%s", l->n,
+			    res->have_last ? "" : " (or the key is wrong)");
 	}
 	if (next && next->ok && next->n == E + 1)
 		return fail(st, VERIFY_MODIFIED, vf->name, lineno,
@@ -271,16 +290,12 @@ static int classify(struct vstate *st, const struct vfile *vf, size_t i)
 		res->missing_last = l->n - 1;
 		return fail(st, VERIFY_DELETED, vf->name, lineno,
 			    "n=%" PRIu64 "..%" PRIu64 " missing (%" PRIu64
-			    " lines) before this line", E, l->n - 1, l->n - E);
+			    " line%s) before this line", E, l->n - 1, l->n - E,
+			    l->n - E == 1 ? "" : "s");
 	}
-	for (j = 0; j < i; j++) {
-		const struct vline *o = &vf->lines[j];
-
-		if (o->len == l->len && !memcmp(o->p, l->p, l->len))
-			return fail(st, VERIFY_INSERTED, vf->name, lineno,
-				    "copy of line %zu (n=%" PRIu64 ") replayed", j + 1,
-				    l->n);
-	}
+	if (earlier_copy(vf, i, &k))
+		return fail(st, VERIFY_INSERTED, vf->name, lineno,
+			    "copy of line %zu (n=%" PRIu64 ") replayed", k + 1, l->n);
 	return fail(st, VERIFY_REORDERED, vf->name, lineno,
 		    "n goes back: n=%" PRIu64 " after n=%" PRIu64, l->n, E - 1);
 }
