@@ -27,8 +27,15 @@ static int chain_mac_fetch(void)
 	return chain_mac ? 0 : -ENOSYS;
 }
 
-int chain_hmac(const uint8_t *key, size_t key_len, const void *a, size_t alen,
-	       const void *b, size_t blen, uint8_t out[CHAIN_LEN])
+/*
+ * An HMAC context keyed with the last key used, copied for each MAC: keying
+ * (and looking up SHA-256) once instead of per line.
+ */
+static EVP_MAC_CTX *chain_tmpl;
+static uint8_t chain_tmpl_key[CHAIN_KEY_MAX];
+static size_t chain_tmpl_len;
+
+static EVP_MAC_CTX *chain_keyed(const uint8_t *key, size_t key_len)
 {
 	static const uint8_t nokey;
 	char digest[] = "SHA256";
@@ -37,17 +44,40 @@ int chain_hmac(const uint8_t *key, size_t key_len, const void *a, size_t alen,
 		OSSL_PARAM_construct_end(),
 	};
 	EVP_MAC_CTX *ctx;
+
+	if (chain_tmpl && key_len == chain_tmpl_len && key_len <= CHAIN_KEY_MAX &&
+	    !CRYPTO_memcmp(key, chain_tmpl_key, key_len))
+		return EVP_MAC_CTX_dup(chain_tmpl);
+	if (chain_mac_fetch())
+		return NULL;
+	ctx = EVP_MAC_CTX_new(chain_mac);
+	if (!ctx)
+		return NULL;
+	/* OpenSSL refuses a NULL key even when its length is 0. */
+	if (!EVP_MAC_init(ctx, key_len ? key : &nokey, key_len, params)) {
+		EVP_MAC_CTX_free(ctx);
+		return NULL;
+	}
+	if (key_len > CHAIN_KEY_MAX)
+		return ctx;
+	EVP_MAC_CTX_free(chain_tmpl);
+	OPENSSL_cleanse(chain_tmpl_key, sizeof(chain_tmpl_key));
+	chain_tmpl = ctx;
+	memcpy(chain_tmpl_key, key, key_len);
+	chain_tmpl_len = key_len;
+	return EVP_MAC_CTX_dup(chain_tmpl);
+}
+
+int chain_hmac(const uint8_t *key, size_t key_len, const void *a, size_t alen,
+	       const void *b, size_t blen, uint8_t out[CHAIN_LEN])
+{
+	EVP_MAC_CTX *ctx;
 	size_t outl = 0;
 	int ret = -EIO;
 
-	if (chain_mac_fetch())
-		return -EIO;
-	ctx = EVP_MAC_CTX_new(chain_mac);
+	ctx = chain_keyed(key, key_len);
 	if (!ctx)
 		return -EIO;
-	/* OpenSSL refuses a NULL key even when its length is 0. */
-	if (!EVP_MAC_init(ctx, key_len ? key : &nokey, key_len, params))
-		goto out;
 	if (alen && !EVP_MAC_update(ctx, a, alen))
 		goto out;
 	if (blen && !EVP_MAC_update(ctx, b, blen))
@@ -217,11 +247,22 @@ int chain_init(struct chain *c, const uint8_t *key, size_t key_len)
 		key_len = CHAIN_KEY_MAX;
 	memcpy(c->key, key, key_len);
 	c->key_len = key_len;
-	return chain_mac_fetch();
+	if (chain_mac_fetch())
+		return -ENOSYS;
+	/* key the HMAC now, while OpenSSL may still load what it needs */
+	EVP_MAC_CTX_free(chain_keyed(c->key, c->key_len));
+	return 0;
 }
 
 void chain_wipe(struct chain *c)
 {
+	if (chain_tmpl && c->key_len == chain_tmpl_len &&
+	    !CRYPTO_memcmp(c->key, chain_tmpl_key, c->key_len)) {
+		EVP_MAC_CTX_free(chain_tmpl);
+		chain_tmpl = NULL;
+		OPENSSL_cleanse(chain_tmpl_key, sizeof(chain_tmpl_key));
+		chain_tmpl_len = 0;
+	}
 	OPENSSL_cleanse(c, sizeof(*c));
 }
 

@@ -12,8 +12,9 @@
  * or other permission bits (0600 or 0400).
  *
  * The HMAC is OpenSSL 3's EVP_MAC "HMAC" with SHA-256.  chain_init() fetches
- * the algorithm, so call it before the privilege drop: afterwards OpenSSL
- * opens no more files.
+ * the algorithm and keys it, so call it before the privilege drop:
+ * afterwards OpenSSL opens no more files.  The keyed HMAC context is kept
+ * in a static: these functions are not thread-safe.
  */
 #ifndef INPUTAUDITD_CHAIN_H
 #define INPUTAUDITD_CHAIN_H
