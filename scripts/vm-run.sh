@@ -39,6 +39,7 @@ add "$OUT/kmod-$abi/src/kmod/inputaudit.ko" /lib/inputaudit/inputaudit.ko 644
 add "$OUT/userspace/inputauditd" /bin/inputauditd
 add "$OUT/selftests/vm/vm_tests" /bin/vm_tests
 add "$OUT/selftests/vm/vm_control" /bin/vm_control
+add "$OUT/selftests/vm/vm_ctl" /bin/vm_ctl
 add "$repo/selftests/vm/run-vm-tests.sh" /bin/run-vm-tests
 add "$OUT/selftests/vm/ia-type" /bin/ia-type
 [ ! -f "$repo/scripts/demo-guest.sh" ] || add "$repo/scripts/demo-guest.sh" /bin/demo.sh

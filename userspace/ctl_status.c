@@ -585,10 +585,13 @@ static void print_daemon(FILE *out, const struct daemon_state *d)
 	when = (time_t)st->start_time;
 	if (gmtime_r(&when, &tm))
 		strftime(started, sizeof(started), "%Y-%m-%d %H:%M:%S UTC", &tm);
-	if (d->running)
+	if (d->running && st->update_time)
 		fprintf(out, "daemon: running, pid %" PRId64 ", uid %u, started %s, status %lld s old\n",
 			st->pid, st->uid, started,
 			(long long)(now - (time_t)st->update_time));
+	else if (d->running)
+		fprintf(out, "daemon: running, pid %" PRId64 ", uid %u, started %s\n",
+			st->pid, st->uid, started);
 	else
 		fprintf(out, "daemon: not running (stale status file of pid %" PRId64
 			", started %s)\n", st->pid, started);
