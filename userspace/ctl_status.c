@@ -394,6 +394,21 @@ struct table {
 	char (*cells)[MAX_COLS][96];
 };
 
+/*
+ * Device names and creator comms are chosen by whoever created the device:
+ * anything but printable ASCII becomes '?' so that no escape sequence
+ * reaches the terminal (and columns stay aligned).
+ */
+static char *sanitize(char *s)
+{
+	char *p;
+
+	for (p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+			*p = '?';
+	return s;
+}
+
 __attribute__((format(printf, 3, 4)))
 static void cell(struct table *t, unsigned int col, const char *fmt, ...)
 {
@@ -402,6 +417,7 @@ static void cell(struct table *t, unsigned int col, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(t->cells[t->nrows - 1][col], sizeof(t->cells[0][0]), fmt, ap);
 	va_end(ap);
+	sanitize(t->cells[t->nrows - 1][col]);
 }
 
 static bool table_row(struct table *t)
@@ -524,7 +540,7 @@ static void print_devices(FILE *out, const struct module_state *m)
 	table_print(out, &t, "  ");
 }
 
-static void print_module(FILE *out, const struct module_state *m)
+static void print_module(FILE *out, struct module_state *m)
 {
 	uint64_t seen, em, sup, fil, blind, ns;
 	char b1[48];
@@ -536,7 +552,7 @@ static void print_module(FILE *out, const struct module_state *m)
 	for (i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
 		fprintf(out, " %s=%s", settings[i], tx(&m->setting[i]));
 	fputc('\n', out);
-	fprintf(out, "%-10s %s\n", "status", tx(&m->status));
+	fprintf(out, "%-10s %s\n", "status", m->status.ok ? sanitize(m->status.s) : "-");
 	if (m->no_consumer_ns.ok) {
 		ns = strtoull(m->no_consumer_ns.s, NULL, 10);
 		secs(b1, sizeof(b1), ns);
@@ -560,7 +576,7 @@ static void print_module(FILE *out, const struct module_state *m)
 	print_devices(out, m);
 }
 
-static void print_daemon(FILE *out, const struct daemon_state *d)
+static void print_daemon(FILE *out, struct daemon_state *d)
 {
 	static const char *const hdr[] = {
 		"NAME", "KIND", "STATE", "LINES", "DROPPED", "SPOOLED", "LAST_ERROR",
@@ -600,7 +616,7 @@ static void print_daemon(FILE *out, const struct daemon_state *d)
 		st->received, st->lost, st->duplicates, st->ring_drops, st->last_seq);
 	if (st->key_id[0])
 		fprintf(out, "%-10s n %" PRIu64 ", key_id %s\n", "chain", st->chain_n,
-			st->key_id);
+			sanitize(d->st.key_id));
 	else
 		fprintf(out, "%-10s none\n", "chain");
 	fprintf(out, "\nsinks: %u\n", st->nsinks);

@@ -66,6 +66,21 @@ static void sb_u64(struct sbuf *sb, const char *key, uint64_t val)
 	sb_printf(sb, ",\"%s\":%" PRIu64, key, val);
 }
 
+int status_add_sink(struct daemon_status *st, struct sink *s)
+{
+	struct status_sink *ss;
+
+	if (st->nsinks >= STATUS_MAX_SINKS)
+		return -ENOSPC;
+	ss = &st->sinks[st->nsinks++];
+	memset(ss, 0, sizeof(*ss));
+	snprintf(ss->name, sizeof(ss->name), "%s", s->name);
+	snprintf(ss->kind, sizeof(ss->kind), "%s", s->ops && s->ops->kind ? s->ops->kind : "");
+	if (s->ops && s->ops->health)
+		s->ops->health(s, &ss->health);
+	return 0;
+}
+
 int status_format(const struct daemon_status *st, char *buf, size_t size)
 {
 	struct sbuf sb = { .buf = buf, .size = size };

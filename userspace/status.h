@@ -52,6 +52,15 @@ struct daemon_status {
 };
 
 /**
+ * status_add_sink() - append a sink's name, kind and health
+ * @st: the status
+ * @s: the sink (its ops->health is called)
+ *
+ * Return: 0, or -ENOSPC when STATUS_MAX_SINKS sinks are there already.
+ */
+int status_add_sink(struct daemon_status *st, struct sink *s);
+
+/**
  * status_format() - the status as one JSON object and a '\n'
  * @st: the status
  * @buf: the output, NUL terminated

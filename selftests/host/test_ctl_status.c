@@ -382,6 +382,58 @@ TEST_F(ctl, stale_status)
 	EXPECT_NE(NULL, strstr(self->out, "\"daemon\":{\"running\":false,\"status\":{\"pid\":"));
 }
 
+/* A device name with a terminal escape sequence: shown harmless, escaped in JSON. */
+TEST_F(ctl, hostile_name)
+{
+	fake_sysfs(self->root);
+	put(self->root, "kernel/inputaudit/devices/2/name", "evil\x1b]0;pwned\x07\x1b[2Jkbd\n");
+	put(self->root, "kernel/inputaudit/devices/2/creator", "pid=9 uid=1000 comm=a b\x1b[1m\n");
+	ASSERT_EQ(0, ctl(self, false));
+	EXPECT_EQ(NULL, strchr(self->out, 0x1b));
+	EXPECT_EQ(NULL, strchr(self->out, 0x07));
+	EXPECT_TRUE(has(self->out, "evil?]0;pwned??[2Jkbd"));
+	EXPECT_TRUE(has(self->out, "a b?[1m (pid 9)"));
+	ASSERT_EQ(0, ctl(self, true));
+	EXPECT_EQ(NULL, strchr(self->out, 0x1b));
+	EXPECT_TRUE(has(self->out, "\"name\":\"evil\\u001b]0;pwned\\u0007\\u001b[2Jkbd\""));
+	EXPECT_TRUE(has(self->out, "\"creator\":{\"pid\":9,\"uid\":1000,\"comm\":\"a b\\u001b[1m\"}"));
+}
+
+static void fake_health(struct sink *s, struct sink_health *h)
+{
+	snprintf(h->state, sizeof(h->state), "%s", (const char *)s->priv);
+	h->lines = 10;
+	h->spooled = 3;
+	h->last_err = -EPIPE;
+}
+
+/* status_add_sink() takes name, kind and health from the sink itself. */
+TEST_F(ctl, add_sink)
+{
+	static const struct sink_ops ops = { .kind = "syslog", .health = fake_health };
+	struct sink s = { .ops = &ops, .name = "syslog:central", .priv = "connecting" };
+	struct daemon_status st = { 0 };
+	unsigned int i;
+
+	ASSERT_EQ(0, status_add_sink(&st, &s));
+	EXPECT_EQ(1, st.nsinks);
+	EXPECT_STREQ("syslog:central", st.sinks[0].name);
+	EXPECT_STREQ("syslog", st.sinks[0].kind);
+	EXPECT_STREQ("connecting", st.sinks[0].health.state);
+	EXPECT_EQ(10, st.sinks[0].health.lines);
+	EXPECT_EQ(3, st.sinks[0].health.spooled);
+	EXPECT_EQ(-EPIPE, st.sinks[0].health.last_err);
+	for (i = 1; i < STATUS_MAX_SINKS; i++)
+		EXPECT_EQ(0, status_add_sink(&st, &s));
+	EXPECT_EQ(-ENOSPC, status_add_sink(&st, &s));
+	EXPECT_EQ(STATUS_MAX_SINKS, st.nsinks);
+	/* the largest status still fits */
+	memset(st.sinks[0].name, '"', sizeof(st.sinks[0].name) - 1);
+	for (i = 1; i < STATUS_MAX_SINKS; i++)
+		st.sinks[i] = st.sinks[0];
+	EXPECT_GT(status_format(&st, self->out, STATUS_JSON_MAX), 0);
+}
+
 TEST_F(ctl, usage)
 {
 	char *argv[] = { self->ctl, "status", "extra", NULL };
