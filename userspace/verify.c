@@ -222,6 +222,9 @@ static int classify(struct vstate *st, const struct vfile *vf, size_t i)
 	size_t j, k;
 
 	res->n = l->ok ? l->n : 0;
+	if (!l->nl && st->clean)
+		return fail(st, VERIFY_INSERTED, vf->name, lineno,
+			    "data after the final checkpoint");
 	if (!l->nl)
 		return fail(st, VERIFY_TRUNCATED, vf->name, lineno,
 			    "incomplete last line (no newline): the log was cut");

@@ -459,6 +459,22 @@ TEST_F(verify, lines_swapped)
 	}
 	free(buf);
 	free(order);
+
+	/* line 100 moved down after line 150 */
+	order = identity(g, 100);
+	memmove(order + 150, order + 149, (g->nlines - 150 + 1) * sizeof(*order));
+	order[149] = 100;
+	buf = rebuild(g, order, &len);
+	ASSERT_EQ(g->len, len);
+	EXPECT_EQ(1, check_buf(buf, len, &self->res));
+	EXPECT_EQ(VERIFY_REORDERED, self->res.kind);
+	EXPECT_EQ(100, self->res.line);
+	EXPECT_EQ(101, self->res.n);
+	EXPECT_NE(NULL, strstr(self->res.detail, "(which is at line 150)")) {
+		TH_LOG("%s", self->res.detail);
+	}
+	free(buf);
+	free(order);
 }
 
 /* A well-formed forged line with a plausible n and a made-up chain. */
@@ -498,6 +514,28 @@ TEST_F(verify, line_inserted)
 	EXPECT_EQ(1, check_buf(buf, g->len + flen, &self->res));
 	EXPECT_EQ(VERIFY_INSERTED, self->res.kind);
 	EXPECT_EQ(g->nlines + 1, self->res.line);
+
+	/* junk without a newline after the final checkpoint */
+	memcpy(buf, g->buf, g->len);
+	memcpy(buf + g->len, "{\"x\":1}", 7);
+	EXPECT_EQ(1, check_buf(buf, g->len + 7, &self->res));
+	EXPECT_EQ(VERIFY_INSERTED, self->res.kind);
+	EXPECT_EQ(g->nlines + 1, self->res.line);
+
+	/* two forged lines in a row */
+	at = g->off[150];
+	memcpy(buf, g->buf, at);
+	flen = snprintf(forged, sizeof(forged),
+			"{\"type\":\"loss\",\"time_ns\":5,\"n\":151,\"chain\":\"%064d\"}\n"
+			"{\"type\":\"loss\",\"time_ns\":6,\"n\":152,\"chain\":\"%064d\"}\n", 1, 2);
+	memcpy(buf + at, forged, flen);
+	memcpy(buf + at + flen, g->buf + at, g->len - at);
+	EXPECT_EQ(1, check_buf(buf, g->len + flen, &self->res));
+	EXPECT_EQ(VERIFY_INSERTED, self->res.kind);
+	EXPECT_EQ(151, self->res.line);
+	EXPECT_NE(NULL, strstr(self->res.detail, "2 lines (151..152) are not part of the chain; it goes on at line 153")) {
+		TH_LOG("%s", self->res.detail);
+	}
 
 	/* a genuine line replayed: line 50 again after line 60 */
 	at = g->off[60];
