@@ -46,6 +46,7 @@ add "$OUT/selftests/vm/vm_tests" /bin/vm_tests
 add "$OUT/selftests/vm/vm_control" /bin/vm_control
 add "$OUT/selftests/vm/vm_privilege" /bin/vm_privilege
 add "$OUT/selftests/vm/vm_daemon" /bin/vm_daemon
+add "$OUT/selftests/vm/vm_ctl" /bin/vm_ctl
 add "$repo/selftests/vm/run-vm-tests.sh" /bin/run-vm-tests
 add "$OUT/selftests/vm/ia-type" /bin/ia-type
 [ ! -f "$repo/scripts/demo-guest.sh" ] || add "$repo/scripts/demo-guest.sh" /bin/demo.sh

@@ -5,8 +5,8 @@
 # Included by the top-level Makefile after bpf/build.mk (it needs the
 # skeleton); the defaults let it be used on its own with bpf/build.mk.
 #
-# Target: userspace -> $(OUT)/userspace/inputauditd, and
-# $(OUT)/userspace/inputauditd-test: the same sources built with
+# Target: userspace -> $(OUT)/userspace/inputauditd, $(OUT)/userspace/inputauditctl,
+# and $(OUT)/userspace/inputauditd-test: the same daemon sources built with
 # -DINPUTAUDITD_TEST_HOOKS (a signal that makes a forbidden syscall), for
 # the VM tests only.
 
@@ -20,14 +20,21 @@ USERSPACE_BIN := $(USERSPACE_OUT)/inputauditd
 USERSPACE_TEST_BIN := $(USERSPACE_OUT)/inputauditd-test
 USERSPACE_SRCS := inputauditd.c capture.c log.c output.c record_json.c \
 	seqtrack.c privdrop.c config.c policy.c recfile.c ksettings.c \
-	pipeline.c options.c
+	pipeline.c options.c chain.c status.c
 USERSPACE_OBJS := $(addprefix $(USERSPACE_OUT)/,$(USERSPACE_SRCS:.c=.o))
 USERSPACE_TEST_OBJS := $(addprefix $(USERSPACE_OUT)/test-hooks/,$(USERSPACE_SRCS:.c=.o))
 USERSPACE_CFLAGS := -Wall -Wextra -Werror -O2 -g -I$(CURDIR)/include \
 	-I$(OUT)/bpf -MMD -MP
 
+# inputauditctl: verify chained output, show status; dynamically linked
+# (libcrypto gets its updates from the distribution).
+CTL_BIN := $(USERSPACE_OUT)/inputauditctl
+CTL_SRCS := inputauditctl.c chain.c verify.c status.c ctl_status.c log.c
+CTL_OBJS := $(addprefix $(USERSPACE_OUT)/,$(CTL_SRCS:.c=.o))
+CTL_LIBS := -lcrypto
+
 .PHONY: userspace
-userspace: $(USERSPACE_BIN) $(USERSPACE_TEST_BIN)
+userspace: $(USERSPACE_BIN) $(USERSPACE_TEST_BIN) $(CTL_BIN)
 
 $(USERSPACE_OUT)/%.o: $(CURDIR)/userspace/%.c
 	$(call msg,CC,$(@:$(OUT)/%=%))
@@ -49,5 +56,9 @@ $(USERSPACE_BIN): $(USERSPACE_OBJS)
 $(USERSPACE_TEST_BIN): $(USERSPACE_TEST_OBJS)
 	$(call msg,LD,$(@:$(OUT)/%=%))
 	$(Q)$(CC) $^ $(USERSPACE_LIBS) -o $@
+
+$(CTL_BIN): $(CTL_OBJS)
+	$(call msg,LD,$(@:$(OUT)/%=%))
+	$(Q)$(CC) $^ $(CTL_LIBS) -o $@
 
 -include $(wildcard $(USERSPACE_OUT)/*.d $(USERSPACE_OUT)/test-hooks/*.d)

@@ -23,7 +23,7 @@ HOST_TEST_BPF_LIBS ?= -lbpf -lelf -lz
 
 HOST_TESTS := $(addprefix $(HOST_TEST_OUT)/,test_record_json test_seqtrack \
 	test_bpf_ring test_config test_policy test_recfile test_ksettings_fake \
-	test_replay test_privdrop)
+	test_replay test_privdrop test_chain test_verify test_ctl_status)
 
 .PHONY: host-tests run-host-tests
 host-tests: $(HOST_TESTS)
@@ -73,6 +73,23 @@ $(HOST_TEST_OUT)/test_replay: $(HOST_TEST_OUT)/test_replay.o \
 $(HOST_TEST_OUT)/test_privdrop: $(HOST_TEST_OUT)/test_privdrop.o \
 		$(HOST_TEST_OUT)/lib/privdrop.o $(HOST_TEST_OUT)/lib/log.o
 $(HOST_TEST_OUT)/test_privdrop: HOST_TEST_LIBS := -lseccomp -lcap-ng
+
+$(HOST_TEST_OUT)/test_chain: $(HOST_TEST_OUT)/test_chain.o \
+		$(HOST_TEST_OUT)/lib/chain.o $(HOST_TEST_OUT)/lib/log.o
+$(HOST_TEST_OUT)/test_chain: HOST_TEST_LIBS := -lcrypto
+# test_verify also runs the real $(OUT)/userspace/inputauditctl.
+$(HOST_TEST_OUT)/test_verify: $(HOST_TEST_OUT)/test_verify.o \
+		$(HOST_TEST_OUT)/lib/chain.o $(HOST_TEST_OUT)/lib/verify.o \
+		$(HOST_TEST_OUT)/lib/log.o | $(OUT)/userspace/inputauditctl
+$(HOST_TEST_OUT)/test_verify: HOST_TEST_LIBS := -lcrypto
+# test_ctl_status runs inputauditctl built with the sanitizers.
+HOST_TEST_CTL := $(HOST_TEST_OUT)/inputauditctl
+$(HOST_TEST_OUT)/test_ctl_status: $(HOST_TEST_OUT)/test_ctl_status.o \
+		$(HOST_TEST_OUT)/lib/status.o | $(HOST_TEST_CTL)
+$(HOST_TEST_CTL): $(addprefix $(HOST_TEST_OUT)/lib/,inputauditctl.o chain.o \
+		verify.o status.o ctl_status.o log.o)
+	$(call msg,LD-TEST,$(@:$(OUT)/%=%))
+	$(Q)$(CC) $(HOST_TEST_LDFLAGS) $^ -lcrypto -o $@
 
 $(HOST_TESTS):
 	$(call msg,LD-TEST,$(@:$(OUT)/%=%))

@@ -2,7 +2,7 @@
 # VM tests: static kselftest binaries run as root inside the test VM by
 # selftests/vm/run-vm-tests.sh, plus ia-type for the demo.
 VM_LIB_SRCS := $(addprefix selftests/vm/,uinput_util.c kmod_util.c daemon_util.c capture_util.c)
-VM_TEST_NAMES := vm_tests vm_control vm_privilege vm_daemon
+VM_TEST_NAMES := vm_tests vm_control vm_privilege vm_daemon vm_ctl
 VM_TEST_BINS := $(addprefix $(OUT)/selftests/vm/,$(VM_TEST_NAMES))
 IA_TYPE := $(OUT)/selftests/vm/ia-type
 
@@ -13,6 +13,15 @@ $(OUT)/selftests/vm/vm_%: selftests/vm/vm_%.c $(VM_LIB_SRCS) $(wildcard selftest
 	$(call msg,CC,$@)
 	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 		-I$(HARNESS_DIR) -Iselftests/vm -Iinclude -static -o $@ $< $(VM_LIB_SRCS)
+
+# vm_ctl: inputauditctl status (its libcrypto-free part) on the real sysfs files.
+VM_CTL_SRCS := userspace/ctl_status.c userspace/status.c
+$(OUT)/selftests/vm/vm_ctl: selftests/vm/vm_ctl.c $(VM_LIB_SRCS) $(VM_CTL_SRCS) $(wildcard selftests/vm/*.h) userspace/ctl_status.h userspace/status.h userspace/sink.h include/inputaudit.h | $(HARNESS)
+	$(Q)mkdir -p $(@D)
+	$(call msg,CC,$@)
+	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+		-isystem $(HARNESS_DIR) -Iselftests/vm -Iinclude -Iuserspace -static -o $@ $< \
+		$(VM_LIB_SRCS) $(VM_CTL_SRCS)
 
 # ia-type: synthetic typing and mouse motion for the demo.
 $(IA_TYPE): selftests/vm/ia_type.c selftests/vm/uinput_util.c selftests/vm/uinput_util.h

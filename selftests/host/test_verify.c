@@ -1,0 +1,805 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Tests for userspace/verify.c and `inputauditctl verify`: a realistic log
+ * sealed with chain_seal() verifies; each kind of tampering is found with
+ * the right kind, line and n; rotated files verify in order.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "chain.h"
+#include "run_cmd.h"
+#include "verify.h"
+
+#define MAX_LINES	1024
+#define MAX_FILES	4
+
+/* A generated log: the bytes, where each line starts, its time and kind. */
+struct gen {
+	struct chain c;
+	char *buf;
+	size_t len, cap;
+	unsigned int nlines;
+	size_t off[MAX_LINES + 1];
+	uint64_t time_ns[MAX_LINES];
+	bool checkpoint[MAX_LINES];
+	unsigned int nsplits;		/* line indexes (0-based) that begin a file */
+	unsigned int split[MAX_FILES];
+	uint64_t seq, t;
+};
+
+static const uint8_t test_key[32] = {
+	0x6b, 0x65, 0x79, 0x21, 0x10, 0x22, 0x34, 0x46, 0x58, 0x6a, 0x7c, 0x8e,
+	0x90, 0xa2, 0xb4, 0xc6, 0xd8, 0xea, 0xfc, 0x0e, 0x11, 0x23, 0x35, 0x47,
+	0x59, 0x6b, 0x7d, 0x8f, 0x91, 0xa3, 0xb5, 0xc7,
+};
+
+static void gen_append(struct gen *g, const char *line, size_t len)
+{
+	if (g->len + len + 1 > g->cap) {
+		g->cap = (g->len + len + 1) * 2;
+		g->buf = realloc(g->buf, g->cap);
+		if (!g->buf)
+			abort();
+	}
+	memcpy(g->buf + g->len, line, len);
+	g->len += len;
+	g->buf[g->len] = '\0';
+}
+
+/* Seal a `{...}\n` line and append it. */
+static void gen_add(struct gen *g, const char *line, bool checkpoint)
+{
+	char out[2048];
+	int len;
+
+	len = chain_seal(&g->c, line, strlen(line), out, sizeof(out));
+	if (len < 0 || g->nlines >= MAX_LINES)
+		abort();
+	g->off[g->nlines] = g->len;
+	g->time_ns[g->nlines] = g->t;
+	g->checkpoint[g->nlines] = checkpoint;
+	g->nlines++;
+	gen_append(g, out, len);
+	g->off[g->nlines] = g->len;
+}
+
+/* Append a line the daemon's helpers make (already sealed). */
+static void gen_add_sealed(struct gen *g, const char *out, int len,
+			   bool checkpoint)
+{
+	if (len < 0 || g->nlines >= MAX_LINES)
+		abort();
+	g->off[g->nlines] = g->len;
+	g->time_ns[g->nlines] = g->t;
+	g->checkpoint[g->nlines] = checkpoint;
+	g->nlines++;
+	gen_append(g, out, len);
+	g->off[g->nlines] = g->len;
+}
+
+static void gen_kernel(struct gen *g, const char *fmt_fields)
+{
+	char line[1024];
+
+	g->t += 10000000;
+	snprintf(line, sizeof(line), "{\"seq\":%" PRIu64 ",\"time_ns\":%" PRIu64 ",%s}\n",
+		 ++g->seq, g->t, fmt_fields);
+	gen_add(g, line, false);
+}
+
+static void gen_checkpoint(struct gen *g, bool final)
+{
+	char out[512];
+
+	g->t += 1000;
+	gen_add_sealed(g, out, chain_checkpoint_line(&g->c, g->t, g->seq, final, out,
+						     sizeof(out)), true);
+}
+
+/* The next file begins here: a file_continued line, as the daemon writes it. */
+static void gen_rotate(struct gen *g, const char *prev_file)
+{
+	char out[1024];
+
+	g->split[g->nsplits++] = g->nlines;
+	g->t += 1000;
+	gen_add_sealed(g, out, chain_file_continued_line(&g->c, g->t, prev_file, out,
+							 sizeof(out)), false);
+}
+
+static void gen_start(struct gen *g, uint64_t t0)
+{
+	char out[512];
+
+	if (chain_init(&g->c, test_key, sizeof(test_key)))
+		abort();
+	g->seq = 0;
+	g->t = t0;
+	gen_add_sealed(g, out, chain_start_line(&g->c, g->t,
+						"0d3f6a6c-29a9-4f7d-9a43-8e8f5d2b0c11",
+						out, sizeof(out)), false);
+}
+
+/*
+ * About 300 lines: chain_start, device_added (one with a creator), key and
+ * button events, activity windows, a heartbeat + checkpoint every 40
+ * kernel records, a loss and a stats record, a final stats and the final
+ * checkpoint.  rotate_at: rotate before these kernel records (0 = none).
+ */
+static void gen_log(struct gen *g, unsigned int records, unsigned int rot1,
+		    unsigned int rot2, bool final)
+{
+	char line[512];
+	unsigned int i;
+
+	gen_start(g, 3000000000ULL);
+	gen_kernel(g, "\"type\":\"device_added\",\"dev\":2,\"bus\":\"0x0003\",\"vendor\":\"0x1d6b\",\"product\":\"0x0104\",\"version\":\"0x0001\",\"caps\":[\"keyboard\"],\"creator\":{\"pid\":117,\"uid\":0,\"comm\":\"ia-type\"}");
+	gen_kernel(g, "\"type\":\"device_added\",\"dev\":3,\"bus\":\"0x0011\",\"vendor\":\"0x0002\",\"product\":\"0x0013\",\"version\":\"0x0006\",\"caps\":[\"pointer\"]");
+	for (i = 0; g->seq < records; i++) {
+		if (rot1 && g->seq + 1 == rot1)
+			gen_rotate(g, "audit.jsonl.2");
+		if (rot2 && g->seq + 1 == rot2)
+			gen_rotate(g, "audit.jsonl.1");
+		switch (i % 8) {
+		case 0:
+		case 2:
+			gen_kernel(g, "\"type\":\"event\",\"dev\":2,\"event\":\"key_press\",\"class\":\"text\"");
+			break;
+		case 1:
+		case 3:
+			gen_kernel(g, "\"type\":\"event\",\"dev\":2,\"event\":\"key_release\",\"class\":\"text\"");
+			break;
+		case 4:
+			gen_kernel(g, "\"type\":\"event\",\"dev\":3,\"event\":\"motion\",\"count\":2");
+			break;
+		case 5:
+			gen_kernel(g, "\"type\":\"event\",\"dev\":3,\"event\":\"button_press\",\"class\":\"left\"");
+			break;
+		case 6:
+			gen_kernel(g, "\"type\":\"activity\",\"dev\":2,\"key_presses\":2,\"button_clicks\":0,\"motion\":0,\"touches\":0,\"switches\":0");
+			break;
+		default:
+			gen_kernel(g, "\"type\":\"config\",\"dev\":0,\"item\":\"window_ms\",\"old\":1000,\"new\":2000,\"uid\":0");
+			break;
+		}
+		if (g->seq % 40 == 0) {
+			gen_kernel(g, "\"type\":\"heartbeat\",\"dev\":0,\"frames_seen\":100,\"frames_suppressed\":0,\"frames_filtered\":0,\"records_unconsumed\":0");
+			gen_checkpoint(g, false);
+		}
+		if (g->seq == 100) {
+			g->t += 1000;
+			snprintf(line, sizeof(line),
+				 "{\"type\":\"loss\",\"time_ns\":%" PRIu64 ",\"first_seq\":101,\"last_seq\":102,\"missing\":2}\n",
+				 g->t);
+			gen_add(g, line, false);
+			g->seq += 2;
+		}
+	}
+	if (!final)
+		return;
+	g->t += 1000;
+	snprintf(line, sizeof(line),
+		 "{\"type\":\"stats\",\"time_ns\":%" PRIu64 ",\"received\":%" PRIu64
+		 ",\"lost\":2,\"duplicates\":0,\"ring_drops\":0,\"bpf_submitted\":%" PRIu64 ",\"final\":true}\n",
+		 g->t, g->seq - 2, g->seq - 2);
+	gen_add(g, line, false);
+	gen_checkpoint(g, true);
+}
+
+/* Line i (1-based) of the generated log. */
+static const char *gline(const struct gen *g, unsigned int i, size_t *len)
+{
+	*len = g->off[i] - g->off[i - 1];
+	return g->buf + g->off[i - 1];
+}
+
+/* A new buffer from lines of g: order[] lists 1-based line numbers, 0 ends. */
+static char *rebuild(const struct gen *g, const unsigned int *order, size_t *len)
+{
+	char *out = malloc(g->len + 4096);
+	size_t l;
+	unsigned int i;
+
+	*len = 0;
+	for (i = 0; order[i]; i++) {
+		const char *p = gline(g, order[i], &l);
+
+		memcpy(out + *len, p, l);
+		*len += l;
+	}
+	return out;
+}
+
+/* 1..n in order, with line `skip` left out (0: none). */
+static unsigned int *identity(const struct gen *g, unsigned int skip)
+{
+	unsigned int *order = calloc(g->nlines + 2, sizeof(*order));
+	unsigned int i, k = 0;
+
+	for (i = 1; i <= g->nlines; i++)
+		if (i != skip)
+			order[k++] = i;
+	return order;
+}
+
+static int check_buf(const char *buf, size_t len, struct verify_result *res)
+{
+	return verify_buffer(test_key, sizeof(test_key), "audit.jsonl", buf, len, res);
+}
+
+FIXTURE(verify)
+{
+	struct gen g;
+	struct verify_result res;
+	char dir[64];
+	char keyfile[128];
+	char ctl[4096];
+};
+
+FIXTURE_SETUP(verify)
+{
+	int fd;
+
+	memset(&self->g, 0, sizeof(self->g));
+	gen_log(&self->g, 260, 0, 0, true);
+	snprintf(self->dir, sizeof(self->dir), "/tmp/test_verify.XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->dir));
+	snprintf(self->keyfile, sizeof(self->keyfile), "%s/chain.key", self->dir);
+	fd = open(self->keyfile, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(sizeof(test_key), write(fd, test_key, sizeof(test_key)));
+	close(fd);
+	build_path("INPUTAUDITCTL", "userspace/inputauditctl", self->ctl,
+		   sizeof(self->ctl));
+}
+
+FIXTURE_TEARDOWN(verify)
+{
+	char cmd[128];
+
+	free(self->g.buf);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", self->dir);
+	if (system(cmd))
+		TH_LOG("could not remove %s", self->dir);
+}
+
+static void write_file(const char *path, const char *buf, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	if (fd < 0 || write(fd, buf, len) != (ssize_t)len || close(fd))
+		abort();
+}
+
+TEST_F(verify, intact)
+{
+	struct gen *g = &self->g;
+	char path[128];
+	const char *files[1] = { path };
+
+	ASSERT_GE(g->nlines, 250);
+	ASSERT_EQ(0, check_buf(g->buf, g->len, &self->res)) {
+		TH_LOG("%s:%" PRIu64 ": %s: %s", self->res.file, self->res.line,
+		       verify_kind_name(self->res.kind), self->res.detail);
+	}
+	EXPECT_EQ(VERIFY_OK, self->res.kind);
+	EXPECT_EQ(g->nlines, self->res.lines);
+	EXPECT_EQ(g->nlines, self->res.last_n);
+	EXPECT_EQ(g->time_ns[g->nlines - 1], self->res.final_time_ns);
+
+	snprintf(path, sizeof(path), "%s/audit.jsonl", self->dir);
+	write_file(path, g->buf, g->len);
+	EXPECT_EQ(0, verify_files(test_key, sizeof(test_key), files, 1, &self->res));
+	EXPECT_EQ(g->nlines, self->res.lines);
+}
+
+TEST_F(verify, wrong_key)
+{
+	uint8_t key[32];
+
+	memcpy(key, test_key, sizeof(key));
+	key[0] ^= 1;
+	EXPECT_EQ(1, verify_buffer(key, sizeof(key), "a", self->g.buf, self->g.len,
+				   &self->res));
+	EXPECT_EQ(VERIFY_MODIFIED, self->res.kind);
+	EXPECT_EQ(1, self->res.line);
+	EXPECT_NE(NULL, strstr(self->res.detail, "key is wrong"));
+	EXPECT_FALSE(self->res.have_last);
+}
+
+/* One byte of a kernel line's content changed: that line, that n. */
+TEST_F(verify, byte_changed)
+{
+	struct gen *g = &self->g;
+	char *buf = strdup(g->buf);
+	unsigned int line;
+	char needle[32];
+	char *p = NULL;
+
+	/* the first kernel line from line 137 on */
+	for (line = 137; !p && line < g->nlines; line++)
+		p = memmem(buf + g->off[line - 1], g->off[line] - g->off[line - 1],
+			   "\"dev\":", 6);
+	line--;
+	ASSERT_NE(NULL, p);
+	p[6] ^= 0x01;		/* "dev":2 -> "dev":3 */
+	EXPECT_EQ(1, check_buf(buf, g->len, &self->res));
+	EXPECT_EQ(VERIFY_MODIFIED, self->res.kind);
+	EXPECT_EQ(line, self->res.line);
+	EXPECT_EQ(line, self->res.n);
+	EXPECT_EQ(line - 1, self->res.last_n);
+	EXPECT_EQ(g->time_ns[line - 2], self->res.last_time_ns);
+
+	/* a byte of the chain value itself */
+	p[6] ^= 0x01;
+	buf[g->off[line] - 5] ^= 0x01;
+	EXPECT_EQ(1, check_buf(buf, g->len, &self->res));
+	EXPECT_EQ(VERIFY_MODIFIED, self->res.kind);
+	EXPECT_EQ(line, self->res.line);
+	buf[g->off[line] - 5] ^= 0x01;
+
+	/* the n of a line: "n":137 -> "n":138 */
+	snprintf(needle, sizeof(needle), ",\"n\":%u,", line);
+	p = memmem(buf + g->off[line - 1], g->off[line] - g->off[line - 1], needle,
+		   strlen(needle));
+	ASSERT_NE(NULL, p);
+	p[strlen(needle) - 2]++;
+	EXPECT_EQ(1, check_buf(buf, g->len, &self->res));
+	EXPECT_EQ(VERIFY_MODIFIED, self->res.kind);
+	EXPECT_EQ(line, self->res.line);
+	EXPECT_NE(NULL, strstr(self->res.detail, "\"n\" changed")) {
+		TH_LOG("%s", self->res.detail);
+	}
+	p[strlen(needle) - 2]--;
+
+	/* the final checkpoint's "final":true */
+	p = memmem(buf + g->off[g->nlines - 1], g->off[g->nlines] - g->off[g->nlines - 1],
+		   "\"final\":true", 12);
+	ASSERT_NE(NULL, p);
+	p[8] = 'T';
+	EXPECT_EQ(1, check_buf(buf, g->len, &self->res));
+	EXPECT_EQ(VERIFY_MODIFIED, self->res.kind);
+	EXPECT_EQ(g->nlines, self->res.line);
+
+	/* a byte that breaks the structure */
+	p[8] = 't';
+	buf[g->off[line] - 2] = ']';
+	EXPECT_EQ(1, check_buf(buf, g->len, &self->res));
+	EXPECT_EQ(VERIFY_MODIFIED, self->res.kind);
+	EXPECT_EQ(line, self->res.line);
+	free(buf);
+}
+
+TEST_F(verify, line_deleted)
+{
+	struct gen *g = &self->g;
+	unsigned int *order = identity(g, 120);
+	size_t len;
+	char *buf = rebuild(g, order, &len);
+
+	EXPECT_EQ(1, check_buf(buf, len, &self->res));
+	EXPECT_EQ(VERIFY_DELETED, self->res.kind);
+	EXPECT_EQ(120, self->res.line);
+	EXPECT_EQ(120, self->res.missing_first);
+	EXPECT_EQ(120, self->res.missing_last);
+	EXPECT_EQ(119, self->res.last_n);
+	EXPECT_NE(NULL, strstr(self->res.detail, "n=120..120 missing (1 line) before this line")) {
+		TH_LOG("%s", self->res.detail);
+	}
+	free(buf);
+	free(order);
+
+	/* the chain_start line */
+	order = identity(g, 1);
+	buf = rebuild(g, order, &len);
+	EXPECT_EQ(1, check_buf(buf, len, &self->res));
+	EXPECT_EQ(VERIFY_DELETED, self->res.kind);
+	EXPECT_EQ(1, self->res.line);
+	EXPECT_EQ(1, self->res.missing_first);
+	EXPECT_EQ(1, self->res.missing_last);
+	free(buf);
+	free(order);
+}
+
+TEST_F(verify, lines_deleted)
+{
+	struct gen *g = &self->g;
+	unsigned int *order = identity(g, 0);
+	size_t len;
+	char *buf;
+
+	/* drop 150..159 */
+	memmove(order + 149, order + 159, (g->nlines - 159 + 1) * sizeof(*order));
+	buf = rebuild(g, order, &len);
+	EXPECT_EQ(1, check_buf(buf, len, &self->res));
+	EXPECT_EQ(VERIFY_DELETED, self->res.kind);
+	EXPECT_EQ(150, self->res.line);
+	EXPECT_EQ(150, self->res.missing_first);
+	EXPECT_EQ(159, self->res.missing_last);
+	free(buf);
+	free(order);
+}
+
+TEST_F(verify, lines_swapped)
+{
+	struct gen *g = &self->g;
+	unsigned int *order = identity(g, 0);
+	size_t len;
+	char *buf;
+
+	order[99] = 101;
+	order[100] = 100;
+	buf = rebuild(g, order, &len);
+	EXPECT_EQ(1, check_buf(buf, len, &self->res));
+	EXPECT_EQ(VERIFY_REORDERED, self->res.kind);
+	EXPECT_EQ(100, self->res.line);
+	EXPECT_EQ(101, self->res.n);
+	EXPECT_EQ(99, self->res.last_n);
+	free(buf);
+
+	/* far apart */
+	order[99] = 200;
+	order[100] = 101;
+	order[199] = 100;
+	buf = rebuild(g, order, &len);
+	EXPECT_EQ(1, check_buf(buf, len, &self->res));
+	EXPECT_EQ(VERIFY_REORDERED, self->res.kind);
+	EXPECT_EQ(100, self->res.line);
+	EXPECT_NE(NULL, strstr(self->res.detail, "n=200 appears before n=100 (which is at line 200)")) {
+		TH_LOG("%s", self->res.detail);
+	}
+	free(buf);
+	free(order);
+
+	/* line 100 moved down after line 150 */
+	order = identity(g, 100);
+	memmove(order + 150, order + 149, (g->nlines - 150 + 1) * sizeof(*order));
+	order[149] = 100;
+	buf = rebuild(g, order, &len);
+	ASSERT_EQ(g->len, len);
+	EXPECT_EQ(1, check_buf(buf, len, &self->res));
+	EXPECT_EQ(VERIFY_REORDERED, self->res.kind);
+	EXPECT_EQ(100, self->res.line);
+	EXPECT_EQ(101, self->res.n);
+	EXPECT_NE(NULL, strstr(self->res.detail, "(which is at line 150)")) {
+		TH_LOG("%s", self->res.detail);
+	}
+	free(buf);
+	free(order);
+}
+
+/* A well-formed forged line with a plausible n and a made-up chain. */
+TEST_F(verify, line_inserted)
+{
+	struct gen *g = &self->g;
+	char forged[512], *buf;
+	size_t len, l, at;
+	const char *p;
+	int flen;
+
+	flen = snprintf(forged, sizeof(forged),
+			"{\"seq\":150,\"time_ns\":%" PRIu64 ",\"type\":\"event\",\"dev\":2,"
+			"\"event\":\"key_press\",\"class\":\"text\",\"n\":151,\"chain\":\"%s\"}\n",
+			g->time_ns[149] + 1,
+			"ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12");
+	buf = malloc(g->len + 1024);
+	ASSERT_NE(NULL, buf);
+	at = g->off[150];	/* after line 150 */
+	memcpy(buf, g->buf, at);
+	memcpy(buf + at, forged, flen);
+	memcpy(buf + at + flen, g->buf + at, g->len - at);
+	len = g->len + flen;
+	EXPECT_EQ(1, check_buf(buf, len, &self->res));
+	EXPECT_EQ(VERIFY_INSERTED, self->res.kind);
+	EXPECT_EQ(151, self->res.line);
+	EXPECT_EQ(151, self->res.n);
+	EXPECT_EQ(150, self->res.last_n);
+
+	/* appended after the final checkpoint, n following on */
+	flen = snprintf(forged, sizeof(forged),
+			"{\"type\":\"stats\",\"time_ns\":1,\"n\":%u,\"chain\":\"%s\"}\n",
+			g->nlines + 1,
+			"00000000000000000000000000000000000000000000000000000000000000ff");
+	memcpy(buf, g->buf, g->len);
+	memcpy(buf + g->len, forged, flen);
+	EXPECT_EQ(1, check_buf(buf, g->len + flen, &self->res));
+	EXPECT_EQ(VERIFY_INSERTED, self->res.kind);
+	EXPECT_EQ(g->nlines + 1, self->res.line);
+
+	/* junk without a newline after the final checkpoint */
+	memcpy(buf, g->buf, g->len);
+	memcpy(buf + g->len, "{\"x\":1}", 7);
+	EXPECT_EQ(1, check_buf(buf, g->len + 7, &self->res));
+	EXPECT_EQ(VERIFY_INSERTED, self->res.kind);
+	EXPECT_EQ(g->nlines + 1, self->res.line);
+
+	/* two forged lines in a row */
+	at = g->off[150];
+	memcpy(buf, g->buf, at);
+	flen = snprintf(forged, sizeof(forged),
+			"{\"type\":\"loss\",\"time_ns\":5,\"n\":151,\"chain\":\"%064d\"}\n"
+			"{\"type\":\"loss\",\"time_ns\":6,\"n\":152,\"chain\":\"%064d\"}\n", 1, 2);
+	memcpy(buf + at, forged, flen);
+	memcpy(buf + at + flen, g->buf + at, g->len - at);
+	EXPECT_EQ(1, check_buf(buf, g->len + flen, &self->res));
+	EXPECT_EQ(VERIFY_INSERTED, self->res.kind);
+	EXPECT_EQ(151, self->res.line);
+	EXPECT_NE(NULL, strstr(self->res.detail, "2 lines (151..152) are not part of the chain; it goes on at line 153")) {
+		TH_LOG("%s", self->res.detail);
+	}
+
+	/* a genuine line replayed: line 50 again after line 60 */
+	at = g->off[60];
+	memcpy(buf, g->buf, at);
+	p = gline(g, 50, &l);
+	ASSERT_GT(1024, l);
+	memcpy(buf + at, p, l);
+	memcpy(buf + at + l, g->buf + at, g->len - at);
+	EXPECT_EQ(1, check_buf(buf, g->len + l, &self->res));
+	EXPECT_EQ(VERIFY_INSERTED, self->res.kind);
+	EXPECT_EQ(61, self->res.line);
+	EXPECT_NE(NULL, strstr(self->res.detail, "copy of line 50")) {
+		TH_LOG("%s", self->res.detail);
+	}
+	free(buf);
+}
+
+TEST_F(verify, truncated)
+{
+	struct gen *g = &self->g;
+	unsigned int cut = 200, cp;
+
+	/* at a line boundary */
+	EXPECT_EQ(1, check_buf(g->buf, g->off[cut], &self->res));
+	EXPECT_EQ(VERIFY_TRUNCATED, self->res.kind);
+	EXPECT_EQ(cut, self->res.line);
+	EXPECT_EQ(cut, self->res.last_n);
+	EXPECT_EQ(g->time_ns[cut - 1], self->res.last_time_ns);
+	for (cp = cut; cp > 0 && !g->checkpoint[cp - 1]; cp--)
+		;
+	ASSERT_GT(cp, 0);
+	EXPECT_TRUE(self->res.have_checkpoint);
+	EXPECT_EQ(g->time_ns[cp - 1], self->res.checkpoint_time_ns);
+
+	/* in the middle of a line */
+	EXPECT_EQ(1, check_buf(g->buf, g->off[cut] + 30, &self->res));
+	EXPECT_EQ(VERIFY_TRUNCATED, self->res.kind);
+	EXPECT_EQ(cut + 1, self->res.line);
+	EXPECT_EQ(cut, self->res.last_n);
+
+	/* only the final checkpoint cut */
+	EXPECT_EQ(1, check_buf(g->buf, g->off[g->nlines - 1], &self->res));
+	EXPECT_EQ(VERIFY_TRUNCATED, self->res.kind);
+	EXPECT_EQ(g->nlines - 1, self->res.last_n);
+
+	/* nothing at all */
+	EXPECT_EQ(1, check_buf(g->buf, 0, &self->res));
+	EXPECT_EQ(VERIFY_TRUNCATED, self->res.kind);
+}
+
+/* A restarted daemon starts a new chain; fine after a clean end only. */
+TEST_F(verify, restart)
+{
+	struct gen *g = &self->g, g2 = { 0 };
+	char *buf = malloc(2 * g->len + 1);
+
+	gen_log(&g2, 60, 0, 0, true);
+	memcpy(buf, g->buf, g->len);
+	memcpy(buf + g->len, g2.buf, g2.len);
+	EXPECT_EQ(0, check_buf(buf, g->len + g2.len, &self->res));
+	EXPECT_EQ(g->nlines + g2.nlines, self->res.lines);
+
+	/* the first run's tail cut: its end is unclean */
+	memcpy(buf, g->buf, g->off[200]);
+	memcpy(buf + g->off[200], g2.buf, g2.len);
+	EXPECT_EQ(1, check_buf(buf, g->off[200] + g2.len, &self->res));
+	EXPECT_EQ(VERIFY_TRUNCATED, self->res.kind);
+	EXPECT_EQ(201, self->res.line);
+	EXPECT_EQ(200, self->res.last_n);
+	free(buf);
+	free(g2.buf);
+}
+
+/* audit.jsonl.2, .1, audit.jsonl: three files of one chain. */
+TEST_F(verify, rotated)
+{
+	struct gen g = { 0 };
+	char p[3][128];
+	const char *files[3] = { p[0], p[1], p[2] };
+	const char *f13[2] = { p[0], p[2] };
+	const char *f132[3] = { p[0], p[2], p[1] };
+	unsigned int i;
+
+	gen_log(&g, 260, 90, 180, true);
+	ASSERT_EQ(2, g.nsplits);
+	for (i = 0; i < 3; i++) {
+		size_t from = i ? g.off[g.split[i - 1]] : 0;
+		size_t to = i < 2 ? g.off[g.split[i]] : g.len;
+
+		snprintf(p[i], sizeof(p[i]), "%s/audit.jsonl%s", self->dir,
+			 i == 0 ? ".2" : i == 1 ? ".1" : "");
+		write_file(p[i], g.buf + from, to - from);
+	}
+	EXPECT_EQ(0, verify_files(test_key, sizeof(test_key), files, 3, &self->res)) {
+		TH_LOG("%s:%" PRIu64 ": %s", self->res.file, self->res.line,
+		       self->res.detail);
+	}
+	EXPECT_EQ(g.nlines, self->res.lines);
+
+	/* the newest file alone starts from its prev_chain */
+	EXPECT_EQ(0, verify_files(test_key, sizeof(test_key), files + 2, 1, &self->res));
+	EXPECT_EQ(g.nlines - g.split[1], self->res.lines);
+	/* the last two */
+	EXPECT_EQ(0, verify_files(test_key, sizeof(test_key), files + 1, 2, &self->res));
+
+	/* a rotated file alone has no clean end */
+	EXPECT_EQ(1, verify_files(test_key, sizeof(test_key), files, 1, &self->res));
+	EXPECT_EQ(VERIFY_TRUNCATED, self->res.kind);
+	EXPECT_EQ(g.split[0], self->res.last_n);
+
+	/* the middle file left out */
+	EXPECT_EQ(1, verify_files(test_key, sizeof(test_key), f13, 2, &self->res));
+	EXPECT_EQ(VERIFY_DELETED, self->res.kind);
+	EXPECT_STREQ(p[2], self->res.file);
+	EXPECT_EQ(1, self->res.line);
+	EXPECT_EQ(g.split[0] + 1, self->res.missing_first);
+	EXPECT_EQ(g.split[1], self->res.missing_last);
+
+	/* out of order */
+	EXPECT_EQ(1, verify_files(test_key, sizeof(test_key), f132, 3, &self->res));
+	EXPECT_EQ(VERIFY_DELETED, self->res.kind);
+	EXPECT_STREQ(p[2], self->res.file);
+
+	/* a line modified in the middle file */
+	{
+		char buf[64];
+		int fd = open(p[1], O_RDWR);
+
+		ASSERT_GE(fd, 0);
+		ASSERT_EQ(1, pread(fd, buf, 1, 20));
+		buf[0] ^= 0x01;
+		ASSERT_EQ(1, pwrite(fd, buf, 1, 20));
+		close(fd);
+	}
+	EXPECT_EQ(1, verify_files(test_key, sizeof(test_key), files, 3, &self->res));
+	EXPECT_EQ(VERIFY_MODIFIED, self->res.kind);
+	EXPECT_STREQ(p[1], self->res.file);
+	EXPECT_EQ(1, self->res.line);
+	EXPECT_EQ(g.split[0] + 1, self->res.n);
+	free(g.buf);
+}
+
+TEST_F(verify, missing_file)
+{
+	const char *files[1] = { "/nonexistent/audit.jsonl" };
+
+	EXPECT_EQ(-ENOENT, verify_files(test_key, sizeof(test_key), files, 1, &self->res));
+}
+
+/* The real build/userspace/inputauditctl: exit 0 intact, 1 tampered, 2 usage/IO. */
+TEST_F(verify, ctl_binary)
+{
+	struct gen *g = &self->g;
+	char path[128], out[4096], want[256], arg_line[64];
+	char *argv[8];
+	int rc;
+
+	ASSERT_EQ(0, access(self->ctl, X_OK)) {
+		TH_LOG("%.900s: not built", self->ctl);
+	}
+	snprintf(path, sizeof(path), "%s/audit.jsonl", self->dir);
+	write_file(path, g->buf, g->len);
+
+	argv[0] = self->ctl;
+	argv[1] = "verify";
+	argv[2] = "--key";
+	argv[3] = self->keyfile;
+	argv[4] = path;
+	argv[5] = NULL;
+	rc = run_cmd(argv, out, sizeof(out));
+	EXPECT_EQ(0, rc) {
+		TH_LOG("%.900s", out);
+	}
+	snprintf(want, sizeof(want), "ok: %u lines, chain intact, clean shutdown at time_ns %"
+		 PRIu64 "\n", g->nlines, g->time_ns[g->nlines - 1]);
+	EXPECT_STREQ(want, out);
+
+	/* a byte changed in line 42 */
+	g->buf[g->off[41] + 3] ^= 0x01;
+	write_file(path, g->buf, g->len);
+	rc = run_cmd(argv, out, sizeof(out));
+	EXPECT_EQ(1, rc);
+	snprintf(want, sizeof(want), "FAIL: %s:42: modified: ", path);
+	EXPECT_EQ(0, strncmp(out, want, strlen(want))) {
+		TH_LOG("%.900s", out);
+	}
+	snprintf(want, sizeof(want), "\nlast verified: n=41 time_ns=%" PRIu64,
+		 g->time_ns[40]);
+	EXPECT_NE(NULL, strstr(out, want)) {
+		TH_LOG("%.900s", out);
+	}
+
+	argv[4] = "--json";
+	argv[5] = path;
+	argv[6] = NULL;
+	rc = run_cmd(argv, out, sizeof(out));
+	EXPECT_EQ(1, rc);
+	snprintf(want, sizeof(want), "{\"result\":\"modified\",\"lines\":41,");
+	EXPECT_EQ(0, strncmp(out, want, strlen(want))) {
+		TH_LOG("%.900s", out);
+	}
+	snprintf(arg_line, sizeof(arg_line), "\"line\":42,");
+	EXPECT_NE(NULL, strstr(out, arg_line));
+
+	/* truncated */
+	g->buf[g->off[41] + 3] ^= 0x01;
+	write_file(path, g->buf, g->off[100]);
+	argv[4] = path;
+	argv[5] = NULL;
+	rc = run_cmd(argv, out, sizeof(out));
+	EXPECT_EQ(1, rc);
+	EXPECT_NE(NULL, strstr(out, ": truncated: the log ends at n=100 without a final checkpoint (last checkpoint at time_ns ")) {
+		TH_LOG("%.900s", out);
+	}
+
+	/* usage and I/O errors */
+	argv[4] = "/nonexistent/audit.jsonl";
+	EXPECT_EQ(2, run_cmd(argv, out, sizeof(out)));
+	argv[4] = NULL;
+	EXPECT_EQ(2, run_cmd(argv, out, sizeof(out)));
+	argv[3] = "/nonexistent/key";
+	argv[4] = path;
+	EXPECT_EQ(2, run_cmd(argv, out, sizeof(out)));
+	ASSERT_EQ(0, chmod(self->keyfile, 0644));
+	argv[3] = self->keyfile;
+	EXPECT_EQ(2, run_cmd(argv, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "gives group/other access")) {
+		TH_LOG("%.900s", out);
+	}
+}
+
+/* inputauditctl verify over a rotated pair, given in order. */
+TEST_F(verify, ctl_binary_rotated)
+{
+	struct gen g = { 0 };
+	char p[2][128], out[4096];
+	char *argv[7];
+
+	ASSERT_EQ(0, access(self->ctl, X_OK)) {
+		TH_LOG("%.900s: not built", self->ctl);
+	}
+	gen_log(&g, 200, 120, 0, true);
+	snprintf(p[0], sizeof(p[0]), "%s/audit.jsonl.1", self->dir);
+	snprintf(p[1], sizeof(p[1]), "%s/audit.jsonl", self->dir);
+	write_file(p[0], g.buf, g.off[g.split[0]]);
+	write_file(p[1], g.buf + g.off[g.split[0]], g.len - g.off[g.split[0]]);
+	argv[0] = self->ctl;
+	argv[1] = "verify";
+	argv[2] = "--key";
+	argv[3] = self->keyfile;
+	argv[4] = p[0];
+	argv[5] = p[1];
+	argv[6] = NULL;
+	EXPECT_EQ(0, run_cmd(argv, out, sizeof(out))) {
+		TH_LOG("%.900s", out);
+	}
+	EXPECT_EQ(0, strncmp(out, "ok: ", 4));
+	/* reversed: the older file after the newer one */
+	argv[4] = p[1];
+	argv[5] = p[0];
+	EXPECT_EQ(1, run_cmd(argv, out, sizeof(out))) {
+		TH_LOG("%.900s", out);
+	}
+	free(g.buf);
+}
+
+TEST_HARNESS_MAIN

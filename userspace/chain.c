@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* The HMAC chain over output lines; see chain.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+
+#include "chain.h"
+#include "log.h"
+
+/* Fetched once (chain_init, before the privilege drop) and kept. */
+static EVP_MAC *chain_mac;
+
+static int chain_mac_fetch(void)
+{
+	if (!chain_mac)
+		chain_mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	return chain_mac ? 0 : -ENOSYS;
+}
+
+/*
+ * An HMAC context keyed with the last key used, copied for each MAC: keying
+ * (and looking up SHA-256) once instead of per line.
+ */
+static EVP_MAC_CTX *chain_tmpl;
+static uint8_t chain_tmpl_key[CHAIN_KEY_MAX];
+static size_t chain_tmpl_len;
+
+static EVP_MAC_CTX *chain_keyed(const uint8_t *key, size_t key_len)
+{
+	static const uint8_t nokey;
+	char digest[] = "SHA256";
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+		OSSL_PARAM_construct_end(),
+	};
+	EVP_MAC_CTX *ctx;
+
+	if (chain_tmpl && key_len == chain_tmpl_len && key_len <= CHAIN_KEY_MAX &&
+	    !CRYPTO_memcmp(key, chain_tmpl_key, key_len))
+		return EVP_MAC_CTX_dup(chain_tmpl);
+	if (chain_mac_fetch())
+		return NULL;
+	ctx = EVP_MAC_CTX_new(chain_mac);
+	if (!ctx)
+		return NULL;
+	/* OpenSSL refuses a NULL key even when its length is 0. */
+	if (!EVP_MAC_init(ctx, key_len ? key : &nokey, key_len, params)) {
+		EVP_MAC_CTX_free(ctx);
+		return NULL;
+	}
+	if (key_len > CHAIN_KEY_MAX)
+		return ctx;
+	EVP_MAC_CTX_free(chain_tmpl);
+	OPENSSL_cleanse(chain_tmpl_key, sizeof(chain_tmpl_key));
+	chain_tmpl = ctx;
+	memcpy(chain_tmpl_key, key, key_len);
+	chain_tmpl_len = key_len;
+	return EVP_MAC_CTX_dup(chain_tmpl);
+}
+
+int chain_hmac(const uint8_t *key, size_t key_len, const void *a, size_t alen,
+	       const void *b, size_t blen, uint8_t out[CHAIN_LEN])
+{
+	EVP_MAC_CTX *ctx;
+	size_t outl = 0;
+	int ret = -EIO;
+
+	ctx = chain_keyed(key, key_len);
+	if (!ctx)
+		return -EIO;
+	if (alen && !EVP_MAC_update(ctx, a, alen))
+		goto out;
+	if (blen && !EVP_MAC_update(ctx, b, blen))
+		goto out;
+	if (!EVP_MAC_final(ctx, out, &outl, CHAIN_LEN) || outl != CHAIN_LEN)
+		goto out;
+	ret = 0;
+out:
+	EVP_MAC_CTX_free(ctx);
+	return ret;
+}
+
+void chain_hex(const uint8_t bin[CHAIN_LEN], char hex[CHAIN_HEX_LEN + 1])
+{
+	static const char digits[] = "0123456789abcdef";
+	int i;
+
+	for (i = 0; i < CHAIN_LEN; i++) {
+		hex[2 * i] = digits[bin[i] >> 4];
+		hex[2 * i + 1] = digits[bin[i] & 0xf];
+	}
+	hex[CHAIN_HEX_LEN] = '\0';
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int chain_unhex(const char *hex, uint8_t bin[CHAIN_LEN])
+{
+	int i, hi, lo;
+
+	for (i = 0; i < CHAIN_LEN; i++) {
+		hi = hexval(hex[2 * i]);
+		if (hi < 0)
+			return -EINVAL;
+		lo = hexval(hex[2 * i + 1]);
+		if (lo < 0)
+			return -EINVAL;
+		bin[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+int chain_key_id(const uint8_t *key, size_t key_len,
+		 char id[CHAIN_KEY_ID_LEN + 1])
+{
+	uint8_t md[CHAIN_LEN];
+	char hex[CHAIN_HEX_LEN + 1];
+	unsigned int mdlen = 0;
+
+	if (!EVP_Digest(key, key_len, md, &mdlen, EVP_sha256(), NULL) ||
+	    mdlen != CHAIN_LEN)
+		return -EIO;
+	chain_hex(md, hex);
+	memcpy(id, hex, CHAIN_KEY_ID_LEN);
+	id[CHAIN_KEY_ID_LEN] = '\0';
+	return 0;
+}
+
+__attribute__((format(printf, 3, 4)))
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+int chain_key_load_flags(const char *path, uint8_t key[CHAIN_KEY_MAX],
+			 size_t *len_out, unsigned int flags, char *err,
+			 size_t errlen)
+{
+	uint8_t buf[CHAIN_KEY_MAX + 1];
+	struct stat st;
+	size_t len = 0;
+	ssize_t n;
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0) {
+		ret = -errno;
+		if (ret == -ELOOP)
+			set_err(err, errlen, "%s: is a symbolic link; refusing it as chain key",
+				path);
+		else
+			set_err(err, errlen, "%s: %s", path, strerror(-ret));
+		return ret == -ELOOP ? -EPERM : ret;
+	}
+	if (fstat(fd, &st) < 0) {
+		ret = -errno;
+		set_err(err, errlen, "%s: %s", path, strerror(-ret));
+		goto out;
+	}
+	ret = -EPERM;
+	if (!S_ISREG(st.st_mode)) {
+		set_err(err, errlen, "%s: not a regular file; refusing it as chain key",
+			path);
+		goto out;
+	}
+	if (!(flags & CHAIN_KEY_SKIP_OWNER) && st.st_uid != 0 &&
+	    !((flags & CHAIN_KEY_ALLOW_EUID) && st.st_uid == geteuid())) {
+		set_err(err, errlen, "%s: owned by uid %u, not root; refusing it as chain key",
+			path, (unsigned int)st.st_uid);
+		goto out;
+	}
+	if (st.st_mode & 077) {
+		set_err(err, errlen,
+			"%s: mode %04o gives group/other access; the chain key must be 0600 or 0400",
+			path, (unsigned int)(st.st_mode & 07777));
+		goto out;
+	}
+	while (len < sizeof(buf)) {
+		n = read(fd, buf + len, sizeof(buf) - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = -errno;
+			set_err(err, errlen, "%s: %s", path, strerror(-ret));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += n;
+	}
+	ret = -EINVAL;
+	if (len < CHAIN_KEY_MIN || len > CHAIN_KEY_MAX) {
+		set_err(err, errlen, "%s: chain key is %s%zu bytes; it must be %d to %d bytes",
+			path, len > CHAIN_KEY_MAX ? "over " : "",
+			len > CHAIN_KEY_MAX ? (size_t)CHAIN_KEY_MAX : len,
+			CHAIN_KEY_MIN, CHAIN_KEY_MAX);
+		goto out;
+	}
+	memcpy(key, buf, len);
+	*len_out = len;
+	ret = 0;
+out:
+	OPENSSL_cleanse(buf, sizeof(buf));
+	close(fd);
+	return ret;
+}
+
+int chain_key_load(const char *path, uint8_t key[CHAIN_KEY_MAX],
+		   size_t *len_out)
+{
+	char err[512];
+	int ret;
+
+	ret = chain_key_load_flags(path, key, len_out, 0, err, sizeof(err));
+	if (ret)
+		log_warnx("%s", err);
+	return ret;
+}
+
+int chain_init(struct chain *c, const uint8_t *key, size_t key_len)
+{
+	memset(c, 0, sizeof(*c));
+	if (key_len > CHAIN_KEY_MAX)
+		key_len = CHAIN_KEY_MAX;
+	memcpy(c->key, key, key_len);
+	c->key_len = key_len;
+	if (chain_mac_fetch())
+		return -ENOSYS;
+	/* key the HMAC now, while OpenSSL may still load what it needs */
+	EVP_MAC_CTX_free(chain_keyed(c->key, c->key_len));
+	return 0;
+}
+
+void chain_wipe(struct chain *c)
+{
+	if (chain_tmpl && c->key_len == chain_tmpl_len &&
+	    !CRYPTO_memcmp(c->key, chain_tmpl_key, c->key_len)) {
+		EVP_MAC_CTX_free(chain_tmpl);
+		chain_tmpl = NULL;
+		OPENSSL_cleanse(chain_tmpl_key, sizeof(chain_tmpl_key));
+		chain_tmpl_len = 0;
+	}
+	OPENSSL_cleanse(c, sizeof(*c));
+}
+
+int chain_seal(struct chain *c, const char *in, size_t len, char *out,
+	       size_t size)
+{
+	uint8_t mac[CHAIN_LEN];
+	char hex[CHAIN_HEX_LEN + 1];
+	size_t head = len - 2;	/* the line without "}\n" */
+	int n;
+
+	if (len < 3 || in[0] != '{' || in[len - 1] != '\n' || in[len - 2] != '}' ||
+	    memchr(in, '\n', len - 1))
+		return -EINVAL;
+	if (size <= head)
+		return -ENOSPC;
+	memcpy(out, in, head);
+	n = snprintf(out + head, size - head, "%s\"n\":%" PRIu64,
+		     head > 1 ? "," : "", c->n + 1);
+	if (n < 0 || (size_t)n >= size - head)
+		return -ENOSPC;
+	head += n;
+	/* ,"chain":"<64>"}\n plus the NUL */
+	if (size - head < 10 + CHAIN_HEX_LEN + 3 + 1)
+		return -ENOSPC;
+	if (chain_hmac(c->key, c->key_len, c->prev, CHAIN_LEN, out, head, mac))
+		return -EIO;
+	chain_hex(mac, hex);
+	n = snprintf(out + head, size - head, ",\"chain\":\"%s\"}\n", hex);
+	memcpy(c->prev, mac, CHAIN_LEN);
+	c->n++;
+	return (int)(head + n);
+}
+
+/* Format a daemon line `{...}\n` into a scratch buffer and seal it. */
+__attribute__((format(printf, 4, 5)))
+static int seal_fmt(struct chain *c, char *out, size_t size,
+		    const char *fmt, ...)
+{
+	char line[2048];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return -ENOSPC;
+	return chain_seal(c, line, n, out, size);
+}
+
+int chain_start_line(struct chain *c, uint64_t time_ns, const char *boot_id,
+		     char *out, size_t size)
+{
+	char id[CHAIN_KEY_ID_LEN + 1];
+	char boot[37];
+	size_t i;
+
+	if (chain_key_id(c->key, c->key_len, id))
+		return -EIO;
+	/* A UUID; anything else is replaced so the line stays valid JSON. */
+	for (i = 0; i < sizeof(boot) - 1 && boot_id[i]; i++)
+		boot[i] = (boot_id[i] == '-' || (boot_id[i] >= '0' && boot_id[i] <= '9') ||
+			   (boot_id[i] >= 'a' && boot_id[i] <= 'f')) ? boot_id[i] : '?';
+	boot[i] = '\0';
+	return seal_fmt(c, out, size,
+			"{\"time_ns\":%" PRIu64 ",\"type\":\"chain_start\",\"boot_id\":\"%s\",\"key_id\":\"%s\"}\n",
+			time_ns, boot, id);
+}
+
+int chain_checkpoint_line(struct chain *c, uint64_t time_ns, uint64_t last_seq,
+			  bool final, char *out, size_t size)
+{
+	return seal_fmt(c, out, size,
+			"{\"time_ns\":%" PRIu64 ",\"type\":\"checkpoint\",\"lines\":%" PRIu64
+			",\"last_seq\":%" PRIu64 ",\"final\":%s}\n",
+			time_ns, c->n, last_seq, final ? "true" : "false");
+}
+
+/* JSON string contents: printable ASCII as is, '"' and '\' escaped, the rest \u00XX. */
+static void json_escape(const char *s, char *out, size_t size)
+{
+	size_t o = 0;
+
+	for (; *s && o + 7 < size; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\') {
+			out[o++] = '\\';
+			out[o++] = (char)ch;
+		} else if (ch < 0x20 || ch > 0x7e) {
+			o += snprintf(out + o, size - o, "\\u%04x", ch);
+		} else {
+			out[o++] = (char)ch;
+		}
+	}
+	out[o] = '\0';
+}
+
+int chain_file_continued_line(struct chain *c, uint64_t time_ns,
+			      const char *prev_file, char *out, size_t size)
+{
+	char hex[CHAIN_HEX_LEN + 1];
+	char name[6 * 256 + 1];
+
+	json_escape(prev_file, name, sizeof(name));
+	chain_hex(c->prev, hex);
+	return seal_fmt(c, out, size,
+			"{\"time_ns\":%" PRIu64 ",\"type\":\"file_continued\",\"prev_file\":\"%s\",\"prev_chain\":\"%s\"}\n",
+			time_ns, name, hex);
+}
+
+int chain_boot_id(char id[37])
+{
+	ssize_t n;
+	int fd, ret = 0;
+
+	fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, id, 36);
+	if (n < 0)
+		ret = -errno;
+	else if (n != 36)
+		ret = -EIO;
+	else
+		id[36] = '\0';
+	close(fd);
+	return ret;
+}

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The output chain: every output line carries its line counter "n" and
+ * chain_n = HMAC-SHA256(key, chain_{n-1} || body_n), where body_n is the
+ * line from '{' up to and including the digits of "n":N, and chain_0 is 32
+ * zero bytes.  A sealed line ends in ,"n":N,"chain":"<64 lowercase hex>"}\n.
+ * Anyone holding the key can check that no line was changed, removed,
+ * added or moved (verify.h); without the key no line can be forged.
+ *
+ * Key file: the raw key bytes (16 to 64 of them; e.g.
+ * `head -c 32 /dev/urandom`), a regular file owned by root with no group
+ * or other permission bits (0600 or 0400).
+ *
+ * The HMAC is OpenSSL 3's EVP_MAC "HMAC" with SHA-256.  chain_init() fetches
+ * the algorithm and keys it, so call it before the privilege drop:
+ * afterwards OpenSSL opens no more files.  The keyed HMAC context is kept
+ * in a static: these functions are not thread-safe.
+ */
+#ifndef INPUTAUDITD_CHAIN_H
+#define INPUTAUDITD_CHAIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CHAIN_KEY_MIN		16	/* shortest key file accepted, bytes */
+#define CHAIN_KEY_MAX		64	/* longest key file accepted, bytes */
+#define CHAIN_LEN		32	/* SHA-256 */
+#define CHAIN_HEX_LEN		64
+#define CHAIN_KEY_ID_LEN	16	/* hex digits of SHA-256(key) */
+/* What chain_seal() adds at most: ,"n":<20 digits>,"chain":"<64 hex>" */
+#define CHAIN_SEAL_EXTRA	(6 + 20 + 10 + CHAIN_HEX_LEN + 1)
+
+/* chain_key_load_flags() flags */
+#define CHAIN_KEY_SKIP_OWNER	0x1	/* tests: any owner */
+#define CHAIN_KEY_ALLOW_EUID	0x2	/* owner root or the caller's euid */
+
+struct chain {
+	uint8_t key[CHAIN_KEY_MAX];
+	size_t key_len;
+	uint8_t prev[CHAIN_LEN];	/* chain value of line n */
+	uint64_t n;			/* last line sealed; 0 before the first */
+};
+
+/**
+ * chain_key_load_flags() - read a chain key file, refusing an unsafe one
+ * @path: the key file
+ * @key: CHAIN_KEY_MAX bytes for the key
+ * @len_out: the key's length
+ * @flags: CHAIN_KEY_* flags
+ * @err: a message on failure ("PATH: reason"), may be NULL
+ * @errlen: size of @err
+ *
+ * Refuses (-EPERM) a file that is not a regular file, not owned by root
+ * (unless @flags allows it), or has any group/other permission bit, and
+ * (-EINVAL) one shorter than CHAIN_KEY_MIN or longer than CHAIN_KEY_MAX
+ * bytes.  Symlinks are not followed.
+ *
+ * Return: 0 or a negative errno.
+ */
+int chain_key_load_flags(const char *path, uint8_t key[CHAIN_KEY_MAX],
+			 size_t *len_out, unsigned int flags, char *err,
+			 size_t errlen);
+
+/**
+ * chain_key_load() - chain_key_load_flags() with the strict checks
+ * @path: the key file (root-owned, mode 0600 or 0400)
+ * @key: CHAIN_KEY_MAX (64) bytes for the key
+ * @len_out: the key's length
+ *
+ * On failure the reason is logged with log_warnx().
+ *
+ * Return: 0 or a negative errno (-EPERM: unsafe file, -EINVAL: bad length).
+ */
+int chain_key_load(const char *path, uint8_t key[CHAIN_KEY_MAX],
+		   size_t *len_out);
+
+/**
+ * chain_init() - start a chain: n = 0, chain_0 = 32 zero bytes
+ * @c: the chain
+ * @key: the key (at most CHAIN_KEY_MAX bytes; longer keys are cut)
+ * @key_len: its length
+ *
+ * Return: 0, or -ENOSYS if OpenSSL has no HMAC-SHA256 (then chain_seal()
+ * fails too).
+ */
+int chain_init(struct chain *c, const uint8_t *key, size_t key_len);
+
+/**
+ * chain_wipe() - forget the key
+ * @c: the chain
+ */
+void chain_wipe(struct chain *c);
+
+/**
+ * chain_seal() - append "n" and "chain" to one line
+ * @c: the chain; on success c->n and c->prev advance to this line
+ * @in: a line `{...}\n` (exactly one '\n', at the end)
+ * @len: its length
+ * @out: the sealed line, NUL terminated (may not overlap @in)
+ * @size: size of @out; @len + CHAIN_SEAL_EXTRA + 1 is always enough
+ *
+ * Return: the sealed line's length without the NUL, -ENOSPC if it does not
+ * fit (@c unchanged), -EINVAL if @in is not `{...}\n`, -EIO if OpenSSL
+ * failed.
+ */
+int chain_seal(struct chain *c, const char *in, size_t len, char *out,
+	       size_t size);
+
+/**
+ * chain_hmac() - HMAC-SHA256(key, a || b)
+ * @key: the key
+ * @key_len: its length
+ * @a: first part (may be NULL if @alen is 0)
+ * @alen: its length
+ * @b: second part (may be NULL if @blen is 0)
+ * @blen: its length
+ * @out: the MAC
+ *
+ * Return: 0, or -EIO if OpenSSL failed.
+ */
+int chain_hmac(const uint8_t *key, size_t key_len, const void *a, size_t alen,
+	       const void *b, size_t blen, uint8_t out[CHAIN_LEN]);
+
+/**
+ * chain_hex() - lowercase hex of a chain value
+ * @bin: CHAIN_LEN bytes
+ * @hex: CHAIN_HEX_LEN + 1 bytes, NUL terminated
+ */
+void chain_hex(const uint8_t bin[CHAIN_LEN], char hex[CHAIN_HEX_LEN + 1]);
+
+/**
+ * chain_unhex() - parse 64 lowercase hex digits
+ * @hex: the digits (need not be NUL terminated)
+ * @bin: CHAIN_LEN bytes
+ *
+ * Return: 0, or -EINVAL if any of the 64 characters is not [0-9a-f].
+ */
+int chain_unhex(const char *hex, uint8_t bin[CHAIN_LEN]);
+
+/**
+ * chain_key_id() - the key's public id: the first 16 hex digits of SHA-256(key)
+ * @key: the key
+ * @key_len: its length
+ * @id: CHAIN_KEY_ID_LEN + 1 bytes, NUL terminated
+ *
+ * Return: 0, or -EIO if OpenSSL failed.
+ */
+int chain_key_id(const uint8_t *key, size_t key_len,
+		 char id[CHAIN_KEY_ID_LEN + 1]);
+
+/**
+ * chain_start_line() - format and seal the chain_start line
+ * @c: the chain (should be fresh: its line is n = 1)
+ * @time_ns: CLOCK_BOOTTIME
+ * @boot_id: /proc/sys/kernel/random/boot_id, without the newline
+ * @out: the sealed line, NUL terminated
+ * @size: size of @out (512 is enough)
+ *
+ * {"time_ns":T,"type":"chain_start","boot_id":"..","key_id":"..","n":1,"chain":".."}
+ *
+ * Return: the line's length, or a negative errno as chain_seal().
+ */
+int chain_start_line(struct chain *c, uint64_t time_ns, const char *boot_id,
+		     char *out, size_t size);
+
+/**
+ * chain_checkpoint_line() - format and seal a checkpoint line
+ * @c: the chain
+ * @time_ns: CLOCK_BOOTTIME
+ * @last_seq: last kernel sequence number written
+ * @final: true for the last line of a clean shutdown
+ * @out: the sealed line, NUL terminated
+ * @size: size of @out (512 is enough)
+ *
+ * {"time_ns":T,"type":"checkpoint","lines":N-1,"last_seq":S,"final":false,"n":N,"chain":".."}
+ *
+ * Return: the line's length, or a negative errno as chain_seal().
+ */
+int chain_checkpoint_line(struct chain *c, uint64_t time_ns, uint64_t last_seq,
+			  bool final, char *out, size_t size);
+
+/**
+ * chain_file_continued_line() - format and seal a file's first line after rotation
+ * @c: the chain
+ * @time_ns: CLOCK_BOOTTIME
+ * @prev_file: basename of the file rotated away (JSON-escaped here)
+ * @out: the sealed line, NUL terminated
+ * @size: size of @out (1024 is enough for a 255-byte name)
+ *
+ * {"time_ns":T,"type":"file_continued","prev_file":"..","prev_chain":"<chain_{N-1}>","n":N,"chain":".."}
+ *
+ * Return: the line's length, or a negative errno as chain_seal().
+ */
+int chain_file_continued_line(struct chain *c, uint64_t time_ns,
+			      const char *prev_file, char *out, size_t size);
+
+/**
+ * chain_boot_id() - read /proc/sys/kernel/random/boot_id
+ * @id: 37 bytes: the UUID, NUL terminated
+ *
+ * Return: 0 or a negative errno.
+ */
+int chain_boot_id(char id[37]);
+
+#endif /* INPUTAUDITD_CHAIN_H */

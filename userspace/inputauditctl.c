@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * inputauditctl: inspect inputaudit.
+ *
+ *   inputauditctl verify [--key KEYFILE] [--json] FILE...
+ *	Verify the chain of output files given in the order written (oldest
+ *	rotated file first).  Exit 0: intact and cleanly ended; 1: tampered
+ *	or truncated; 2: usage or I/O error.
+ *   inputauditctl status [--json] [--state-dir DIR] [--sysfs-root DIR]
+ *	Module settings, counters, devices and the daemon's status.  Exit 0,
+ *	or 3 when the module is not loaded.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "chain.h"
+#include "ctl_status.h"
+#include "log.h"
+#include "verify.h"
+
+#define DEFAULT_KEY		"/etc/inputaudit/chain.key"
+#define DEFAULT_STATE_DIR	"/run/inputaudit"
+#define DEFAULT_SYSFS_ROOT	"/sys"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: inputauditctl verify [--key KEYFILE] [--json] FILE...\n"
+		"       inputauditctl status [--json] [--state-dir DIR] [--sysfs-root DIR]\n"
+		"\n"
+		"verify: check the HMAC chain of output files, oldest first (default key\n"
+		"        " DEFAULT_KEY "; it must be mode 0600/0400, owned by root or you).\n"
+		"        exit 0 intact, 1 tampered or truncated, 2 usage or I/O error\n"
+		"status: module settings, counters, devices, daemon and sinks (default\n"
+		"        state dir " DEFAULT_STATE_DIR "); exit 3 if the module is not loaded\n");
+}
+
+static int cmd_verify(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *keyfile = DEFAULT_KEY;
+	struct verify_result res;
+	uint8_t key[CHAIN_KEY_MAX];
+	char err[512];
+	bool json = false;
+	size_t key_len;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "k:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			keyfile = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return CTL_EXIT_OK;
+		default:
+			usage(stderr);
+			return CTL_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		log_warnx("verify: no files given");
+		usage(stderr);
+		return CTL_EXIT_USAGE;
+	}
+	ret = chain_key_load_flags(keyfile, key, &key_len, CHAIN_KEY_ALLOW_EUID,
+				   err, sizeof(err));
+	if (ret) {
+		log_warnx("%s", err);
+		return CTL_EXIT_USAGE;
+	}
+	ret = verify_files(key, key_len, (const char *const *)argv + optind,
+			   argc - optind, &res);
+	memset(key, 0, sizeof(key));
+	if (ret < 0) {
+		log_warnx("%s", res.detail);
+		return CTL_EXIT_USAGE;
+	}
+	verify_print(stdout, &res, json);
+	if (fflush(stdout))
+		return CTL_EXIT_USAGE;
+	return ret ? CTL_EXIT_FAIL : CTL_EXIT_OK;
+}
+
+static int cmd_status(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "state-dir", required_argument, NULL, 's' },
+		{ "sysfs-root", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *state_dir = DEFAULT_STATE_DIR;
+	const char *root = DEFAULT_SYSFS_ROOT;
+	bool json = false;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "js:r:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 's':
+			state_dir = optarg;
+			break;
+		case 'r':
+			root = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return CTL_EXIT_OK;
+		default:
+			usage(stderr);
+			return CTL_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		log_warnx("status: unexpected argument '%s'", argv[optind]);
+		return CTL_EXIT_USAGE;
+	}
+	ret = ctl_status(root, state_dir, json, stdout);
+	if (fflush(stdout))
+		return CTL_EXIT_USAGE;
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	log_init("inputauditctl", false);
+	if (argc < 2) {
+		usage(stderr);
+		return CTL_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		usage(stdout);
+		return CTL_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "verify"))
+		return cmd_verify(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "status"))
+		return cmd_status(argc - 1, argv + 1);
+	log_warnx("unknown command '%s'", argv[1]);
+	usage(stderr);
+	return CTL_EXIT_USAGE;
+}

@@ -1,0 +1,507 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* The daemon's status file; see status.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "status.h"
+
+/* ---- writing ---- */
+
+struct sbuf {
+	char *buf;
+	size_t size;
+	size_t len;
+	bool overflow;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void sb_printf(struct sbuf *sb, const char *fmt, ...)
+{
+	size_t room = sb->size - sb->len;
+	va_list ap;
+	int n;
+
+	if (sb->overflow)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(sb->buf + sb->len, room, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= room) {
+		sb->overflow = true;
+		return;
+	}
+	sb->len += n;
+}
+
+/* "key":"value" with printable ASCII as is, '"' and '\' escaped, the rest \u00XX. */
+static void sb_str(struct sbuf *sb, const char *sep, const char *key,
+		   const char *val, size_t max)
+{
+	size_t i;
+
+	sb_printf(sb, "%s\"%s\":\"", sep, key);
+	for (i = 0; i < max && val[i]; i++) {
+		unsigned char ch = (unsigned char)val[i];
+
+		if (ch == '"' || ch == '\\')
+			sb_printf(sb, "\\%c", ch);
+		else if (ch < 0x20 || ch > 0x7e)
+			sb_printf(sb, "\\u%04x", ch);
+		else
+			sb_printf(sb, "%c", ch);
+	}
+	sb_printf(sb, "\"");
+}
+
+static void sb_u64(struct sbuf *sb, const char *key, uint64_t val)
+{
+	sb_printf(sb, ",\"%s\":%" PRIu64, key, val);
+}
+
+int status_add_sink(struct daemon_status *st, struct sink *s)
+{
+	struct status_sink *ss;
+
+	if (st->nsinks >= STATUS_MAX_SINKS)
+		return -ENOSPC;
+	ss = &st->sinks[st->nsinks++];
+	memset(ss, 0, sizeof(*ss));
+	snprintf(ss->name, sizeof(ss->name), "%s", s->name);
+	snprintf(ss->kind, sizeof(ss->kind), "%s", s->ops && s->ops->kind ? s->ops->kind : "");
+	if (s->ops && s->ops->health)
+		s->ops->health(s, &ss->health);
+	return 0;
+}
+
+int status_format(const struct daemon_status *st, char *buf, size_t size)
+{
+	struct sbuf sb = { .buf = buf, .size = size };
+	unsigned int i;
+
+	if (!size)
+		return -ENOSPC;
+	sb_printf(&sb, "{\"pid\":%" PRId64, st->pid);
+	sb_u64(&sb, "uid", st->uid);
+	sb_u64(&sb, "gid", st->gid);
+	sb_u64(&sb, "start_time", st->start_time);
+	sb_u64(&sb, "start_boottime_ns", st->start_boottime_ns);
+	sb_u64(&sb, "update_time", st->update_time);
+	sb_u64(&sb, "received", st->received);
+	sb_u64(&sb, "lost", st->lost);
+	sb_u64(&sb, "duplicates", st->duplicates);
+	sb_u64(&sb, "ring_drops", st->ring_drops);
+	sb_u64(&sb, "bpf_submitted", st->bpf_submitted);
+	sb_u64(&sb, "last_seq", st->last_seq);
+	sb_u64(&sb, "chain_n", st->chain_n);
+	sb_str(&sb, ",", "key_id", st->key_id, sizeof(st->key_id));
+	sb_printf(&sb, ",\"sinks\":[");
+	for (i = 0; i < st->nsinks && i < STATUS_MAX_SINKS; i++) {
+		const struct status_sink *s = &st->sinks[i];
+
+		sb_str(&sb, i ? ",{" : "{", "name", s->name, sizeof(s->name));
+		sb_str(&sb, ",", "kind", s->kind, sizeof(s->kind));
+		sb_str(&sb, ",", "state", s->health.state,
+		       sizeof(s->health.state));
+		sb_u64(&sb, "lines", s->health.lines);
+		sb_u64(&sb, "dropped", s->health.dropped);
+		sb_u64(&sb, "spooled", s->health.spooled);
+		sb_printf(&sb, ",\"last_err\":%d}", s->health.last_err);
+	}
+	sb_printf(&sb, "]}\n");
+	if (sb.overflow) {
+		buf[sb.len] = '\0';
+		return -ENOSPC;
+	}
+	return (int)sb.len;
+}
+
+int status_write(int dirfd, const struct daemon_status *st)
+{
+	char *buf;
+	size_t off = 0;
+	ssize_t n;
+	int fd, len, ret = 0;
+
+	buf = malloc(STATUS_JSON_MAX);
+	if (!buf)
+		return -ENOMEM;
+	len = status_format(st, buf, STATUS_JSON_MAX);
+	if (len < 0) {
+		free(buf);
+		return len;
+	}
+	if (unlinkat(dirfd, STATUS_TMP_FILE, 0) < 0 && errno != ENOENT) {
+		ret = -errno;
+		goto out;
+	}
+	fd = openat(dirfd, STATUS_TMP_FILE,
+		    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		ret = -errno;
+		goto out;
+	}
+	while (off < (size_t)len) {
+		n = write(fd, buf + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = -errno;
+			break;
+		}
+		off += n;
+	}
+	if (!ret && fsync(fd) < 0)
+		ret = -errno;
+	if (close(fd) < 0 && !ret)
+		ret = -errno;
+	if (!ret && renameat(dirfd, STATUS_TMP_FILE, dirfd, STATUS_FILE) < 0)
+		ret = -errno;
+	if (ret)
+		unlinkat(dirfd, STATUS_TMP_FILE, 0);
+out:
+	free(buf);
+	return ret;
+}
+
+/* ---- reading: just enough JSON for what status_format() writes ---- */
+
+struct jcur {
+	const char *p;
+	const char *end;
+};
+
+static void skip_ws(struct jcur *c)
+{
+	while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' ||
+				 *c->p == '\n' || *c->p == '\r'))
+		c->p++;
+}
+
+static bool eat(struct jcur *c, char ch)
+{
+	skip_ws(c);
+	if (c->p < c->end && *c->p == ch) {
+		c->p++;
+		return true;
+	}
+	return false;
+}
+
+static int hex4(const char *p)
+{
+	int v = 0, i;
+
+	for (i = 0; i < 4; i++) {
+		char ch = p[i];
+
+		v <<= 4;
+		if (ch >= '0' && ch <= '9')
+			v |= ch - '0';
+		else if (ch >= 'a' && ch <= 'f')
+			v |= ch - 'a' + 10;
+		else if (ch >= 'A' && ch <= 'F')
+			v |= ch - 'A' + 10;
+		else
+			return -1;
+	}
+	return v;
+}
+
+/* A string into out (cut to size, NUL terminated); non-ASCII becomes '?'. */
+static int parse_str(struct jcur *c, char *out, size_t size)
+{
+	size_t o = 0;
+
+	if (!eat(c, '"'))
+		return -EINVAL;
+	while (c->p < c->end && *c->p != '"') {
+		char ch = *c->p++;
+
+		if (ch == '\\') {
+			if (c->p >= c->end)
+				return -EINVAL;
+			ch = *c->p++;
+			switch (ch) {
+			case 'n': ch = '\n'; break;
+			case 't': ch = '\t'; break;
+			case 'r': ch = '\r'; break;
+			case 'b': ch = '\b'; break;
+			case 'f': ch = '\f'; break;
+			case 'u': {
+				int v;
+
+				if (c->end - c->p < 4)
+					return -EINVAL;
+				v = hex4(c->p);
+				if (v < 0)
+					return -EINVAL;
+				c->p += 4;
+				ch = v < 0x80 ? (char)v : '?';
+				break;
+			}
+			case '"': case '\\': case '/':
+				break;
+			default:
+				return -EINVAL;
+			}
+		}
+		if (out && o + 1 < size)
+			out[o++] = ch;
+	}
+	if (out && size)
+		out[o] = '\0';
+	return eat(c, '"') ? 0 : -EINVAL;
+}
+
+static int parse_num(struct jcur *c, int64_t *val)
+{
+	bool neg = false;
+	uint64_t v = 0;
+	const char *start;
+
+	skip_ws(c);
+	if (c->p < c->end && *c->p == '-') {
+		neg = true;
+		c->p++;
+	}
+	start = c->p;
+	while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
+		if (v > (UINT64_MAX - 9) / 10)
+			return -EINVAL;
+		v = v * 10 + (*c->p++ - '0');
+	}
+	if (c->p == start)
+		return -EINVAL;
+	*val = neg ? -(int64_t)v : (int64_t)v;
+	return 0;
+}
+
+static int skip_value(struct jcur *c, int depth)
+{
+	int64_t num;
+
+	if (depth > 16)
+		return -EINVAL;
+	skip_ws(c);
+	if (c->p >= c->end)
+		return -EINVAL;
+	switch (*c->p) {
+	case '"':
+		return parse_str(c, NULL, 0);
+	case '{':
+	case '[': {
+		char close = *c->p == '{' ? '}' : ']';
+		bool obj = *c->p == '{';
+
+		c->p++;
+		if (eat(c, close))
+			return 0;
+		do {
+			if (obj && (parse_str(c, NULL, 0) || !eat(c, ':')))
+				return -EINVAL;
+			if (skip_value(c, depth + 1))
+				return -EINVAL;
+		} while (eat(c, ','));
+		return eat(c, close) ? 0 : -EINVAL;
+	}
+	case 't':
+		if (c->end - c->p >= 4 && !memcmp(c->p, "true", 4)) {
+			c->p += 4;
+			return 0;
+		}
+		return -EINVAL;
+	case 'f':
+		if (c->end - c->p >= 5 && !memcmp(c->p, "false", 5)) {
+			c->p += 5;
+			return 0;
+		}
+		return -EINVAL;
+	case 'n':
+		if (c->end - c->p >= 4 && !memcmp(c->p, "null", 4)) {
+			c->p += 4;
+			return 0;
+		}
+		return -EINVAL;
+	default:
+		return parse_num(c, &num);
+	}
+}
+
+struct num_field {
+	const char *key;
+	size_t off;
+	bool is32;
+};
+
+#define NUM(k, f, w)	{ k, offsetof(struct daemon_status, f), w }
+
+static const struct num_field status_nums[] = {
+	NUM("uid", uid, true),
+	NUM("gid", gid, true),
+	NUM("start_time", start_time, false),
+	NUM("start_boottime_ns", start_boottime_ns, false),
+	NUM("update_time", update_time, false),
+	NUM("received", received, false),
+	NUM("lost", lost, false),
+	NUM("duplicates", duplicates, false),
+	NUM("ring_drops", ring_drops, false),
+	NUM("bpf_submitted", bpf_submitted, false),
+	NUM("last_seq", last_seq, false),
+	NUM("chain_n", chain_n, false),
+};
+
+static int parse_sink(struct jcur *c, struct status_sink *s)
+{
+	char key[32];
+	int64_t v;
+
+	if (!eat(c, '{'))
+		return -EINVAL;
+	if (eat(c, '}'))
+		return 0;
+	do {
+		if (parse_str(c, key, sizeof(key)) || !eat(c, ':'))
+			return -EINVAL;
+		if (!strcmp(key, "name")) {
+			if (parse_str(c, s->name, sizeof(s->name)))
+				return -EINVAL;
+		} else if (!strcmp(key, "kind")) {
+			if (parse_str(c, s->kind, sizeof(s->kind)))
+				return -EINVAL;
+		} else if (!strcmp(key, "state")) {
+			if (parse_str(c, s->health.state, sizeof(s->health.state)))
+				return -EINVAL;
+		} else if (!strcmp(key, "lines") || !strcmp(key, "dropped") ||
+			   !strcmp(key, "spooled") || !strcmp(key, "last_err")) {
+			if (parse_num(c, &v))
+				return -EINVAL;
+			if (key[0] == 'l' && key[1] == 'i')
+				s->health.lines = v;
+			else if (key[0] == 'd')
+				s->health.dropped = v;
+			else if (key[0] == 's')
+				s->health.spooled = v;
+			else
+				s->health.last_err = (int)v;
+		} else if (skip_value(c, 1)) {
+			return -EINVAL;
+		}
+	} while (eat(c, ','));
+	return eat(c, '}') ? 0 : -EINVAL;
+}
+
+static int parse_sinks(struct jcur *c, struct daemon_status *st)
+{
+	struct status_sink dummy;
+
+	if (!eat(c, '['))
+		return -EINVAL;
+	if (eat(c, ']'))
+		return 0;
+	do {
+		struct status_sink *s = st->nsinks < STATUS_MAX_SINKS ?
+					&st->sinks[st->nsinks] : &dummy;
+
+		memset(s, 0, sizeof(*s));
+		if (parse_sink(c, s))
+			return -EINVAL;
+		if (s != &dummy)
+			st->nsinks++;
+	} while (eat(c, ','));
+	return eat(c, ']') ? 0 : -EINVAL;
+}
+
+int status_parse(const char *text, size_t len, struct daemon_status *st)
+{
+	struct jcur c = { .p = text, .end = text + len };
+	char key[32];
+	size_t i;
+	int64_t v;
+
+	memset(st, 0, sizeof(*st));
+	if (!eat(&c, '{'))
+		return -EINVAL;
+	if (eat(&c, '}'))
+		return 0;
+	do {
+		if (parse_str(&c, key, sizeof(key)) || !eat(&c, ':'))
+			return -EINVAL;
+		if (!strcmp(key, "sinks")) {
+			if (parse_sinks(&c, st))
+				return -EINVAL;
+			continue;
+		}
+		if (!strcmp(key, "key_id")) {
+			if (parse_str(&c, st->key_id, sizeof(st->key_id)))
+				return -EINVAL;
+			continue;
+		}
+		if (!strcmp(key, "pid")) {
+			if (parse_num(&c, &st->pid))
+				return -EINVAL;
+			continue;
+		}
+		for (i = 0; i < sizeof(status_nums) / sizeof(status_nums[0]); i++)
+			if (!strcmp(key, status_nums[i].key))
+				break;
+		if (i == sizeof(status_nums) / sizeof(status_nums[0])) {
+			if (skip_value(&c, 1))
+				return -EINVAL;
+			continue;
+		}
+		if (parse_num(&c, &v))
+			return -EINVAL;
+		if (status_nums[i].is32)
+			*(uint32_t *)((char *)st + status_nums[i].off) = (uint32_t)v;
+		else
+			*(uint64_t *)((char *)st + status_nums[i].off) = (uint64_t)v;
+	} while (eat(&c, ','));
+	if (!eat(&c, '}'))
+		return -EINVAL;
+	skip_ws(&c);
+	return c.p == c.end ? 0 : -EINVAL;
+}
+
+int status_read(const char *dir, struct daemon_status *st)
+{
+	char path[4096];
+	char *buf;
+	ssize_t n;
+	size_t len = 0;
+	int fd, ret;
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, STATUS_FILE) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	buf = malloc(STATUS_JSON_MAX);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	for (;;) {
+		n = read(fd, buf + len, STATUS_JSON_MAX - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += n;
+		if (len == STATUS_JSON_MAX)
+			break;
+	}
+	ret = n < 0 ? -errno : 0;
+	close(fd);
+	if (!ret)
+		ret = len == STATUS_JSON_MAX ? -EINVAL : status_parse(buf, len, st);
+	free(buf);
+	return ret;
+}

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The daemon's status file, <state_dir>/status.json, for
+ * `inputauditctl status`.  One JSON object:
+ *
+ *   {"pid":N,"uid":N,"gid":N,"start_time":SECONDS,"start_boottime_ns":NS,
+ *    "update_time":SECONDS,"received":N,"lost":N,"duplicates":N,
+ *    "ring_drops":N,"bpf_submitted":N,"last_seq":N,"chain_n":N,
+ *    "key_id":"<16 hex>"|"","sinks":[{"name":"..","kind":"file",
+ *    "state":"ok","lines":N,"dropped":N,"spooled":N,"last_err":-N}, ...]}
+ *
+ * start_time and update_time are wall-clock seconds (CLOCK_REALTIME).
+ * The file is replaced atomically (write a temporary file, fsync, rename),
+ * mode 0600; a reader never sees a partial file.
+ */
+#ifndef INPUTAUDITD_STATUS_H
+#define INPUTAUDITD_STATUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sink.h"
+
+#define STATUS_FILE		"status.json"
+#define STATUS_TMP_FILE		".status.json.tmp"
+#define STATUS_MAX_SINKS	16
+#define STATUS_JSON_MAX		16384	/* status_format() never needs more */
+
+struct status_sink {
+	char name[64];		/* struct sink.name */
+	char kind[16];		/* struct sink_ops.kind */
+	struct sink_health health;
+};
+
+struct daemon_status {
+	int64_t pid;
+	uint32_t uid;			/* the daemon runs as */
+	uint32_t gid;
+	uint64_t start_time;		/* wall clock, seconds since the epoch */
+	uint64_t start_boottime_ns;	/* CLOCK_BOOTTIME at start */
+	uint64_t update_time;		/* wall clock of this status */
+	uint64_t received;		/* kernel records received */
+	uint64_t lost;			/* sequence numbers declared lost */
+	uint64_t duplicates;
+	uint64_t ring_drops;		/* BPF ring reserve failures */
+	uint64_t bpf_submitted;
+	uint64_t last_seq;		/* last kernel sequence number written */
+	uint64_t chain_n;		/* last output line's "n"; 0 without a chain */
+	char key_id[17];		/* chain key id, "" without a chain */
+	unsigned int nsinks;
+	struct status_sink sinks[STATUS_MAX_SINKS];
+};
+
+/**
+ * status_add_sink() - append a sink's name, kind and health
+ * @st: the status
+ * @s: the sink (its ops->health is called)
+ *
+ * Return: 0, or -ENOSPC when STATUS_MAX_SINKS sinks are there already.
+ */
+int status_add_sink(struct daemon_status *st, struct sink *s);
+
+/**
+ * status_format() - the status as one JSON object and a '\n'
+ * @st: the status
+ * @buf: the output, NUL terminated
+ * @size: its size (STATUS_JSON_MAX is enough)
+ *
+ * Return: the length without the NUL, or -ENOSPC.
+ */
+int status_format(const struct daemon_status *st, char *buf, size_t size);
+
+/**
+ * status_write() - replace <dir>/status.json atomically
+ * @dirfd: the state directory, opened before the privilege drop
+ * @st: the status
+ *
+ * Writes STATUS_TMP_FILE (created 0600, O_EXCL, after unlinking a stale
+ * one), fsyncs it and renames it over STATUS_FILE.  Syscalls: unlinkat,
+ * openat, write, fsync, close, renameat (renameat2 on some libcs).
+ *
+ * Return: 0 or a negative errno (the old file is then left as it was).
+ */
+int status_write(int dirfd, const struct daemon_status *st);
+
+/**
+ * status_parse() - read back what status_format() wrote
+ * @text: the JSON text
+ * @len: its length
+ * @st: the status; unknown keys are ignored, missing ones stay 0
+ *
+ * Return: 0, or -EINVAL if @text is not such a JSON object.
+ */
+int status_parse(const char *text, size_t len, struct daemon_status *st);
+
+/**
+ * status_read() - read and parse <dir>/status.json
+ * @dir: the state directory
+ * @st: the status
+ *
+ * Return: 0, -ENOENT if there is no status file, -EINVAL if it does not
+ * parse, or another negative errno.
+ */
+int status_read(const char *dir, struct daemon_status *st);
+
+#endif /* INPUTAUDITD_STATUS_H */

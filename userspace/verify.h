@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Verify chained output files (chain.h): every line's HMAC, consecutive
+ * "n", continuity across rotated files given in order, and a clean end (a
+ * checkpoint with "final":true as the last line).
+ *
+ * A chain begins with a chain_start line (n = 1, chain_0 = 32 zero bytes)
+ * or, in a rotated file verified on its own, with a file_continued line,
+ * whose "prev_chain" is then trusted as chain_{n-1}.  A chain_start after a
+ * clean end starts a new chain (daemon restart).
+ *
+ * The first problem found is classified:
+ *   modified     the line has the expected n but its HMAC is wrong (or the
+ *                line is malformed)
+ *   deleted      n jumps forward: lines n=first..last are missing
+ *   inserted     lines that are not part of the chain: the chain goes on
+ *                after them from the last good line
+ *   reordered    a genuine line appears before an earlier one (n goes back,
+ *                or a later n comes before the expected one), also files
+ *                given out of order
+ *   truncated    the log does not end with a final checkpoint (tail cut, a
+ *                crash, or a rotated file given without its successors)
+ */
+#ifndef INPUTAUDITD_VERIFY_H
+#define INPUTAUDITD_VERIFY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum verify_kind {
+	VERIFY_OK,
+	VERIFY_MODIFIED,
+	VERIFY_DELETED,
+	VERIFY_INSERTED,
+	VERIFY_REORDERED,
+	VERIFY_TRUNCATED,
+};
+
+struct verify_result {
+	enum verify_kind kind;
+	const char *file;	/* the file of the problem (one of the inputs) */
+	uint64_t line;		/* its line number, from 1 */
+	char detail[320];
+	uint64_t n;		/* "n" of the line at fault, 0 if none */
+	uint64_t missing_first;	/* deleted: the missing n range */
+	uint64_t missing_last;
+	uint64_t lines;		/* lines verified, over all files */
+	bool have_last;		/* a line verified: */
+	uint64_t last_n;	/*   its n */
+	uint64_t last_time_ns;	/*   its time_ns */
+	bool have_checkpoint;	/* a checkpoint verified: */
+	uint64_t checkpoint_time_ns;	/* the last one's time_ns */
+	uint64_t final_time_ns;	/* OK: time_ns of the final checkpoint */
+};
+
+/**
+ * verify_files() - verify chained files, in the order written
+ * @key: the chain key
+ * @key_len: its length
+ * @files: the files (e.g. audit.jsonl.2 audit.jsonl.1 audit.jsonl)
+ * @nfiles: how many
+ * @res: the outcome
+ *
+ * Return: 0 when the chain is intact and ends cleanly, 1 when a problem
+ * was found (@res says which), or a negative errno when a file cannot be
+ * read (@res->file and @res->detail say which).
+ */
+int verify_files(const uint8_t *key, size_t key_len, const char *const *files,
+		 int nfiles, struct verify_result *res);
+
+/**
+ * verify_buffer() - verify one in-memory file
+ * @key: the chain key
+ * @key_len: its length
+ * @name: the file name for messages
+ * @buf: the file's contents
+ * @len: their length
+ * @res: the outcome
+ *
+ * Return: as verify_files().
+ */
+int verify_buffer(const uint8_t *key, size_t key_len, const char *name,
+		  const char *buf, size_t len, struct verify_result *res);
+
+/**
+ * verify_kind_name() - "ok", "modified", "deleted", ...
+ * @kind: the kind
+ *
+ * Return: a static string.
+ */
+const char *verify_kind_name(enum verify_kind kind);
+
+/**
+ * verify_print() - the outcome for people or as one JSON object
+ * @out: where to
+ * @res: the outcome of verify_files() that returned 0 or 1
+ * @json: one JSON object line instead of text
+ *
+ * Text: "ok: N lines, chain intact, clean shutdown at time_ns T", or
+ * "FAIL: FILE:LINE: KIND: DETAIL" and "last verified: n=N time_ns=T".
+ */
+void verify_print(FILE *out, const struct verify_result *res, bool json);
+
+#endif /* INPUTAUDITD_VERIFY_H */
