@@ -22,7 +22,7 @@ HOST_TEST_LDFLAGS := -fsanitize=address,undefined
 HOST_TEST_BPF_LIBS ?= -lbpf -lelf -lz
 
 HOST_TESTS := $(addprefix $(HOST_TEST_OUT)/,test_record_json test_seqtrack \
-	test_bpf_ring)
+	test_bpf_ring test_sink_file)
 
 .PHONY: host-tests run-host-tests
 host-tests: $(HOST_TESTS)
@@ -48,6 +48,8 @@ $(HOST_TEST_OUT)/test_record_json: $(HOST_TEST_OUT)/test_record_json.o \
 $(HOST_TEST_OUT)/test_seqtrack: $(HOST_TEST_OUT)/test_seqtrack.o \
 		$(HOST_TEST_OUT)/lib/seqtrack.o
 $(HOST_TEST_OUT)/test_bpf_ring: $(HOST_TEST_OUT)/test_bpf_ring.o
+$(HOST_TEST_OUT)/test_sink_file: $(HOST_TEST_OUT)/test_sink_file.o \
+		$(HOST_TEST_OUT)/lib/sink_file.o $(HOST_TEST_OUT)/lib/log.o
 $(HOST_TEST_OUT)/test_bpf_ring: HOST_TEST_LIBS := $(HOST_TEST_BPF_LIBS)
 
 $(HOST_TESTS):
