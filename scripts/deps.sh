@@ -5,7 +5,8 @@ export DEBIAN_FRONTEND=noninteractive
 here=$(cd "$(dirname "$0")" && pwd)
 
 pkgs=(gcc make libc6-dev clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libzstd-dev
-      dwarves qemu-system-x86 busybox-static cpio xz-utils kmod perl linux-headers-amd64)
+      dwarves qemu-system-x86 busybox-static cpio xz-utils kmod perl linux-headers-amd64
+      rsyslog libsystemd-dev pkg-config)
 
 installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]; }
 updated=
