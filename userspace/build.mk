@@ -16,11 +16,17 @@ USERSPACE_BIN := $(USERSPACE_OUT)/inputauditd
 USERSPACE_SRCS := inputauditd.c capture.c log.c output.c record_json.c \
 	seqtrack.c
 USERSPACE_OBJS := $(addprefix $(USERSPACE_OUT)/,$(USERSPACE_SRCS:.c=.o))
+# The sinks (file, syslog + spool, journal).  Built (and so checked) with the
+# daemon but linked only once it is linked dynamically: then
+# USERSPACE_SRCS += $(SINK_SRCS) and $(SINK_LIBS) on the link line.
+SINK_SRCS := json_fields.c sink_file.c sink_journal.c sink_syslog.c spool.c
+SINK_LIBS := -lsystemd
+SINK_OBJS := $(addprefix $(USERSPACE_OUT)/,$(SINK_SRCS:.c=.o))
 USERSPACE_CFLAGS := -Wall -Wextra -Werror -O2 -g -I$(CURDIR)/include \
 	-I$(OUT)/bpf -MMD -MP
 
 .PHONY: userspace
-userspace: $(USERSPACE_BIN)
+userspace: $(USERSPACE_BIN) $(SINK_OBJS)
 
 $(USERSPACE_OUT)/%.o: $(CURDIR)/userspace/%.c
 	$(call msg,CC,$(@:$(OUT)/%=%))
