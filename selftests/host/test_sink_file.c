@@ -355,6 +355,80 @@ TEST_F(sink_file, reopen_after_rename)
 	EXPECT_EQ(1, self->new_files);
 }
 
+/*
+ * After the privilege drop: the sink was opened as root, the daemon now runs
+ * as nobody, which owns the directory (but not the file) and is not in the
+ * group.  Rotation still works through the directory fd; the new file is
+ * nobody's and, as the group cannot be set, stays 0600.
+ */
+TEST_F(sink_file, rotation_unprivileged)
+{
+	const char *gname;
+	struct stat st;
+	int status;
+	pid_t pid;
+
+	some_group(&gname);
+	if (geteuid())
+		SKIP(return, "needs root (changes to user nobody)");
+	ASSERT_EQ(0, chown(self->dir, NOBODY, NOBODY));
+	ASSERT_EQ(0, chmod(self->dir, 0700));
+	ASSERT_EQ(0, open_sink(self, gname, 100, 1, false));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		unsigned int i;
+
+		if (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY))
+			_exit(10);
+		for (i = 1; i <= 5; i++)
+			if (put(&self->s, "event", i))
+				_exit(10 + i);
+		_exit(self->s.ops->close(&self->s) ? 20 : 0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_EQ(0, stat(self->path, &st));
+	EXPECT_EQ(NOBODY, st.st_uid);
+	EXPECT_EQ(60, st.st_size);
+	EXPECT_EQ(0600, st.st_mode & 07777);
+	{
+		char name[160];
+
+		snprintf(name, sizeof(name), "%s.1", self->path);
+		ASSERT_EQ(0, stat(name, &st));
+		EXPECT_EQ(0, st.st_uid);
+		EXPECT_EQ(90, st.st_size);
+		EXPECT_EQ(gname ? 0640 : 0600, st.st_mode & 07777);
+	}
+}
+
+/* A setgid directory of the group gives new files the group without chown. */
+TEST_F(sink_file, rotation_setgid_dir)
+{
+	const char *gname;
+	gid_t gid = some_group(&gname);
+	char name[160];
+	struct stat st;
+	unsigned int i;
+
+	if (!gname)
+		SKIP(return, "no non-root group among adm, daemon, sys, users");
+	ASSERT_EQ(0, chown(self->dir, 0, gid));
+	ASSERT_EQ(0, chmod(self->dir, 02750));
+	ASSERT_EQ(0, open_sink(self, gname, 100, 1, false));
+	for (i = 1; i <= 5; i++)
+		ASSERT_EQ(0, put(&self->s, "event", i));
+	ASSERT_EQ(0, self->s.ops->flush(&self->s));
+	ASSERT_EQ(0, stat(self->path, &st));
+	EXPECT_EQ(gid, st.st_gid);
+	EXPECT_EQ(0640, st.st_mode & 07777);
+	snprintf(name, sizeof(name), "%s.1", self->path);
+	ASSERT_EQ(0, stat(name, &st));
+	EXPECT_EQ(0640, st.st_mode & 07777);
+}
+
 TEST_F(sink_file, stdout_sink)
 {
 	struct file_sink_conf c = { .path = "-" };
