@@ -11,9 +11,9 @@
  * privilege drop as long as the daemon's user may write the directory.
  * A file created after the privilege drop gets the group only if the
  * daemon's user may chown to it (member of the group) or the directory is
- * setgid with that group (recommended: /var/log/inputaudit root:adm 2770
- * or owned by the daemon's user with mode 2750); otherwise it stays 0600
- * and a warning is logged.
+ * setgid with that group (recommended: /var/log/inputaudit owned by the
+ * daemon's user and the group, mode 2750); otherwise it stays 0600 and a
+ * warning is logged.
  *
  * Rotation (max_size > 0): path.keep is deleted, path.(i) becomes
  * path.(i+1) for i = keep-1 .. 1, path becomes path.1 and a new path is
