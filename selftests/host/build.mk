@@ -22,7 +22,7 @@ HOST_TEST_LDFLAGS := -fsanitize=address,undefined
 HOST_TEST_BPF_LIBS ?= -lbpf -lelf -lz
 
 HOST_TESTS := $(addprefix $(HOST_TEST_OUT)/,test_record_json test_seqtrack \
-	test_bpf_ring test_sink_file test_sink_journal test_sink_syslog)
+	test_bpf_ring test_sink_file test_sink_journal test_sink_syslog test_spool)
 
 .PHONY: host-tests run-host-tests
 host-tests: $(HOST_TESTS)
@@ -56,6 +56,7 @@ $(HOST_TEST_OUT)/test_sink_journal: HOST_TEST_LIBS := -lsystemd
 $(HOST_TEST_OUT)/test_sink_syslog: $(HOST_TEST_OUT)/test_sink_syslog.o \
 		$(HOST_TEST_OUT)/lib/sink_syslog.o $(HOST_TEST_OUT)/lib/spool.o \
 		$(HOST_TEST_OUT)/lib/json_fields.o
+$(HOST_TEST_OUT)/test_spool: $(HOST_TEST_OUT)/test_spool.o $(HOST_TEST_OUT)/lib/spool.o
 $(HOST_TEST_OUT)/test_bpf_ring: HOST_TEST_LIBS := $(HOST_TEST_BPF_LIBS)
 
 $(HOST_TESTS):
