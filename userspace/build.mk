@@ -20,7 +20,8 @@ USERSPACE_BIN := $(USERSPACE_OUT)/inputauditd
 USERSPACE_TEST_BIN := $(USERSPACE_OUT)/inputauditd-test
 USERSPACE_SRCS := inputauditd.c capture.c log.c output.c record_json.c \
 	seqtrack.c privdrop.c config.c policy.c recfile.c ksettings.c \
-	pipeline.c options.c chain.c status.c
+	pipeline.c options.c chain.c status.c json_fields.c sink_file.c \
+	sink_journal.c sink_syslog.c spool.c
 USERSPACE_OBJS := $(addprefix $(USERSPACE_OUT)/,$(USERSPACE_SRCS:.c=.o))
 USERSPACE_TEST_OBJS := $(addprefix $(USERSPACE_OUT)/test-hooks/,$(USERSPACE_SRCS:.c=.o))
 USERSPACE_CFLAGS := -Wall -Wextra -Werror -O2 -g -I$(CURDIR)/include \

@@ -59,6 +59,8 @@ struct daemon {
 	uint64_t round_records;	/* records handled in this poll round */
 	uint64_t malformed;
 	uint64_t started_ns;	/* CLOCK_REALTIME */
+	uint64_t started_boot_ns;
+	char key_id[CHAIN_KEY_ID_LEN + 1];	/* "" without a chain */
 	bool count_reached;
 	bool replaying;
 };
@@ -155,7 +157,6 @@ static void setup_sinks(struct daemon *d)
 	for (k = 0; k < cfg->nsyslogs; k++) {
 		const struct ia_sink_syslog_conf *c = &cfg->syslogs[k];
 		struct syslog_sink_conf sc = {
-			.name = c->name,
 			.host = c->host,
 			.port = c->port,
 			.app_name = c->app_name,
@@ -163,8 +164,8 @@ static void setup_sinks(struct daemon *d)
 			.spool_max = c->spool_max,
 			.backoff_min_ms = c->backoff_min_ms,
 			.backoff_max_ms = c->backoff_max_ms,
-			.owner = d->priv.resolved ? d->priv.uid : (uid_t)-1,
-			.owner_gid = d->priv.resolved ? d->priv.gid : (gid_t)-1,
+			.spool_uid = d->priv.resolved ? d->priv.uid : (uid_t)-1,
+			.spool_gid = d->priv.resolved ? d->priv.gid : (gid_t)-1,
 		};
 
 		err = sink_syslog_new(new_sink(d), &sc);
@@ -174,7 +175,6 @@ static void setup_sinks(struct daemon *d)
 	for (k = 0; k < cfg->njournals; k++) {
 		const struct ia_sink_journal_conf *c = &cfg->journals[k];
 		struct journal_sink_conf jc = {
-			.name = c->name,
 			.identifier = c->identifier,
 		};
 
@@ -208,6 +208,8 @@ static void setup_chain(struct daemon *d)
 	if (err)
 		fatalx("%s: cannot use the chain key", path);
 	err = pipeline_set_key(&d->pipe, key, len);
+	if (!err)
+		err = chain_key_id(key, len, d->key_id);
 	memset(key, 0, sizeof(key));
 	if (err)
 		fatalc(err, "cannot set up HMAC-SHA256");
@@ -343,43 +345,35 @@ static void write_stats(struct daemon *d, bool final)
 /* status.json for inputauditctl status; see status.h. */
 static void write_status(struct daemon *d)
 {
-	struct daemon_status st;
+	static struct daemon_status st;
+	struct capture_counters c = { 0 };
 	unsigned int i;
 	int err;
 
 	if (d->state_fd < 0)
 		return;
+	if (!d->replaying)
+		capture_read_counters(&d->cap, &c);
 	memset(&st, 0, sizeof(st));
 	st.pid = getpid();
 	st.uid = getuid();
-	st.started_ns = d->started_ns;
-	st.updated_ns = clock_ns(CLOCK_REALTIME);
+	st.gid = getgid();
+	st.start_time = d->started_ns / 1000000000;
+	st.start_boottime_ns = d->started_boot_ns;
+	st.update_time = clock_ns(CLOCK_REALTIME) / 1000000000;
 	st.received = d->pipe.seq.received;
 	st.lost = d->pipe.seq.lost;
+	st.duplicates = d->pipe.seq.duplicates;
+	st.ring_drops = c.drops;
+	st.bpf_submitted = c.submitted;
 	st.last_seq = d->pipe.last_seq;
-	st.lines = d->pipe.lines;
-	st.alerts = d->pipe.alerts;
-	st.policy_dropped = d->pipe.filtered;
-	if (!d->replaying) {
-		struct capture_counters c;
-
-		capture_read_counters(&d->cap, &c);
-		st.ring_drops = c.drops;
-	}
-	st.nsinks = d->pipe.nsinks < STATUS_MAX_SINKS ? d->pipe.nsinks :
-							 STATUS_MAX_SINKS;
-	for (i = 0; i < st.nsinks; i++) {
-		struct sink *s = &d->pipe.sinks[i];
-
-		snprintf(st.sinks[i].name, sizeof(st.sinks[i].name), "%s",
-			 s->name);
-		snprintf(st.sinks[i].kind, sizeof(st.sinks[i].kind), "%s",
-			 s->ops->kind);
-		s->ops->health(s, &st.sinks[i].health);
-	}
+	st.chain_n = d->pipe.chained ? d->pipe.chain.n : 0;
+	memcpy(st.key_id, d->key_id, sizeof(st.key_id));
+	for (i = 0; i < d->pipe.nsinks; i++)
+		status_add_sink(&st, &d->pipe.sinks[i]);
 	err = status_write(d->state_fd, &st);
 	if (err)
-		log_warnc(err, "status.json");
+		log_warnc(err, "%s/status.json", d->cfg.daemon.state_dir);
 }
 
 /* Lines a syslog sink dropped (spool full) are reported in-band. */
@@ -641,6 +635,7 @@ int main(int argc, char **argv)
 		return check_config(d.opt.check_config);
 	libbpf_set_print(libbpf_print);
 	d.started_ns = clock_ns(CLOCK_REALTIME);
+	d.started_boot_ns = boottime_ns();
 	d.replaying = d.opt.replay;
 	d.emitted_fd = -1;
 
@@ -674,11 +669,10 @@ int main(int argc, char **argv)
 		setup_capture(&d);
 	}
 
+	pipeline_start(&d.pipe);
 	err = privdrop_apply(&d.priv);
 	if (err)
 		fatalc(err, "cannot drop privileges");
-
-	pipeline_start(&d.pipe);
 	write_status(&d);
 	err = d.replaying ? replay(&d) : run(&d, &waitmask);
 	if (err)

@@ -23,7 +23,8 @@ HOST_TEST_BPF_LIBS ?= -lbpf -lelf -lz
 
 HOST_TESTS := $(addprefix $(HOST_TEST_OUT)/,test_record_json test_seqtrack \
 	test_bpf_ring test_config test_policy test_recfile test_ksettings_fake \
-	test_replay test_privdrop test_chain test_verify test_ctl_status)
+	test_replay test_privdrop test_chain test_verify test_ctl_status \
+	test_sink_file test_sink_journal test_sink_syslog test_spool)
 
 .PHONY: host-tests run-host-tests
 host-tests: $(HOST_TESTS)
@@ -64,6 +65,15 @@ $(HOST_TEST_OUT)/test_recfile: $(HOST_TEST_OUT)/test_recfile.o \
 $(HOST_TEST_OUT)/test_ksettings_fake: $(HOST_TEST_OUT)/test_ksettings_fake.o \
 		$(HOST_TEST_OUT)/lib/ksettings.o $(HOST_TEST_OUT)/lib/config.o
 $(HOST_TEST_OUT)/test_ksettings_fake: HOST_TEST_LIBS := -linih
+$(HOST_TEST_OUT)/test_sink_file: $(HOST_TEST_OUT)/test_sink_file.o \
+		$(HOST_TEST_OUT)/lib/sink_file.o $(HOST_TEST_OUT)/lib/log.o
+$(HOST_TEST_OUT)/test_sink_journal: $(HOST_TEST_OUT)/test_sink_journal.o \
+		$(HOST_TEST_OUT)/lib/sink_journal.o $(HOST_TEST_OUT)/lib/json_fields.o
+$(HOST_TEST_OUT)/test_sink_journal: HOST_TEST_LIBS := -lsystemd
+$(HOST_TEST_OUT)/test_sink_syslog: $(HOST_TEST_OUT)/test_sink_syslog.o \
+		$(HOST_TEST_OUT)/lib/sink_syslog.o $(HOST_TEST_OUT)/lib/spool.o \
+		$(HOST_TEST_OUT)/lib/json_fields.o
+$(HOST_TEST_OUT)/test_spool: $(HOST_TEST_OUT)/test_spool.o $(HOST_TEST_OUT)/lib/spool.o
 $(HOST_TEST_OUT)/test_bpf_ring: HOST_TEST_LIBS := $(HOST_TEST_BPF_LIBS)
 # test_replay runs the real daemon binary.
 $(HOST_TEST_OUT)/test_replay.o: HOST_TEST_CFLAGS += \

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The journal sink: each line becomes one systemd-journald entry, sent with
+ * sd_journal_sendv() (libsystemd, native protocol over the datagram socket
+ * /run/systemd/journal/socket).  Fields:
+ *
+ *   MESSAGE=<the line without its newline>   PRIORITY=<line severity>
+ *   SYSLOG_IDENTIFIER=<identifier>           SYSLOG_FACILITY=4 (auth)
+ *   INPUTAUDIT_TYPE=<type>                   INPUTAUDIT_N=<n>
+ *   INPUTAUDIT_SEQ=<seq>  (kernel records only)
+ *   INPUTAUDIT_DEV=<dev>  (lines with a top-level "dev")
+ *   INPUTAUDIT_CHAIN=<chain hex>  (chained lines)
+ *
+ * Entries are sent at write(); nothing is buffered.  A failed send is
+ * counted as dropped (health), the daemon goes on.  Note that libsystemd
+ * itself drops entries silently (success) while no journald socket exists.  libsystemd opens its
+ * socket on the first send and keeps it: after the privilege drop that needs
+ * socket(AF_UNIX, SOCK_DGRAM), sendmsg() and, for entries too large for one
+ * datagram, memfd_create()/ftruncate()/mmap()/fcntl() (seccomp allowlist).
+ */
+#ifndef INPUTAUDITD_SINK_JOURNAL_H
+#define INPUTAUDITD_SINK_JOURNAL_H
+
+#include "sink.h"
+
+struct journal_sink_conf {
+	const char *identifier;	/* SYSLOG_IDENTIFIER; NULL: "inputaudit" */
+};
+
+/*
+ * Set up @s as a journal sink (nothing is opened).  The identifier is
+ * copied.  s->name becomes "journal:IDENTIFIER".
+ * Return: 0 or -ENOMEM / -EINVAL (identifier empty or with a newline).
+ */
+int sink_journal_new(struct sink *s, const struct journal_sink_conf *c);
+
+#endif /* INPUTAUDITD_SINK_JOURNAL_H */

@@ -1,0 +1,601 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* The syslog sink; see sink_syslog.h. */
+#define _GNU_SOURCE	/* POLLRDHUP */
+#include <errno.h>
+#include <inttypes.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "json_fields.h"
+#include "sink_syslog.h"
+#include "spool.h"
+
+#define FACILITY_AUTH		4
+#define CONNECT_TIMEOUT_MS	10000
+#define SD_NAME_MAX		32
+
+enum conn_state {
+	CONN_IDLE,		/* no socket; next attempt at next_attempt_ms */
+	CONN_CONNECTING,	/* nonblocking connect() in progress */
+	CONN_UP,
+};
+
+/* A growing byte buffer. */
+struct buf {
+	char *p;
+	size_t len, cap;
+	bool failed;		/* an allocation failed */
+};
+
+struct syslog_sink {
+	char *host, *app_name, *hostname, *spool_dir;
+	unsigned int port;
+	uint64_t spool_max;
+	unsigned int backoff_min_ms, backoff_max_ms;
+	uid_t spool_uid;
+	gid_t spool_gid;
+
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+	pid_t pid;
+	int fd;
+	enum conn_state state;
+	uint64_t next_attempt_ms;
+	uint64_t connect_start_ms;
+	unsigned int backoff_ms;
+
+	struct spool spool;
+	bool spool_open;
+	/* The message being sent: live, or the spool's oldest (consumed when sent). */
+	struct buf cur;
+	size_t cur_off;
+	bool cur_pending, cur_from_spool;
+
+	struct buf msg, frame, tmp;
+
+	uint64_t lines, sent, dropped, dropped_pending;
+	int last_err;
+};
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* ---- buffers ---- */
+
+static bool buf_reserve(struct buf *b, size_t more)
+{
+	size_t cap;
+	char *p;
+
+	if (b->len + more + 1 <= b->cap)
+		return true;
+	cap = b->cap ? b->cap : 1024;
+	while (cap < b->len + more + 1)
+		cap *= 2;
+	p = realloc(b->p, cap);
+	if (!p) {
+		b->failed = true;
+		return false;
+	}
+	b->p = p;
+	b->cap = cap;
+	return true;
+}
+
+static void buf_add(struct buf *b, const void *data, size_t len)
+{
+	if (!buf_reserve(b, len))
+		return;
+	memcpy(b->p + b->len, data, len);
+	b->len += len;
+	b->p[b->len] = 0;
+}
+
+static void buf_str(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+static void buf_free(struct buf *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof(*b));
+}
+
+/* ---- message formatting ---- */
+
+/* A header token: printable US-ASCII, at most @max bytes, "-" if empty. */
+static void put_token(struct buf *b, const char *s, size_t max)
+{
+	size_t n = 0;
+
+	for (; s && *s && n < max; s++) {
+		if (*s > 32 && *s < 127) {
+			buf_add(b, s, 1);
+			n++;
+		}
+	}
+	if (!n)
+		buf_str(b, "-");
+}
+
+static void put_timestamp(struct buf *b, uint64_t realtime_ns)
+{
+	char ts[64];
+	struct tm tm;
+	time_t sec;
+
+	if (!realtime_ns) {
+		struct timespec now;
+
+		clock_gettime(CLOCK_REALTIME, &now);
+		realtime_ns = (uint64_t)now.tv_sec * 1000000000 + (uint64_t)now.tv_nsec;
+	}
+	sec = (time_t)(realtime_ns / 1000000000);
+	gmtime_r(&sec, &tm);
+	snprintf(ts, sizeof(ts), "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 (unsigned int)(realtime_ns % 1000000000 / 1000));
+	buf_str(b, ts);
+}
+
+static bool valid_sd_name(const char *k)
+{
+	size_t n = strlen(k);
+
+	if (!n || n > SD_NAME_MAX)
+		return false;
+	for (; *k; k++)
+		if (*k <= 32 || *k >= 127 || *k == '=' || *k == ']' || *k == '"')
+			return false;
+	return true;
+}
+
+static int sd_param(void *ctx, const char *key, const char *val, size_t vallen,
+		    enum json_kind kind)
+{
+	struct syslog_sink *sl = ctx;
+	struct buf *b = &sl->msg;
+	ssize_t n;
+	size_t i;
+
+	if (kind == JSON_NULL || !valid_sd_name(key))
+		return 0;
+	if (kind == JSON_STRING) {
+		sl->tmp.len = 0;
+		if (!buf_reserve(&sl->tmp, vallen))
+			return 0;
+		n = json_unescape(val, vallen, sl->tmp.p, sl->tmp.cap);
+		if (n < 0)
+			return 0;	/* not decodable: leave the param out */
+		val = sl->tmp.p;
+		vallen = (size_t)n;
+	}
+	buf_str(b, " ");
+	buf_str(b, key);
+	buf_str(b, "=\"");
+	for (i = 0; i < vallen; i++) {
+		if (val[i] == '"' || val[i] == '\\' || val[i] == ']')
+			buf_add(b, "\\", 1);
+		buf_add(b, val + i, 1);
+	}
+	buf_str(b, "\"");
+	return 0;
+}
+
+/* Frame @line into sl->frame.  Return: 0 or -ENOMEM. */
+static int format_frame(struct syslog_sink *sl, const struct sink_line *line)
+{
+	size_t textlen = line->len;
+	char num[32];
+
+	if (textlen && line->text[textlen - 1] == '\n')
+		textlen--;
+	sl->msg.len = 0;
+	sl->msg.failed = false;
+	snprintf(num, sizeof(num), "<%d>1 ", FACILITY_AUTH * 8 + (int)line->severity);
+	buf_str(&sl->msg, num);
+	put_timestamp(&sl->msg, line->realtime_ns);
+	buf_str(&sl->msg, " ");
+	put_token(&sl->msg, sl->hostname, 255);
+	buf_str(&sl->msg, " ");
+	put_token(&sl->msg, sl->app_name, 48);
+	snprintf(num, sizeof(num), " %d ", (int)sl->pid);
+	buf_str(&sl->msg, num);
+	put_token(&sl->msg, line->type, 32);
+	snprintf(num, sizeof(num), " [inputaudit@%d", SINK_SYSLOG_ENTERPRISE_ID);
+	buf_str(&sl->msg, num);
+	json_fields(line->text, textlen, sd_param, sl);
+	buf_str(&sl->msg, "] ");
+	buf_add(&sl->msg, line->text, textlen);
+
+	sl->frame.len = 0;
+	sl->frame.failed = false;
+	snprintf(num, sizeof(num), "%zu ", sl->msg.len);
+	buf_str(&sl->frame, num);
+	buf_add(&sl->frame, sl->msg.p, sl->msg.len);
+	if (sl->msg.failed || sl->frame.failed)
+		return -ENOMEM;
+	return 0;
+}
+
+/* ---- connection ---- */
+
+static void schedule_retry(struct syslog_sink *sl, uint64_t now)
+{
+	sl->next_attempt_ms = now + sl->backoff_ms;
+	sl->backoff_ms = sl->backoff_ms * 2 > sl->backoff_max_ms ? sl->backoff_max_ms :
+			 sl->backoff_ms * 2;
+}
+
+static void disconnect(struct syslog_sink *sl, int err, uint64_t now)
+{
+	if (sl->fd >= 0)
+		close(sl->fd);
+	sl->fd = -1;
+	sl->state = CONN_IDLE;
+	sl->last_err = err;
+	/* A message cut off by the break is sent again, whole. */
+	sl->cur_off = 0;
+	schedule_retry(sl, now);
+}
+
+static void connected(struct syslog_sink *sl)
+{
+	sl->state = CONN_UP;
+	sl->backoff_ms = sl->backoff_min_ms;
+	sl->last_err = 0;
+}
+
+static void try_connect(struct syslog_sink *sl, uint64_t now)
+{
+	sl->fd = socket(sl->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (sl->fd < 0) {
+		disconnect(sl, -errno, now);
+		return;
+	}
+	if (!connect(sl->fd, (struct sockaddr *)&sl->addr, sl->addrlen)) {
+		connected(sl);
+	} else if (errno == EINPROGRESS) {
+		sl->state = CONN_CONNECTING;
+		sl->connect_start_ms = now;
+	} else {
+		disconnect(sl, -errno, now);
+	}
+}
+
+static void check_connecting(struct syslog_sink *sl, uint64_t now)
+{
+	struct pollfd p = { .fd = sl->fd, .events = POLLOUT };
+	socklen_t len = sizeof(int);
+	int err = 0;
+
+	if (poll(&p, 1, 0) <= 0) {
+		if (now - sl->connect_start_ms >= CONNECT_TIMEOUT_MS)
+			disconnect(sl, -ETIMEDOUT, now);
+		return;
+	}
+	if (getsockopt(sl->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	if (err)
+		disconnect(sl, -err, now);
+	else
+		connected(sl);
+}
+
+/* The collector never sends: anything readable means it closed or failed. */
+static bool peer_gone(struct syslog_sink *sl)
+{
+	struct pollfd p = { .fd = sl->fd, .events = POLLIN | POLLRDHUP };
+
+	if (poll(&p, 1, 0) <= 0)
+		return false;
+	return p.revents & (POLLIN | POLLRDHUP | POLLERR | POLLHUP | POLLNVAL);
+}
+
+/* Return: bytes sent, 0 if the socket would block, or a negative errno. */
+static ssize_t send_some(struct syslog_sink *sl, const char *p, size_t len)
+{
+	for (;;) {
+		ssize_t n = send(sl->fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n >= 0)
+			return n;
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return 0;
+		return -errno;
+	}
+}
+
+/* Send the message in flight, then the spool, while the socket takes them. */
+static void drain(struct syslog_sink *sl)
+{
+	ssize_t n;
+
+	if (sl->state != CONN_UP)
+		return;
+	if (peer_gone(sl)) {
+		disconnect(sl, -ECONNRESET, mono_ms());
+		return;
+	}
+	for (;;) {
+		if (!sl->cur_pending) {
+			if (!sl->spool.records)
+				return;
+			n = spool_peek(&sl->spool, sl->cur.p, sl->cur.cap);
+			if (n == -ENOSPC) {
+				sl->cur.len = 0;
+				if (!buf_reserve(&sl->cur, SPOOL_RECORD_MAX))
+					return;
+				continue;
+			}
+			if (n <= 0) {
+				sl->last_err = n ? (int)n : -EIO;
+				return;
+			}
+			sl->cur.len = (size_t)n;
+			sl->cur_off = 0;
+			sl->cur_pending = true;
+			sl->cur_from_spool = true;
+		}
+		n = send_some(sl, sl->cur.p + sl->cur_off, sl->cur.len - sl->cur_off);
+		if (n < 0) {
+			disconnect(sl, (int)n, mono_ms());
+			return;
+		}
+		if (!n)
+			return;
+		sl->cur_off += (size_t)n;
+		if (sl->cur_off < sl->cur.len)
+			continue;
+		sl->cur_pending = false;
+		sl->sent++;
+		if (sl->cur_from_spool)
+			spool_consume(&sl->spool);
+	}
+}
+
+/* ---- sink_ops ---- */
+
+static int sl_open(struct sink *s)
+{
+	struct syslog_sink *sl = s->priv;
+	struct addrinfo hints = {
+		.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+		.ai_flags = AI_NUMERICSERV,
+	};
+	struct addrinfo *res;
+	char port[16], host[256];
+	int err;
+
+	snprintf(port, sizeof(port), "%u", sl->port);
+	err = getaddrinfo(sl->host, port, &hints, &res);
+	if (err)
+		return err == EAI_SYSTEM ? -errno : -EHOSTUNREACH;
+	memcpy(&sl->addr, res->ai_addr, res->ai_addrlen);
+	sl->addrlen = res->ai_addrlen;
+	freeaddrinfo(res);
+	if (!sl->hostname) {
+		if (gethostname(host, sizeof(host)) < 0)
+			snprintf(host, sizeof(host), "-");
+		host[sizeof(host) - 1] = 0;
+		sl->hostname = strdup(host);
+		if (!sl->hostname)
+			return -ENOMEM;
+	}
+	sl->pid = getpid();
+	err = spool_open(&sl->spool, sl->spool_dir, sl->spool_max, sl->spool_uid,
+			 sl->spool_gid);
+	if (err)
+		return err;
+	sl->spool_open = true;
+	try_connect(sl, mono_ms());
+	return 0;
+}
+
+static int sl_write(struct sink *s, const struct sink_line *line)
+{
+	struct syslog_sink *sl = s->priv;
+	ssize_t n;
+	int err;
+
+	sl->lines++;
+	err = format_frame(sl, line);
+	if (err)
+		goto drop;
+	if (sl->state == CONN_UP && !sl->cur_pending && !sl->spool.records) {
+		if (peer_gone(sl)) {
+			disconnect(sl, -ECONNRESET, mono_ms());
+		} else {
+			n = send_some(sl, sl->frame.p, sl->frame.len);
+			if (n == (ssize_t)sl->frame.len) {
+				sl->sent++;
+				return 0;
+			}
+			if (n > 0) {
+				/* Keep the rest in memory; it goes out before anything else. */
+				sl->cur.len = 0;
+				buf_add(&sl->cur, sl->frame.p, sl->frame.len);
+				if (!sl->cur.failed) {
+					sl->cur_off = (size_t)n;
+					sl->cur_pending = true;
+					sl->cur_from_spool = false;
+					return 0;
+				}
+				/* Cannot keep it: the connection's framing is broken now. */
+				disconnect(sl, -ENOMEM, mono_ms());
+			} else if (n < 0) {
+				disconnect(sl, (int)n, mono_ms());
+			}
+		}
+	}
+	err = spool_append(&sl->spool, sl->frame.p, sl->frame.len);
+	if (!err)
+		return 0;
+drop:
+	sl->dropped++;
+	sl->dropped_pending++;
+	if (err != -ENOSPC)
+		sl->last_err = err;
+	return 0;
+}
+
+static int sl_flush(struct sink *s)
+{
+	drain(s->priv);
+	return 0;
+}
+
+static void sl_tick(struct sink *s, uint64_t now_ms)
+{
+	struct syslog_sink *sl = s->priv;
+
+	if (sl->state == CONN_IDLE && now_ms >= sl->next_attempt_ms)
+		try_connect(sl, now_ms);
+	if (sl->state == CONN_CONNECTING)
+		check_connecting(sl, now_ms);
+	drain(sl);
+}
+
+static int sl_reopen(struct sink *s)
+{
+	(void)s;
+	return 0;
+}
+
+static bool sl_back(const struct syslog_sink *sl)
+{
+	return sl->state == CONN_UP && !sl->cur_pending && !sl->spool.records;
+}
+
+static void sl_health(struct sink *s, struct sink_health *h)
+{
+	struct syslog_sink *sl = s->priv;
+	const char *state;
+
+	memset(h, 0, sizeof(*h));
+	if (sl->spool.records || (sl->cur_pending && sl->state != CONN_UP))
+		state = "spooling";
+	else if (sl->state != CONN_UP)
+		state = "connecting";
+	else
+		state = "ok";
+	snprintf(h->state, sizeof(h->state), "%s", state);
+	h->lines = sl->lines;
+	h->dropped = sl->dropped;
+	h->spooled = sl->spool.records + (sl->cur_pending && !sl->cur_from_spool);
+	h->last_err = sl->last_err;
+}
+
+uint64_t sink_syslog_take_dropped(struct sink *s)
+{
+	struct syslog_sink *sl = s->priv;
+	uint64_t n;
+
+	if (!sl_back(sl))
+		return 0;
+	n = sl->dropped_pending;
+	sl->dropped_pending = 0;
+	return n;
+}
+
+static void sl_free(struct syslog_sink *sl)
+{
+	free(sl->host);
+	free(sl->app_name);
+	free(sl->hostname);
+	free(sl->spool_dir);
+	buf_free(&sl->cur);
+	buf_free(&sl->msg);
+	buf_free(&sl->frame);
+	buf_free(&sl->tmp);
+	free(sl);
+}
+
+static int sl_close(struct sink *s)
+{
+	struct syslog_sink *sl = s->priv;
+	int err = 0;
+
+	if (!sl)
+		return 0;
+	drain(sl);
+	/* A live message not completely sent is kept whole for the next run. */
+	if (sl->cur_pending && !sl->cur_from_spool && sl->spool_open) {
+		err = spool_append(&sl->spool, sl->cur.p, sl->cur.len);
+		if (err)
+			sl->dropped++;
+	}
+	if (sl->spool_open)
+		spool_close(&sl->spool);
+	if (sl->fd >= 0)
+		close(sl->fd);
+	sl_free(sl);
+	s->priv = NULL;
+	return err;
+}
+
+static const struct sink_ops syslog_sink_ops = {
+	.kind = "syslog",
+	.open = sl_open,
+	.write = sl_write,
+	.flush = sl_flush,
+	.tick = sl_tick,
+	.reopen = sl_reopen,
+	.health = sl_health,
+	.close = sl_close,
+};
+
+static int dup_opt(char **dst, const char *src)
+{
+	if (!src)
+		return 0;
+	*dst = strdup(src);
+	return *dst ? 0 : -ENOMEM;
+}
+
+int sink_syslog_new(struct sink *s, const struct syslog_sink_conf *c)
+{
+	struct syslog_sink *sl;
+
+	if (!c->host || !*c->host || !c->port || c->port > 65535)
+		return -EINVAL;
+	sl = calloc(1, sizeof(*sl));
+	if (!sl)
+		return -ENOMEM;
+	sl->fd = -1;
+	sl->spool.dirfd = sl->spool.head_fd = sl->spool.tail_fd = -1;
+	sl->port = c->port;
+	sl->spool_max = c->spool_max;
+	sl->backoff_min_ms = c->backoff_min_ms ? c->backoff_min_ms : 100;
+	sl->backoff_max_ms = c->backoff_max_ms ? c->backoff_max_ms : 30000;
+	if (sl->backoff_max_ms < sl->backoff_min_ms)
+		sl->backoff_max_ms = sl->backoff_min_ms;
+	sl->backoff_ms = sl->backoff_min_ms;
+	sl->spool_uid = c->spool_uid;
+	sl->spool_gid = c->spool_gid;
+	if (dup_opt(&sl->host, c->host) ||
+	    dup_opt(&sl->app_name, c->app_name ? c->app_name : "inputaudit") ||
+	    dup_opt(&sl->hostname, c->hostname) || dup_opt(&sl->spool_dir, c->spool_dir)) {
+		sl_free(sl);
+		return -ENOMEM;
+	}
+	snprintf(s->name, sizeof(s->name), "syslog:%s:%u", c->host, c->port);
+	s->ops = &syslog_sink_ops;
+	s->priv = sl;
+	return 0;
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The syslog sink: RFC 5424 messages over TCP with RFC 6587 octet-counting
+ * framing ("LEN SP MSG"), for a collector such as rsyslog's imtcp.
+ *
+ *   <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID [inputaudit@32473 k="v" ...] JSON
+ *
+ * PRI = auth (4) * 8 + the line's severity; TIMESTAMP = the line's
+ * realtime_ns, RFC 3339 UTC with microseconds; MSGID = the record type;
+ * one SD-PARAM per scalar member of the JSON line in its order (members of
+ * nested objects as "outer.inner"; arrays, nulls and names that are not
+ * valid SD-NAMEs are left out), values with ", \ and ] escaped; MSG = the
+ * line itself without its newline (no BOM).
+ *
+ * Connection: a nonblocking connect() to the address resolved at open
+ * (names are resolved once, before the privilege drop); tick() completes
+ * it, and after a failure or a lost connection retries after backoff_min_ms,
+ * doubling up to backoff_max_ms (reset on a successful connect).
+ *
+ * Spool: while there is no connection, or the socket would block, or older
+ * lines are still waiting, each framed message is appended to the on-disk
+ * spool (spool.h) in spool_dir, up to spool_max bytes; beyond that lines are
+ * dropped and counted.  Once connected, the spool is sent first, in order,
+ * then live lines, so the collector receives lines in the order written.
+ *
+ * Delivery: a message is removed from the spool only after all of its bytes
+ * were written to the socket.  A message that was partly written when the
+ * connection broke is sent again, whole, as the first message of the next
+ * connection: the framing on every connection stays intact, though the
+ * collector may have kept the partial copy.  Before each send the socket is
+ * checked for a peer that has closed (the collector never sends data), so a
+ * stopped collector is noticed before lines are handed to a dead socket.
+ * TCP has no application acknowledgement: a message that was fully written
+ * to the socket but not yet stored by the collector when the collector died
+ * is lost; plain syslog over TCP cannot tell.  A message is never sent
+ * twice on purpose; a duplicate happens only (a) for the partly written
+ * message above, and (b) after a daemon crash, which loses the spool's read
+ * position (see spool.h).
+ *
+ * Loss reporting: dropped lines are reported in-band.  The daemon calls
+ * sink_syslog_take_dropped() after tick()/flush(); once the sink is back
+ * (connected, spool drained) it returns the number of lines dropped since
+ * the last call, and the daemon then writes a chained
+ *   {"type":"sink_loss","sink":"<s->name>","dropped":N,...}
+ * line through its normal path (to every sink), so the collector sees the
+ * gap explained right after the lines that did arrive.
+ *
+ * Health state: "ok" (connected, nothing waiting), "spooling" (lines wait
+ * in the spool), "connecting" (no connection, nothing spooled).
+ *
+ * After the privilege drop this sink uses socket(), connect(), poll(),
+ * getsockopt(), sendto()/write(), close(), and for the spool openat(),
+ * pread(), writev(), ftruncate(), unlinkat(), fstat().
+ */
+#ifndef INPUTAUDITD_SINK_SYSLOG_H
+#define INPUTAUDITD_SINK_SYSLOG_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "sink.h"
+
+#define SINK_SYSLOG_ENTERPRISE_ID	32473	/* RFC 5612: for documentation */
+
+struct syslog_sink_conf {
+	const char *host;		/* address or name, resolved in open() */
+	unsigned int port;
+	const char *app_name;		/* NULL: "inputaudit" */
+	const char *hostname;		/* NULL: gethostname() */
+	const char *spool_dir;		/* NULL: no spool, lines are dropped while away */
+	uint64_t spool_max;		/* bytes */
+	unsigned int backoff_min_ms;	/* 0: 100 */
+	unsigned int backoff_max_ms;	/* 0: 30000 */
+	uid_t spool_uid;		/* owner for the spool directory; (uid_t)-1: keep */
+	gid_t spool_gid;
+};
+
+/*
+ * Set up @s as a syslog sink; nothing is opened or resolved before
+ * s->ops->open(s).  The strings are copied.  s->name = "syslog:HOST:PORT".
+ * Return: 0 or -ENOMEM / -EINVAL.
+ */
+int sink_syslog_new(struct sink *s, const struct syslog_sink_conf *c);
+
+/*
+ * Lines dropped since the last call, if the sink is back (connected, spool
+ * drained); else 0 (the count is kept for later).  See "Loss reporting".
+ */
+uint64_t sink_syslog_take_dropped(struct sink *s);
+
+#endif /* INPUTAUDITD_SINK_SYSLOG_H */
