@@ -18,7 +18,7 @@ USERSPACE_LIBS := -lbpf -lelf -lz -linih -lcrypto -lseccomp -lcap-ng -lsystemd
 USERSPACE_OUT := $(OUT)/userspace
 USERSPACE_BIN := $(USERSPACE_OUT)/inputauditd
 USERSPACE_TEST_BIN := $(USERSPACE_OUT)/inputauditd-test
-USERSPACE_SRCS := inputauditd.c capture.c log.c output.c record_json.c \
+USERSPACE_SRCS := inputauditd.c capture.c log.c record_json.c \
 	seqtrack.c privdrop.c config.c policy.c recfile.c ksettings.c \
 	pipeline.c options.c chain.c status.c json_fields.c sink_file.c \
 	sink_journal.c sink_syslog.c spool.c

@@ -652,7 +652,7 @@ int main(int argc, char **argv)
 	setup_sinks(&d);
 	setup_state_dir(&d);
 	if (d.opt.record) {
-		err = recfile_open_write(&d.record, d.opt.record);
+		err = recfile_create(&d.record, d.opt.record);
 		if (err)
 			fatalc(err, "%s", d.opt.record);
 		d.pipe.record = &d.record;

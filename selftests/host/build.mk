@@ -77,9 +77,11 @@ $(HOST_TEST_OUT)/test_spool: $(HOST_TEST_OUT)/test_spool.o $(HOST_TEST_OUT)/lib/
 $(HOST_TEST_OUT)/test_bpf_ring: HOST_TEST_LIBS := $(HOST_TEST_BPF_LIBS)
 # test_replay runs the real daemon binary.
 $(HOST_TEST_OUT)/test_replay.o: HOST_TEST_CFLAGS += \
-	-DINPUTAUDITD_BIN='"$(OUT)/userspace/inputauditd"'
+	-DINPUTAUDITD_BIN='"$(OUT)/userspace/inputauditd"' \
+	-DINPUTAUDITCTL_BIN='"$(OUT)/userspace/inputauditctl"'
 $(HOST_TEST_OUT)/test_replay: $(HOST_TEST_OUT)/test_replay.o \
-		$(HOST_TEST_OUT)/lib/recfile.o | $(OUT)/userspace/inputauditd
+		$(HOST_TEST_OUT)/lib/recfile.o | $(OUT)/userspace/inputauditd \
+		$(OUT)/userspace/inputauditctl
 $(HOST_TEST_OUT)/test_privdrop: $(HOST_TEST_OUT)/test_privdrop.o \
 		$(HOST_TEST_OUT)/lib/privdrop.o $(HOST_TEST_OUT)/lib/log.o
 $(HOST_TEST_OUT)/test_privdrop: HOST_TEST_LIBS := -lseccomp -lcap-ng
