@@ -60,6 +60,8 @@ struct daemon {
 	uint64_t malformed;
 	uint64_t started_ns;	/* CLOCK_REALTIME */
 	uint64_t started_boot_ns;
+	uid_t run_uid;		/* who the daemon runs as after setup */
+	gid_t run_gid;
 	char key_id[CHAIN_KEY_ID_LEN + 1];	/* "" without a chain */
 	bool count_reached;
 	bool replaying;
@@ -356,8 +358,8 @@ static void write_status(struct daemon *d)
 		capture_read_counters(&d->cap, &c);
 	memset(&st, 0, sizeof(st));
 	st.pid = getpid();
-	st.uid = getuid();
-	st.gid = getgid();
+	st.uid = d->run_uid;
+	st.gid = d->run_gid;
 	st.start_time = d->started_ns / 1000000000;
 	st.start_boottime_ns = d->started_boot_ns;
 	st.update_time = clock_ns(CLOCK_REALTIME) / 1000000000;
@@ -670,6 +672,8 @@ int main(int argc, char **argv)
 	}
 
 	pipeline_start(&d.pipe);
+	d.run_uid = d.priv.resolved ? d.priv.uid : getuid();
+	d.run_gid = d.priv.resolved ? d.priv.gid : getgid();
 	err = privdrop_apply(&d.priv);
 	if (err)
 		fatalc(err, "cannot drop privileges");
