@@ -610,11 +610,6 @@ static void setup_user(struct daemon *d)
 		.group = d->opt.user ? d->opt.group : d->cfg.daemon.group,
 		.allow_root = d->cfg.daemon.allow_root,
 	};
-	/* --user root: stay root (tests, debugging); said loudly. */
-	if (d->priv.user && !strcmp(d->priv.user, "root")) {
-		log_warnx("running as root: no privilege drop");
-		d->priv.user = NULL;
-	}
 	if (d->replaying && !d->opt.user)
 		d->priv.user = NULL;	/* a tool run: the caller's rights */
 	err = privdrop_prepare(&d->priv);

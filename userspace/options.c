@@ -35,7 +35,7 @@ static void usage(FILE *fp)
 "      --chain-key FILE       chain every line with this key (overrides\n"
 "                             [chain] key); root-owned, mode 0600/0400\n"
 "      --user NAME            run as NAME after setup (overrides [daemon]\n"
-"                             user; \"root\" only to stay root, for tests)\n"
+"                             user, default inputaudit; root is refused)\n"
 "      --group NAME           with this group (default: NAME's group)\n"
 "      --record FILE          also save every raw kernel record to FILE\n"
 "                             (0600) for --replay\n"
@@ -187,6 +187,8 @@ void options_parse(int argc, char **argv, struct options *opt)
 	}
 	if (optind < argc)
 		fatalx("unexpected argument '%s' (see --help)", argv[optind]);
+	if (opt->group && !opt->user)
+		fatalx("--group needs --user");
 	if (opt->config && opt->no_config)
 		fatalx("--config and --no-config exclude each other");
 	if (opt->replay && (opt->record || opt->no_attach))

@@ -171,10 +171,9 @@ TEST(example_config)
 	EXPECT_STREQ("audit", cfg.files[0].name);
 	EXPECT_EQ(NULL, cfg.files[0].group);
 	EXPECT_EQ(104857600, cfg.files[0].max_size);
-	ASSERT_EQ(1, cfg.nsyslogs);
-	EXPECT_EQ(6514, cfg.syslogs[0].port);
-	ASSERT_EQ(1, cfg.njournals);
-	EXPECT_STREQ("local", cfg.journals[0].name);
+	/* Installed as is: only the file sink is on. */
+	EXPECT_EQ(0, cfg.nsyslogs);
+	EXPECT_EQ(0, cfg.njournals);
 	config_free(&cfg);
 }
 

@@ -92,6 +92,20 @@ static int run_ctl(const char *const *args)
 	return WEXITSTATUS(status);
 }
 
+/* The id of the device whose device_added carries name, or 0. */
+static uint64_t dev_by_name(const struct jsonl *j, const char *name)
+{
+	char buf[128];
+	uint64_t dev;
+
+	for (size_t i = 0; i < j->count; i++)
+		if (json_type_is(j->lines[i], "device_added") &&
+		    json_str(j->lines[i], "name", buf, sizeof(buf)) &&
+		    !strcmp(buf, name) && json_u64(j->lines[i], "dev", &dev))
+			return dev;
+	return 0;
+}
+
 /* Field "Name:" of /proc/PID/status, the rest of its line. */
 static bool proc_status(pid_t pid, const char *name, char *val, size_t size)
 {
@@ -161,7 +175,13 @@ TEST_F_TIMEOUT(daemon, chained_file_verifies, TEST_TIMEOUT)
 	ASSERT_LT(0, read_file(PARAMS "level", buf, sizeof(buf)));
 	EXPECT_EQ(0, strncmp(buf, "events", 6));
 
-	/* It runs as nobody with no capabilities. */
+	/* It runs as nobody with no capabilities, once set up. */
+	for (int waited = 0; waited < 5000; waited += 20) {
+		if (proc_status(self->c.daemon, "Seccomp:", buf, sizeof(buf)) &&
+		    !strcmp(buf, "2"))
+			break;
+		sleep_ms(20);
+	}
 	ASSERT_TRUE(proc_status(self->c.daemon, "Uid:", buf, sizeof(buf)));
 	EXPECT_EQ(0, strcmp(buf, "65534\t65534\t65534\t65534")) {
 		TH_LOG("Uid: %s", buf);
@@ -222,7 +242,7 @@ TEST_F_TIMEOUT(daemon, ignore_rule_selects_devices, TEST_TIMEOUT)
 	const char *rules =
 		"[rule quiet]\nmatch_name = ia-test-quiet*\naction = ignore\n\n"
 		"[rule typed]\nmatch_creator = vm_daemon\naction = audit\n";
-	uint64_t loud, quiet = 0, d;
+	uint64_t loud, quiet;
 	int qfd;
 
 	ASSERT_EQ(0, kmod_load("max_level=events"));
@@ -237,18 +257,10 @@ TEST_F_TIMEOUT(daemon, ignore_rule_selects_devices, TEST_TIMEOUT)
 	ASSERT_EQ(5, uinput_type(qfd, "abcde"));
 	ASSERT_EQ(5, uinput_type(self->c.ufd, "vwxyz"));
 	uinput_destroy(qfd);
-	loud = capture_finish(&self->c);
+	ASSERT_NE(0UL, capture_finish(&self->c));
+	loud = dev_by_name(&self->c.j, "ia-test-loud");
+	quiet = dev_by_name(&self->c.j, "ia-test-quiet-1");
 	ASSERT_NE(0UL, loud);
-
-	for (size_t i = 0; i < self->c.j.count; i++) {
-		char name[64];
-
-		if (json_type_is(self->c.j.lines[i], "device_added") &&
-		    json_str(self->c.j.lines[i], "name", name, sizeof(name)) &&
-		    !strcmp(name, "ia-test-quiet-1") &&
-		    json_u64(self->c.j.lines[i], "dev", &d))
-			quiet = d;
-	}
 	ASSERT_NE(0UL, quiet);
 	EXPECT_EQ(5, count_events(&self->c.j, loud, "key_press", NULL));
 	EXPECT_EQ(0, count_events(&self->c.j, quiet, "key_press", NULL));
