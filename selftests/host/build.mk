@@ -22,7 +22,8 @@ HOST_TEST_LDFLAGS := -fsanitize=address,undefined
 HOST_TEST_BPF_LIBS ?= -lbpf -lelf -lz
 
 HOST_TESTS := $(addprefix $(HOST_TEST_OUT)/,test_record_json test_seqtrack \
-	test_bpf_ring test_sink_file test_sink_journal test_sink_syslog test_spool)
+	test_bpf_ring test_sink_file test_sink_journal test_sink_syslog test_spool \
+	test_json_fields)
 
 .PHONY: host-tests run-host-tests
 host-tests: $(HOST_TESTS)
@@ -57,6 +58,8 @@ $(HOST_TEST_OUT)/test_sink_syslog: $(HOST_TEST_OUT)/test_sink_syslog.o \
 		$(HOST_TEST_OUT)/lib/sink_syslog.o $(HOST_TEST_OUT)/lib/spool.o \
 		$(HOST_TEST_OUT)/lib/json_fields.o
 $(HOST_TEST_OUT)/test_spool: $(HOST_TEST_OUT)/test_spool.o $(HOST_TEST_OUT)/lib/spool.o
+$(HOST_TEST_OUT)/test_json_fields: $(HOST_TEST_OUT)/test_json_fields.o \
+		$(HOST_TEST_OUT)/lib/json_fields.o
 $(HOST_TEST_OUT)/test_bpf_ring: HOST_TEST_LIBS := $(HOST_TEST_BPF_LIBS)
 
 $(HOST_TESTS):
