@@ -383,6 +383,8 @@ int sink_file_new(struct sink *s, const struct file_sink_conf *c)
 	}
 	if (c->group && !(f->group = strdup(c->group)))
 		goto err_nomem;
+	if (c->name)
+		snprintf(s->name, sizeof(s->name), "%s", c->name);
 	s->ops = &file_sink_ops;
 	s->priv = f;
 	return 0;

@@ -174,6 +174,7 @@ TEST_F(sink_file, mode_0600)
 	EXPECT_NE(NULL, strstr(slurp(self->path), line));
 	EXPECT_EQ(EACCES, open_as_nobody(self->path));
 	EXPECT_STREQ("file", self->s.ops->kind);
+	EXPECT_EQ(0, strncmp(self->s.name, "file:/tmp/test_sink_file.", 25));
 	umask(022);
 }
 
@@ -431,13 +432,13 @@ TEST_F(sink_file, rotation_setgid_dir)
 
 TEST_F(sink_file, stdout_sink)
 {
-	struct file_sink_conf c = { .path = "-" };
+	struct file_sink_conf c = { .path = "-", .name = "out" };
 	struct sink_health h;
 
 	ASSERT_EQ(0, sink_file_new(&self->s, &c));
 	self->opened = true;
 	ASSERT_EQ(0, self->s.ops->open(&self->s));
-	EXPECT_STREQ("stdout", self->s.name);
+	EXPECT_STREQ("out", self->s.name);
 	EXPECT_EQ(0, self->s.ops->reopen(&self->s));
 	self->s.ops->health(&self->s, &h);
 	EXPECT_STREQ("ok", h.state);

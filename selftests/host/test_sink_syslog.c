@@ -503,7 +503,8 @@ TEST_F(syslog, frame_bytes)
 TEST_F(syslog, spool_survives_restart)
 {
 	struct syslog_sink_conf c = {
-		.host = "127.0.0.1", .port = self->port, .spool_dir = self->spool,
+		.name = "collector", .host = "127.0.0.1", .port = self->port,
+		.spool_dir = self->spool,
 		.spool_max = 1 << 20, .backoff_min_ms = 20, .backoff_max_ms = 100,
 		.spool_uid = (uid_t)-1,
 	};
@@ -528,6 +529,7 @@ TEST_F(syslog, spool_survives_restart)
 	ASSERT_EQ(0, sink_syslog_new(&self->s, &c));
 	self->opened = true;
 	ASSERT_EQ(0, self->s.ops->open(&self->s));
+	EXPECT_STREQ("collector", self->s.name);
 	self->s.ops->health(&self->s, &h);
 	EXPECT_EQ(10, h.spooled);
 	got = collect(self, lfd, &cfd, buf, sizeof(buf), 10 * 300);
