@@ -120,11 +120,12 @@ static int check_config(const char *path)
 	return 0;
 }
 
-static void add_file_sink(struct daemon *d, const char *path,
-			  const char *group, uint64_t max_size,
-			  unsigned int keep)
+static void add_file_sink(struct daemon *d, const char *name,
+			  const char *path, const char *group,
+			  uint64_t max_size, unsigned int keep)
 {
 	struct file_sink_conf fc = {
+		.name = name,
 		.path = path,
 		.group = group,
 		.max_size = max_size,
@@ -154,11 +155,13 @@ static void setup_sinks(struct daemon *d)
 	int err;
 
 	for (k = 0; k < cfg->nfiles; k++)
-		add_file_sink(d, cfg->files[k].path, cfg->files[k].group,
+		add_file_sink(d, cfg->files[k].name, cfg->files[k].path,
+			      cfg->files[k].group,
 			      cfg->files[k].max_size, cfg->files[k].keep);
 	for (k = 0; k < cfg->nsyslogs; k++) {
 		const struct ia_sink_syslog_conf *c = &cfg->syslogs[k];
 		struct syslog_sink_conf sc = {
+			.name = c->name,
 			.host = c->host,
 			.port = c->port,
 			.app_name = c->app_name,
@@ -177,6 +180,7 @@ static void setup_sinks(struct daemon *d)
 	for (k = 0; k < cfg->njournals; k++) {
 		const struct ia_sink_journal_conf *c = &cfg->journals[k];
 		struct journal_sink_conf jc = {
+			.name = c->name,
 			.identifier = c->identifier,
 		};
 
@@ -185,7 +189,7 @@ static void setup_sinks(struct daemon *d)
 			fatalc(err, "sink journal %s", c->name);
 	}
 	if (d->opt.output || !d->pipe.nsinks)
-		add_file_sink(d, d->opt.output, NULL, 0, 0);
+		add_file_sink(d, NULL, d->opt.output, NULL, 0, 0);
 
 	for (i = 0; i < d->pipe.nsinks; i++) {
 		struct sink *s = &d->pipe.sinks[i];

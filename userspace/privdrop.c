@@ -47,7 +47,9 @@
  * |                                  | and the unit's ProtectSystem= do)               |
  * | renameat, renameat2, unlinkat    | rotation, atomic status.json, spool cleanup     |
  * | fsync, fdatasync, ftruncate      | durable spool and status files                  |
- * | fchmod                           | a (re)opened output file narrowed to 0600/0640  |
+ * | fchmod, fchown                   | a rotated or reopened output file narrowed to   |
+ * |                                  | 0600, or 0640 with the sink's group (the kernel |
+ * |                                  | lets a user give a file only its own groups)    |
  * | clock_gettime, clock_nanosleep,  | timestamps and timeouts (the vDSO falls back to |
  * | nanosleep, gettimeofday          | the syscall on clocksources it cannot read)     |
  * | getpid, gettid                   | libsystemd's journal messages, self-signals     |
@@ -82,7 +84,7 @@ static const int allow_plain[] = {
 	SCMP_SYS(openat),
 	SCMP_SYS(renameat), SCMP_SYS(renameat2), SCMP_SYS(unlinkat),
 	SCMP_SYS(fsync), SCMP_SYS(fdatasync), SCMP_SYS(ftruncate),
-	SCMP_SYS(fchmod),
+	SCMP_SYS(fchmod), SCMP_SYS(fchown),
 	SCMP_SYS(clock_gettime), SCMP_SYS(clock_nanosleep),
 	SCMP_SYS(nanosleep), SCMP_SYS(gettimeofday),
 	SCMP_SYS(getpid), SCMP_SYS(gettid),

@@ -84,23 +84,25 @@ static int fs_secure(struct file_sink *f, int fd, bool strict)
 
 	if (fstat(fd, &st) < 0)
 		return -errno;
+	if (S_ISREG(st.st_mode)) {
+		if (f->group && st.st_gid != f->gid && fchown(fd, (uid_t)-1, f->gid) < 0) {
+			int err = -errno;
+
+			if (strict)
+				return err;
+			log_warnc(err, "%s: cannot set group %s, file stays 0600", f->path,
+				  f->group);
+			f->last_err = err;
+			want = 0600;
+		}
+		if ((st.st_mode & 07777) != want && fchmod(fd, want) < 0)
+			return -errno;
+	}
+	/* Only now: on failure the sink keeps describing the file it has. */
 	f->regular = S_ISREG(st.st_mode);
 	f->dev = st.st_dev;
 	f->ino = st.st_ino;
 	f->size = (uint64_t)st.st_size;
-	if (!f->regular)
-		return 0;
-	if (f->group && st.st_gid != f->gid && fchown(fd, (uid_t)-1, f->gid) < 0) {
-		int err = -errno;
-
-		if (strict)
-			return err;
-		log_warnc(err, "%s: cannot set group %s, file stays 0600", f->path, f->group);
-		f->last_err = err;
-		want = 0600;
-	}
-	if ((st.st_mode & 07777) != want && fchmod(fd, want) < 0)
-		return -errno;
 	return 0;
 }
 
@@ -383,6 +385,8 @@ int sink_file_new(struct sink *s, const struct file_sink_conf *c)
 	}
 	if (c->group && !(f->group = strdup(c->group)))
 		goto err_nomem;
+	if (c->name)
+		snprintf(s->name, sizeof(s->name), "%s", c->name);
 	s->ops = &file_sink_ops;
 	s->priv = f;
 	return 0;

@@ -45,6 +45,7 @@
 #include "sink.h"
 
 struct file_sink_conf {
+	const char *name;	/* s->name; NULL: "file:PATH" or "stdout" */
 	const char *path;	/* NULL or "-": stdout (no rotation, no reopen) */
 	const char *group;	/* NULL: mode 0600; else 0640 with this group */
 	uint64_t max_size;	/* rotate before a line would pass it; 0 = never */
@@ -61,7 +62,8 @@ struct file_sink_conf {
 
 /*
  * Set up @s as a file sink; nothing is opened before s->ops->open(s).  The
- * strings in @c are copied.  s->name becomes "file:PATH" (or "stdout").
+ * strings in @c are copied.  s->name becomes c->name, else "file:PATH"
+ * (or "stdout").
  * Return: 0 or -ENOMEM / -EINVAL.
  */
 int sink_file_new(struct sink *s, const struct file_sink_conf *c);

@@ -179,7 +179,10 @@ int sink_journal_new(struct sink *s, const struct journal_sink_conf *c)
 		free(j);
 		return -ENOMEM;
 	}
-	snprintf(s->name, sizeof(s->name), "journal:%s", id);
+	if (c->name)
+		snprintf(s->name, sizeof(s->name), "%s", c->name);
+	else
+		snprintf(s->name, sizeof(s->name), "journal:%s", id);
 	s->ops = &journal_sink_ops;
 	s->priv = j;
 	return 0;

@@ -24,12 +24,13 @@
 #include "sink.h"
 
 struct journal_sink_conf {
+	const char *name;	/* s->name; NULL: "journal:IDENTIFIER" */
 	const char *identifier;	/* SYSLOG_IDENTIFIER; NULL: "inputaudit" */
 };
 
 /*
  * Set up @s as a journal sink (nothing is opened).  The identifier is
- * copied.  s->name becomes "journal:IDENTIFIER".
+ * copied.  s->name becomes c->name, else "journal:IDENTIFIER".
  * Return: 0 or -ENOMEM / -EINVAL (identifier empty or with a newline).
  */
 int sink_journal_new(struct sink *s, const struct journal_sink_conf *c);

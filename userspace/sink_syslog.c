@@ -594,7 +594,10 @@ int sink_syslog_new(struct sink *s, const struct syslog_sink_conf *c)
 		sl_free(sl);
 		return -ENOMEM;
 	}
-	snprintf(s->name, sizeof(s->name), "syslog:%s:%u", c->host, c->port);
+	if (c->name)
+		snprintf(s->name, sizeof(s->name), "%s", c->name);
+	else
+		snprintf(s->name, sizeof(s->name), "syslog:%s:%u", c->host, c->port);
 	s->ops = &syslog_sink_ops;
 	s->priv = sl;
 	return 0;

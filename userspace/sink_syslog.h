@@ -63,6 +63,7 @@
 #define SINK_SYSLOG_ENTERPRISE_ID	32473	/* RFC 5612: for documentation */
 
 struct syslog_sink_conf {
+	const char *name;		/* s->name; NULL: "syslog:HOST:PORT" */
 	const char *host;		/* address or name, resolved in open() */
 	unsigned int port;
 	const char *app_name;		/* NULL: "inputaudit" */
@@ -77,7 +78,8 @@ struct syslog_sink_conf {
 
 /*
  * Set up @s as a syslog sink; nothing is opened or resolved before
- * s->ops->open(s).  The strings are copied.  s->name = "syslog:HOST:PORT".
+ * s->ops->open(s).  The strings are copied.  s->name becomes c->name, else
+ * "syslog:HOST:PORT" (the sink_loss record's "sink").
  * Return: 0 or -ENOMEM / -EINVAL.
  */
 int sink_syslog_new(struct sink *s, const struct syslog_sink_conf *c);

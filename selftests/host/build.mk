@@ -24,7 +24,8 @@ HOST_TEST_BPF_LIBS ?= -lbpf -lelf -lz
 HOST_TESTS := $(addprefix $(HOST_TEST_OUT)/,test_record_json test_seqtrack \
 	test_bpf_ring test_config test_policy test_recfile test_ksettings_fake \
 	test_replay test_privdrop test_chain test_verify test_ctl_status \
-	test_sink_file test_sink_journal test_sink_syslog test_spool)
+	test_sink_file test_sink_journal test_sink_syslog test_spool \
+	test_json_fields)
 
 .PHONY: host-tests run-host-tests
 host-tests: $(HOST_TESTS)
@@ -74,6 +75,8 @@ $(HOST_TEST_OUT)/test_sink_syslog: $(HOST_TEST_OUT)/test_sink_syslog.o \
 		$(HOST_TEST_OUT)/lib/sink_syslog.o $(HOST_TEST_OUT)/lib/spool.o \
 		$(HOST_TEST_OUT)/lib/json_fields.o
 $(HOST_TEST_OUT)/test_spool: $(HOST_TEST_OUT)/test_spool.o $(HOST_TEST_OUT)/lib/spool.o
+$(HOST_TEST_OUT)/test_json_fields: $(HOST_TEST_OUT)/test_json_fields.o \
+		$(HOST_TEST_OUT)/lib/json_fields.o
 $(HOST_TEST_OUT)/test_bpf_ring: HOST_TEST_LIBS := $(HOST_TEST_BPF_LIBS)
 # test_replay runs the real daemon binary.
 $(HOST_TEST_OUT)/test_replay.o: HOST_TEST_CFLAGS += \

@@ -174,6 +174,7 @@ TEST_F(sink_file, mode_0600)
 	EXPECT_NE(NULL, strstr(slurp(self->path), line));
 	EXPECT_EQ(EACCES, open_as_nobody(self->path));
 	EXPECT_STREQ("file", self->s.ops->kind);
+	EXPECT_EQ(0, strncmp(self->s.name, "file:/tmp/test_sink_file.", 25));
 	umask(022);
 }
 
@@ -377,8 +378,15 @@ TEST_F(sink_file, rotation_unprivileged)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
+		char log[160];
 		unsigned int i;
+		int fd;
 
+		/* The warning about the group goes to a file the test reads. */
+		snprintf(log, sizeof(log), "%s.log", self->dir);
+		fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (fd < 0 || dup2(fd, 2) < 0)
+			_exit(9);
 		if (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY))
 			_exit(10);
 		for (i = 1; i <= 5; i++)
@@ -389,6 +397,18 @@ TEST_F(sink_file, rotation_unprivileged)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status));
+	{
+		char log[160];
+		char *text;
+
+		snprintf(log, sizeof(log), "%s.log", self->dir);
+		text = slurp(log);
+		unlink(log);
+		if (gname) {
+			ASSERT_NE(NULL, text);
+			EXPECT_NE(NULL, strstr(text, "cannot set group"));
+		}
+	}
 	ASSERT_EQ(0, stat(self->path, &st));
 	EXPECT_EQ(NOBODY, st.st_uid);
 	EXPECT_EQ(60, st.st_size);
@@ -431,13 +451,13 @@ TEST_F(sink_file, rotation_setgid_dir)
 
 TEST_F(sink_file, stdout_sink)
 {
-	struct file_sink_conf c = { .path = "-" };
+	struct file_sink_conf c = { .path = "-", .name = "out" };
 	struct sink_health h;
 
 	ASSERT_EQ(0, sink_file_new(&self->s, &c));
 	self->opened = true;
 	ASSERT_EQ(0, self->s.ops->open(&self->s));
-	EXPECT_STREQ("stdout", self->s.name);
+	EXPECT_STREQ("out", self->s.name);
 	EXPECT_EQ(0, self->s.ops->reopen(&self->s));
 	self->s.ops->health(&self->s, &h);
 	EXPECT_STREQ("ok", h.state);

@@ -137,13 +137,14 @@ TEST_F(journal, daemon_record_and_health)
 {
 	const char *line = "{\"time_ns\":1000,\"type\":\"alert\",\"reason\":\"loss\","
 			   "\"detail\":{\"dev\":9},\"n\":2,\"chain\":\"" CHAIN_HEX "\"}\n";
-	struct journal_sink_conf c = { .identifier = NULL };
+	struct journal_sink_conf c = { .name = "j1", .identifier = NULL };
 	struct sink_health h;
 	ssize_t len;
 
 	if (self->skip[0])
 		SKIP(return, "%s", self->skip);
 	ASSERT_EQ(0, sink_journal_new(&self->s, &c));
+	EXPECT_STREQ("j1", self->s.name);
 	ASSERT_EQ(0, self->s.ops->open(&self->s));
 	ASSERT_EQ(0, send_line(&self->s, line, "alert", 0, 2, SINK_SEV_ALERT));
 	len = recv_entry(self);

@@ -432,7 +432,7 @@ TEST_F(syslog, spool_cap_drops_counted)
 static int listen_on(unsigned int port)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
-	int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if (fd < 0)
@@ -503,7 +503,8 @@ TEST_F(syslog, frame_bytes)
 TEST_F(syslog, spool_survives_restart)
 {
 	struct syslog_sink_conf c = {
-		.host = "127.0.0.1", .port = self->port, .spool_dir = self->spool,
+		.name = "collector", .host = "127.0.0.1", .port = self->port,
+		.spool_dir = self->spool,
 		.spool_max = 1 << 20, .backoff_min_ms = 20, .backoff_max_ms = 100,
 		.spool_uid = (uid_t)-1,
 	};
@@ -528,6 +529,7 @@ TEST_F(syslog, spool_survives_restart)
 	ASSERT_EQ(0, sink_syslog_new(&self->s, &c));
 	self->opened = true;
 	ASSERT_EQ(0, self->s.ops->open(&self->s));
+	EXPECT_STREQ("collector", self->s.name);
 	self->s.ops->health(&self->s, &h);
 	EXPECT_EQ(10, h.spooled);
 	got = collect(self, lfd, &cfd, buf, sizeof(buf), 10 * 300);
@@ -550,6 +552,100 @@ TEST_F(syslog, spool_survives_restart)
 	EXPECT_STREQ("ok", h.state);
 	EXPECT_EQ(0, spool_files(self->spool));
 	close(cfd);
+	close(lfd);
+}
+
+/*
+ * The collector stops reading, the socket fills (the last line may be cut
+ * in the middle), then the connection breaks.  The next connection must
+ * start with that line, whole, and carry every later line once, in order.
+ */
+TEST_F(syslog, broken_connection_resends_whole)
+{
+	size_t size = 4 << 20, got = 0, off = 0;
+	int lfd, cfd, rcvbuf = 4096;
+	unsigned int i, first_held = 0, last, expect;
+	uint64_t until;
+	struct sink_health h;
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	char *buf;
+
+	lfd = listen_on(self->port);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, setsockopt(lfd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)));
+	ASSERT_EQ(0, open_sink(self, 64 << 20));
+	until = now_ms() + TIMEOUT_MS;
+	do {
+		self->s.ops->tick(&self->s, now_ms());
+		cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	} while (cfd < 0 && errno == EAGAIN && now_ms() < until && !usleep(10000));
+	ASSERT_LE(0, cfd);
+	for (i = 1; i <= 200000 && !first_held; i++) {
+		ASSERT_EQ(0, put(&self->s, "event", i, SINK_SEV_INFO));
+		self->s.ops->health(&self->s, &h);
+		if (h.spooled)
+			first_held = i;
+	}
+	ASSERT_NE(0, first_held);
+	last = first_held + 20;
+	for (i = first_held + 1; i <= last; i++)
+		ASSERT_EQ(0, put(&self->s, "event", i, SINK_SEV_INFO));
+	/* Reset the connection (unread data: RST). */
+	setsockopt(cfd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	close(cfd);
+
+	buf = malloc(size);
+	ASSERT_NE(NULL, buf);
+	cfd = -1;
+	until = now_ms() + TIMEOUT_MS;
+	while (now_ms() < until) {
+		ssize_t n = -1;
+
+		self->s.ops->tick(&self->s, now_ms());
+		if (cfd < 0)
+			cfd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (cfd >= 0)
+			n = recv(cfd, buf + got, size - 1 - got, MSG_DONTWAIT);
+		if (n > 0) {
+			got += (size_t)n;
+			continue;
+		}
+		self->s.ops->health(&self->s, &h);
+		if (cfd >= 0 && !strcmp(h.state, "ok"))
+			break;
+		usleep(10000);
+	}
+	/* Drain what is still in flight on loopback. */
+	usleep(50000);
+	for (;;) {
+		ssize_t n = cfd >= 0 ? recv(cfd, buf + got, size - 1 - got, MSG_DONTWAIT) : -1;
+
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	buf[got] = 0;
+	TH_LOG("held from line %u; second connection: %zu bytes", first_held, got);
+	expect = first_held;
+	while (off < got) {
+		char *sp, *n_at;
+		unsigned long mlen = strtoul(buf + off, &sp, 10);
+		uint64_t n = 0;
+
+		ASSERT_EQ(' ', *sp);
+		ASSERT_EQ('<', sp[1]);
+		ASSERT_GE(got, (size_t)(sp + 1 - buf) + mlen);
+		n_at = memmem(sp + 1, mlen, "\"n\":", 4);
+		ASSERT_NE(NULL, n_at);
+		sscanf(n_at, "\"n\":%" SCNu64, &n);
+		ASSERT_EQ(expect, n);
+		expect++;
+		off = (size_t)(sp + 1 - buf) + mlen;
+	}
+	EXPECT_EQ(last + 1, expect);
+	free(buf);
+	if (cfd >= 0)
+		close(cfd);
 	close(lfd);
 }
 
