@@ -45,5 +45,18 @@ for abi in $KERNELS; do
 	verdict "$rc" "$tap" "vm $abi: vm-run.sh failed"
 done
 
+# ---- debug kernel (scripts/check-debug.sh, README "Debug kernel"): only when already built, or CHECK_DEBUG=1;
+# CHECK_DEBUG=0 skips it even then.
+if [ "${CHECK_DEBUG:-}" = 1 ] || { [ "${CHECK_DEBUG:-}" != 0 ] && scripts/debug-kernel.sh --cached; }; then
+	echo "# debug kernel"
+	rc=0; scripts/check-debug.sh 2>&1 | tee "$tapdir/debug.tap" || rc=$?
+	verdict "$rc" "$tapdir/debug.tap" "debug kernel: check-debug.sh failed"
+elif [ "${CHECK_DEBUG:-}" = 0 ]; then
+	echo "ok 1 - debug kernel # SKIP CHECK_DEBUG=0" | tee "$tapdir/debug.tap"
+else
+	echo "ok 1 - debug kernel # SKIP not cached; make check-debug builds it (~X min)" | tee "$tapdir/debug.tap"
+fi
+# ---- end debug kernel ----
+
 echo "# summary"
 exec scripts/tap-summary.sh "$tapdir"/*.tap

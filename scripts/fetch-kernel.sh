@@ -2,6 +2,7 @@
 # Fetch a Debian kernel image package and keep vmlinuz, uinput.ko and evdev.ko in $CACHE/kernels/ABI.
 set -euo pipefail
 abi=${1:?usage: fetch-kernel.sh ABI}
+[ "$abi" != debug ] || exec "$(dirname "$0")/debug-kernel.sh"	# built from source, not fetched
 CACHE=${CACHE:-${HOME:-/root}/.cache/inputaudit}
 dir=$CACHE/kernels/$abi
 mods=(drivers/input/misc/uinput drivers/input/evdev)

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# make check-debug: build the debug kernel once (scripts/debug-kernel.sh), inputaudit.ko against it, then boot
+# it with the whole VM suite and, when the tree has them, the stress tests; TAP on stdout, exit 1 on any failure.
+# Splats (KASAN, lockdep, atomic sleep, WARNING, BUG) fail through vm-run.sh's console check; leaks attributed
+# to inputaudit fail through the kmemleak scan of scripts/debug-guest.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export OUT=${OUT:-$PWD/build}
+export VM_TIMEOUT=${VM_TIMEOUT:-2400}	# KASAN + lockdep under TCG: several times slower than Debian's kernel
+export VM_MEM=${VM_MEM:-2048}		# KASAN's shadow, lockdep's and kmemleak's tables
+log=$OUT/debug-kernel.log
+mkdir -p "$OUT"
+
+echo "# debug kernel: scripts/debug-kernel.sh (log $log)"
+if ! scripts/debug-kernel.sh >"$log" 2>&1; then
+	tail -n 20 "$log" | sed 's/^/# /'
+	echo "not ok - debug kernel: build failed (see $log)"
+	exit 1
+fi
+kdir=$(readlink -f "${CACHE:-${HOME:-/root}/.cache/inputaudit}/kernels/debug")
+echo "# debug kernel: $kdir (first build took $(cat "$kdir/build-seconds" 2>/dev/null || echo ?)s)"
+
+# What runs in the guest besides the VM suite: the stress tests, if the tree has a guest runner for them.
+stress=${STRESS_CMD-$(sed -n 's|^add .* \(/bin/[^ ]*stress[^ ]*\)\( .*\)\{0,1\}$|\1|p' scripts/vm-run.sh | head -n1)}
+targets=(kmod-debug bpf userspace vm-tests)
+[ -z "$stress" ] || ! make -n stress-tests >/dev/null 2>&1 || targets+=(stress-tests)
+if ! make "${targets[@]}" >>"$log" 2>&1; then
+	tail -n 20 "$log" | sed 's/^/# /'
+	echo "not ok - debug kernel: make ${targets[*]} failed (see $log)"
+	exit 1
+fi
+
+fail=0
+guest() {	# guest CMD...: one boot of the debug kernel running CMD under debug-guest
+	local rc=0
+	VM_FILES="${VM_FILES:-} $PWD/scripts/debug-guest.sh:/bin/debug-guest" \
+		scripts/vm-run.sh debug /bin/debug-guest "$@" || rc=$?
+	[ "$rc" = 0 ] || fail=1
+}
+guest /bin/run-vm-tests
+if [ -n "$stress" ]; then
+	guest "$stress"
+else
+	echo "ok - debug kernel: stress tests # SKIP no stress runner in scripts/vm-run.sh yet"
+fi
+exit $fail

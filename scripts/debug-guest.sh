@@ -1,0 +1,39 @@
+#!/bin/sh
+# Guest side of `make check-debug` (installed as /bin/debug-guest): run the command given, then let
+# kmemleak scan and fail on any leak attributed to inputaudit: a backtrace frame in [inputaudit], or a
+# frame that no longer resolves (a module unloaded since: only inputaudit is unloaded by the tests).
+kml=/sys/kernel/debug/kmemleak
+if [ -w "$kml" ]; then
+	echo scan >"$kml"	# the boot's own suspects are not ours: report them now, then forget them
+	echo clear >"$kml"
+fi
+"$@"
+rc=$?
+if [ ! -w "$kml" ]; then
+	echo "ok - kmemleak # SKIP $kml not there (kernel without DEBUG_KMEMLEAK)"
+	exit $rc
+fi
+sleep 6			# kmemleak ignores objects younger than 5 s
+echo scan >"$kml"
+echo scan >"$kml"	# a second pass drops objects that were only in flight
+cat "$kml" >/tmp/kmemleak.txt
+awk -v rc="$rc" '
+function flush() {
+	if (obj == "") return
+	total++
+	if (ours) { mine++; printf "%s", text }
+	else if (++other <= 10) printf "# kmemleak, not inputaudit: %s %s\n", obj, comm
+	obj = ""; ours = 0; text = ""
+}
+/^unreferenced object/ { flush(); obj = $0 }
+/^ *comm "/ { comm = $0; sub(/^ */, "", comm) }
+obj != "" {
+	text = text "# kmemleak: " $0 "\n"
+	if ($0 ~ /\[inputaudit\]/ || $0 ~ /\] 0x[0-9a-f]+$/) ours = 1
+}
+END {
+	flush()
+	if (mine) printf "not ok - kmemleak: %d of %d unreferenced objects attributed to inputaudit\n", mine, total
+	else printf "ok - kmemleak: none of %d unreferenced objects attributed to inputaudit\n", total
+	exit mine ? 1 : rc
+}' /tmp/kmemleak.txt

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Build (once) a small debug kernel from Debian's linux-source-6.12 with KASAN, lockdep, DEBUG_ATOMIC_SLEEP
+# and kmemleak: tinyconfig + scripts/debug-kernel.config.  The result is cached under a key made of the
+# source package version and a hash of the fragment (and compiler), and $CACHE/kernels/debug points at it,
+# laid out like scripts/fetch-kernel.sh's kernels (vmlinuz, uinput.ko, evdev.ko, config) plus build/,
+# the kbuild output tree that the module is built against (M=).
+#   debug-kernel.sh            build if needed, point $CACHE/kernels/debug at it
+#   debug-kernel.sh --cached   exit 0 if the current key is built (no build, no output)
+#   debug-kernel.sh --key      print the cache key
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${CACHE:-${HOME:-/root}/.cache/inputaudit}
+JOBS=${JOBS:-2}
+frag=$repo/scripts/debug-kernel.config
+base=$CACHE/debug-kernel
+
+tarball=$(ls /usr/src/linux-source-6.12.tar.xz 2>/dev/null || true)
+pkgver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null || true)
+if [ -z "$tarball" ] || [ -z "$pkgver" ]; then
+	[ "${1:-}" = --cached ] && exit 1
+	echo "debug-kernel: linux-source-6.12 is not installed; run scripts/deps.sh" >&2
+	exit 1
+fi
+ver=$(tr '~:' '__' <<<"$pkgver")
+hash=$( { cat "$frag"; ${CC:-gcc} --version | head -n1; } | sha256sum | cut -c1-12)
+key=$ver-$hash
+src=$base/src-$ver
+bld=$base/build-$key
+kdir=$CACHE/kernels/debug-$key
+link=$CACHE/kernels/debug
+
+have() { [ -s "$kdir/vmlinuz" ] && [ -s "$kdir/uinput.ko" ] && [ -s "$kdir/evdev.ko" ] &&
+	[ -f "$kdir/build/Module.symvers" ]; }
+case ${1:-} in
+--key) echo "$key"; exit 0 ;;
+--cached) have; exit ;;
+esac
+
+point() { ln -sfn "debug-$key" "$link.tmp" && mv -T "$link.tmp" "$link"; }
+if have; then point; exit 0; fi
+mkdir -p "$base" "$CACHE/kernels"
+exec 9>"$base/.lock"
+flock 9			# another run may be building already
+if have; then point; exit 0; fi
+
+for tool in flex bison bc; do
+	command -v "$tool" >/dev/null || { echo "debug-kernel: $tool missing; run scripts/deps.sh" >&2; exit 1; }
+done
+
+start=$(date +%s)
+# Source: the whole tree, extracted once per package version.
+if [ ! -f "$src/.extracted" ]; then
+	echo "debug-kernel: extracting $tarball into $src (about a minute)"
+	rm -rf "$src" "$src.tmp"
+	mkdir -p "$src.tmp"
+	tar -xJf "$tarball" -C "$src.tmp" --strip-components=1
+	touch "$src.tmp/.extracted"
+	mv "$src.tmp" "$src"
+fi
+
+# Configuration: tinyconfig + the fragment; every fragment line must survive olddefconfig.
+mkdir -p "$bld"
+kmake() { nice -n 10 make -C "$src" O="$bld" "$@"; }
+if ! cmp -s "$frag" "$bld/.fragment"; then
+	echo "debug-kernel: configuring $bld"
+	kmake -s tinyconfig
+	"$src/scripts/kconfig/merge_config.sh" -m -O "$bld" "$bld/.config" "$frag" >"$bld/merge.log"
+	kmake -s olddefconfig
+	bad=0
+	while IFS= read -r line; do
+		case $line in
+		CONFIG_*=*) grep -qxF "$line" "$bld/.config" || { echo "debug-kernel: not in .config: $line" >&2; bad=1; } ;;
+		"# CONFIG_"*" is not set")
+			sym=${line#\# }; sym=${sym%% *}
+			! grep -q "^$sym=" "$bld/.config" || { echo "debug-kernel: set although the fragment unsets it: $sym" >&2; bad=1; } ;;
+		esac
+	done <"$frag"
+	[ "$bad" = 0 ] || { echo "debug-kernel: the fragment does not apply; see $bld/.config" >&2; exit 1; }
+	cp "$frag" "$bld/.fragment"
+fi
+
+echo "debug-kernel: building $(kmake -s kernelrelease) in $bld with -j$JOBS (the first build takes a while)"
+kmake -j"$JOBS" bzImage modules
+# Out-of-tree modules need Module.symvers and the generated headers: the modules target leaves both.
+
+tmp=$(mktemp -d "$CACHE/kernels/.debug-$key.XXXXXX")
+cp "$bld/arch/x86/boot/bzImage" "$tmp/vmlinuz"
+cp "$bld/.config" "$tmp/config"
+cp "$bld/drivers/input/misc/uinput.ko" "$bld/drivers/input/evdev.ko" "$tmp/"
+ln -s "$bld" "$tmp/build"
+echo "$((($(date +%s) - start)))" >"$tmp/build-seconds"
+rm -rf "$kdir"
+mv "$tmp" "$kdir"
+point
+echo "debug-kernel: $kdir ready, built in $(($(date +%s) - start))s"
