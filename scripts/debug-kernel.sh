@@ -43,9 +43,15 @@ exec 9>"$base/.lock"
 flock 9			# another run may be building already
 if have; then point; exit 0; fi
 
-for tool in flex bison bc; do
-	command -v "$tool" >/dev/null || { echo "debug-kernel: $tool missing; run scripts/deps.sh" >&2; exit 1; }
-done
+# Kconfig and the build need these beyond scripts/deps.sh's list; installed here, for this build only.
+need=()
+for tool in flex bison bc; do command -v "$tool" >/dev/null || need+=("$tool"); done
+if [ ${#need[@]} -gt 0 ]; then
+	[ "$(id -u)" -eq 0 ] || { echo "debug-kernel: missing ${need[*]}; install them as root" >&2; exit 1; }
+	echo "debug-kernel: installing ${need[*]}"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o Dpkg::Use-Pty=0 --no-install-recommends "${need[@]}" ||
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o Dpkg::Use-Pty=0 --no-install-recommends "${need[@]}"; }
+fi
 
 start=$(date +%s)
 # Source: the whole tree, extracted once per package version.
