@@ -20,7 +20,8 @@ fi
 kdir=$(readlink -f "${CACHE:-${HOME:-/root}/.cache/inputaudit}/kernels/debug")
 echo "# debug kernel: $kdir (first build took $(cat "$kdir/build-seconds" 2>/dev/null || echo ?)s)"
 
-# What runs in the guest besides the VM suite: the stress tests, if the tree has a guest runner for them.
+# What runs in the guest besides the VM suite: the stress tests (a second boot, STRESS_SECONDS long;
+# DEBUG_STRESS=0 skips it), if scripts/vm-run.sh puts a stress binary into the guest.
 stress=${STRESS_CMD-$(sed -n 's|^add .* \(/bin/[^ ]*stress[^ ]*\)\( .*\)\{0,1\}$|\1|p' scripts/vm-run.sh | head -n1)}
 targets=(kmod-debug bpf userspace vm-tests)
 [ -z "$stress" ] || ! make -n stress-tests >/dev/null 2>&1 || targets+=(stress-tests)
@@ -38,8 +39,10 @@ guest() {	# guest CMD...: one boot of the debug kernel running CMD under debug-g
 	[ "$rc" = 0 ] || fail=1
 }
 guest /bin/run-vm-tests
-if [ -n "$stress" ]; then
-	guest "$stress"
+if [ "${DEBUG_STRESS:-1}" = 0 ]; then
+	echo "ok - debug kernel: long stress run # SKIP DEBUG_STRESS=0"
+elif [ -n "$stress" ]; then
+	guest env STRESS_SECONDS="${STRESS_SECONDS:-60}" STRESS_SEED="${STRESS_SEED:-42}" "$stress"
 else
 	echo "ok - debug kernel: stress tests # SKIP no stress runner in scripts/vm-run.sh yet"
 fi
