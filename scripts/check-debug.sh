@@ -32,17 +32,19 @@ if ! make "${targets[@]}" >>"$log" 2>&1; then
 fi
 
 fail=0
-guest() {	# guest CMD...: one boot of the debug kernel running CMD under debug-guest
-	local rc=0
+guest() {	# guest NAME CMD...: one boot of the debug kernel running CMD under debug-guest
+	local rc=0 name=$1
+	shift
 	VM_FILES="${VM_FILES:-} $PWD/scripts/debug-guest.sh:/bin/debug-guest" \
 		scripts/vm-run.sh debug /bin/debug-guest "$@" || rc=$?
+	cp "$OUT/vm-debug/console.log" "$OUT/vm-debug/console-$name.log" 2>/dev/null || true	# the next boot overwrites it
 	[ "$rc" = 0 ] || fail=1
 }
-guest /bin/run-vm-tests
+guest suite /bin/run-vm-tests
 if [ "${DEBUG_STRESS:-1}" = 0 ]; then
 	echo "ok - debug kernel: long stress run # SKIP DEBUG_STRESS=0"
 elif [ -n "$stress" ]; then
-	guest env STRESS_SECONDS="${STRESS_SECONDS:-60}" STRESS_SEED="${STRESS_SEED:-42}" "$stress"
+	guest stress env STRESS_SECONDS="${STRESS_SECONDS:-60}" STRESS_SEED="${STRESS_SEED:-42}" "$stress"
 else
 	echo "ok - debug kernel: stress tests # SKIP no stress runner in scripts/vm-run.sh yet"
 fi
