@@ -8,36 +8,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "jbuf.h"
 #include "record_json.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-
-/* An append-only cursor into the caller's buffer; overflow is sticky. */
-struct jbuf {
-	char *buf;
-	size_t size;
-	size_t len;
-	bool overflow;
-};
-
-__attribute__((format(printf, 2, 3)))
-static void jb_printf(struct jbuf *jb, const char *fmt, ...)
-{
-	size_t room = jb->size - jb->len;
-	va_list ap;
-	int n;
-
-	if (jb->overflow)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(jb->buf + jb->len, room, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= room) {
-		jb->overflow = true;
-		return;
-	}
-	jb->len += n;
-}
 
 static void jb_u64(struct jbuf *jb, const char *key, uint64_t val)
 {
@@ -81,17 +55,6 @@ static int jb_finish(struct jbuf *jb)
 static uint8_t packed_byte(const __u64 *words, unsigned int i)
 {
 	return words[i / 8] >> (8 * (i % 8));
-}
-
-/* One byte of a JSON string: only printable ASCII passes unescaped. */
-static void jb_char(struct jbuf *jb, uint8_t c)
-{
-	if (c == '"' || c == '\\')
-		jb_printf(jb, "\\%c", c);
-	else if (c < 0x20 || c > 0x7e)
-		jb_printf(jb, "\\u%04x", c);
-	else
-		jb_printf(jb, "%c", c);
 }
 
 /* ,"key":"s" with s escaped. */
