@@ -90,6 +90,7 @@ kmake -j"$JOBS" bzImage modules
 # Out-of-tree modules need Module.symvers and the generated headers: the modules target leaves both.
 
 tmp=$(mktemp -d "$CACHE/kernels/.debug-$key.XXXXXX")
+chmod 755 "$tmp"
 cp "$bld/arch/x86/boot/bzImage" "$tmp/vmlinuz"
 cp "$bld/.config" "$tmp/config"
 cp "$bld/drivers/input/misc/uinput.ko" "$bld/drivers/input/evdev.ko" "$tmp/"
