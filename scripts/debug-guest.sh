@@ -5,10 +5,21 @@
 kml=/sys/kernel/debug/kmemleak
 if [ -w "$kml" ]; then
 	echo scan >"$kml"	# the boot's own suspects are not ours: report them now, then forget them
+	echo "# kmemleak: $(grep -c '^unreferenced object' "$kml") suspects from the boot, cleared"
 	echo clear >"$kml"
 fi
 "$@"
 rc=$?
+# lockdep turns itself off after its first report (or when its tables overflow): say if it did.
+if [ -r /proc/lockdep_stats ]; then
+	if grep -q 'debug_locks: *1' /proc/lockdep_stats; then
+		echo "ok - lockdep still on at the end (debug_locks 1)"
+	else
+		echo "not ok - lockdep switched itself off during the run (see the console for its report)"
+		grep -E 'debug_locks|lock-classes|direct dependencies|dependency chains' /proc/lockdep_stats | sed 's/^/# /'
+		rc=1
+	fi
+fi
 if [ ! -w "$kml" ]; then
 	echo "ok - kmemleak # SKIP $kml not there (kernel without DEBUG_KMEMLEAK)"
 	exit $rc
