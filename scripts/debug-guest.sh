@@ -38,14 +38,14 @@ function flush() {
 	if (obj == "") return
 	total++
 	if (ours) { mine++; printf "%s", text }
-	else if (++other <= 10) printf "# kmemleak, not inputaudit: %s %s\n", obj, comm
+	else if (++other <= 10) { gsub(/# kmemleak: /, "# kmemleak, not inputaudit: ", text); printf "%s", text }
 	obj = ""; ours = 0; text = ""
 }
 /^unreferenced object/ { flush(); obj = $0 }
 /^ *comm "/ { comm = $0; sub(/^ */, "", comm) }
 obj != "" {
 	text = text "# kmemleak: " $0 "\n"
-	if ($0 ~ /\[inputaudit\]/ || $0 ~ /\] 0x[0-9a-f]+$/) ours = 1
+	if ($0 ~ /\[inputaudit\]/ || $0 ~ /^[ \t]*(\[<[0-9a-f]+>\] )?0x[0-9a-f]+$/) ours = 1
 }
 END {
 	flush()

@@ -137,7 +137,7 @@ elif [ "$rc" != 0 ] && [ "$rc" != 4 ]; then	# 4 = KSFT_SKIP
 	grep -q '^not ok' "$tap" || notok "command exited with $rc"
 	fail=1
 fi
-oops=$(grep -E '^\[ *[0-9]+\.[0-9]+\] .*(Oops|BUG:|WARNING:|Kernel panic|kernel BUG at|general protection fault|UBSAN:|KASAN:|refcount_t:|list_(add|del) corruption|soft lockup|hard LOCKUP|self-detected stall|blocked for more than|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU usage|possible irq lock inversion|sleeping function called from invalid context|trying to register non-static key|kmemleak: .*new suspected memory leak)' "$log" |
+oops=$(grep -E '^\[ *[0-9]+\.[0-9]+\] .*(Oops|BUG:|WARNING:|Kernel panic|kernel BUG at|general protection fault|UBSAN:|KASAN:|refcount_t:|list_(add|del) corruption|soft lockup|hard LOCKUP|self-detected stall|blocked for more than|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU usage|possible irq lock inversion|sleeping function called from invalid context|trying to register non-static key)' "$log" |
 	sed 's/^\[ *[0-9.]*\] //' | sort -u | head -n 5) || true
 while read -r line; do
 	[ -z "$line" ] || notok "kernel: $line"
