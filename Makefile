@@ -42,6 +42,7 @@ all: $(HARNESS) kmod bpf userspace host-tests vm-tests
 -include userspace/build.mk
 -include selftests/host/build.mk
 -include selftests/vm/build.mk
+-include selftests/stress/build.mk
 -include packaging/install.mk
 
 # Stand-ins while a fragment is not there yet.
