@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kselftest.h"
+
 #include "daemon_util.h"
 #include "kmod_util.h"
 #include "stress_util.h"
@@ -233,6 +235,51 @@ long proc_kb(const char *path, const char *field)
 	if (!p)
 		return -1;
 	return strtol(p + strlen(field), NULL, 10);
+}
+
+int slab_snap(struct slab_snap *s)
+{
+	char line[512];
+	FILE *f = fopen("/proc/slabinfo", "re");
+
+	s->n = 0;
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f) && s->n < 400) {
+		long active, num, size;
+		char name[64];
+
+		if (line[0] == '#' || !strncmp(line, "slabinfo", 8))
+			continue;
+		if (sscanf(line, "%63s %ld %ld %ld", name, &active, &num, &size) != 4)
+			continue;
+		snprintf(s->c[s->n].name, sizeof(s->c[0].name), "%s", name);
+		s->c[s->n++].bytes = active * size;
+	}
+	fclose(f);
+	return 0;
+}
+
+void slab_diff(const char *what, const struct slab_snap *a,
+	       const struct slab_snap *b, long min_kb)
+{
+	long total = 0;
+	int shown = 0;
+
+	for (int i = 0; i < b->n; i++) {
+		long before = 0, d;
+
+		for (int j = 0; j < a->n; j++)
+			if (!strcmp(a->c[j].name, b->c[i].name))
+				before = a->c[j].bytes;
+		d = b->c[i].bytes - before;
+		total += d;
+		if (d >= min_kb * 1024 && shown++ < 8)
+			ksft_print_msg("%s: slab %s %+ld kB\n", what, b->c[i].name,
+				       d / 1024);
+	}
+	ksft_print_msg("%s: slabinfo active objects %+ld kB in total\n", what,
+		       total / 1024);
 }
 
 uint64_t records_emitted(void)

@@ -58,6 +58,16 @@ unsigned int find_dev_id(const char *name);
 int count_devices(void);
 /* A field of /proc/meminfo or /proc/PID/status ("VmRSS:"), in kB, or -1. */
 long proc_kb(const char *path, const char *field);
+/* /proc/slabinfo: bytes in active objects per cache. */
+struct slab_snap {
+	int n;
+	struct { char name[64]; long bytes; } c[400];
+};
+
+int slab_snap(struct slab_snap *s);
+/* Prints the caches that grew by at least min_kb from a to b ("# " lines). */
+void slab_diff(const char *what, const struct slab_snap *a,
+	       const struct slab_snap *b, long min_kb);
 /* records_emitted, or UINT64_MAX if unreadable. */
 uint64_t records_emitted(void);
 
