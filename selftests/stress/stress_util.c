@@ -246,40 +246,65 @@ int slab_snap(struct slab_snap *s)
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f) && s->n < 400) {
-		long active, num, size;
+		long active, num, size, per_slab;
 		char name[64];
 
 		if (line[0] == '#' || !strncmp(line, "slabinfo", 8))
 			continue;
-		if (sscanf(line, "%63s %ld %ld %ld", name, &active, &num, &size) != 4)
+		if (sscanf(line, "%63s %ld %ld %ld %ld", name, &active, &num,
+			   &size, &per_slab) != 5)
 			continue;
 		snprintf(s->c[s->n].name, sizeof(s->c[0].name), "%s", name);
-		s->c[s->n++].bytes = active * size;
+		s->c[s->n].objs = active;
+		s->c[s->n].size = size;
+		s->c[s->n++].per_slab = per_slab;
 	}
 	fclose(f);
 	return 0;
 }
 
-void slab_diff(const char *what, const struct slab_snap *a,
-	       const struct slab_snap *b, long min_kb)
+int slab_diff(const char *what, const struct slab_snap *a,
+	      const struct slab_snap *b, long min_objs)
 {
 	long total = 0;
-	int shown = 0;
+	int shown = 0, grew = 0;
 
 	for (int i = 0; i < b->n; i++) {
 		long before = 0, d;
 
 		for (int j = 0; j < a->n; j++)
 			if (!strcmp(a->c[j].name, b->c[i].name))
-				before = a->c[j].bytes;
-		d = b->c[i].bytes - before;
-		total += d;
-		if (d >= min_kb * 1024 && shown++ < 8)
-			ksft_print_msg("%s: slab %s %+ld kB\n", what, b->c[i].name,
-				       d / 1024);
+				before = a->c[j].objs;
+		d = b->c[i].objs - before;
+		total += d * b->c[i].size;
+		if (d >= min_objs && d > 4 * b->c[i].per_slab) {
+			grew++;
+			ksft_print_msg("%s: slab %s grew by %ld objects (%ld per slab): leak?\n",
+				       what, b->c[i].name, d, b->c[i].per_slab);
+		} else if (d * b->c[i].size >= 16 * 1024 && shown++ < 8) {
+			ksft_print_msg("%s: slab %s %+ld objects, %+ld kB\n", what,
+				       b->c[i].name, d, d * b->c[i].size / 1024);
+		}
 	}
 	ksft_print_msg("%s: slabinfo active objects %+ld kB in total\n", what,
 		       total / 1024);
+	return grew;
+}
+
+double proc_cpu_s(pid_t pid)
+{
+	unsigned long utime, stime;
+	char path[64], buf[1024], *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (read_file(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	p = strrchr(buf, ')');
+	/* state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime */
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+			 &utime, &stime) != 2)
+		return -1;
+	return (double)(utime + stime) / sysconf(_SC_CLK_TCK);
 }
 
 uint64_t records_emitted(void)

@@ -58,16 +58,23 @@ unsigned int find_dev_id(const char *name);
 int count_devices(void);
 /* A field of /proc/meminfo or /proc/PID/status ("VmRSS:"), in kB, or -1. */
 long proc_kb(const char *path, const char *field);
-/* /proc/slabinfo: bytes in active objects per cache. */
+/* /proc/slabinfo: active objects per cache. */
 struct slab_snap {
 	int n;
-	struct { char name[64]; long bytes; } c[400];
+	struct { char name[64]; long objs, size, per_slab; } c[400];
 };
 
 int slab_snap(struct slab_snap *s);
-/* Prints the caches that grew by at least min_kb from a to b ("# " lines). */
-void slab_diff(const char *what, const struct slab_snap *a,
-	       const struct slab_snap *b, long min_kb);
+/*
+ * Prints the caches that grew by at least 16 kB from a to b ("# " lines)
+ * and returns how many caches grew by at least min_objs objects and by
+ * more than 4 slabs' worth (two CPUs' current and partial slabs are
+ * counted as in use, whatever they hold).
+ */
+int slab_diff(const char *what, const struct slab_snap *a,
+	      const struct slab_snap *b, long min_objs);
+/* CPU time (user + system) of a process, seconds, or -1. */
+double proc_cpu_s(pid_t pid);
 /* records_emitted, or UINT64_MAX if unreadable. */
 uint64_t records_emitted(void);
 
