@@ -277,7 +277,7 @@ int slab_diff(const char *what, const struct slab_snap *a,
 				before = a->c[j].objs;
 		d = b->c[i].objs - before;
 		total += d * b->c[i].size;
-		if (d >= min_objs && d > 4 * b->c[i].per_slab) {
+		if (d >= min_objs && d > 8 * b->c[i].per_slab) {
 			grew++;
 			ksft_print_msg("%s: slab %s grew by %ld objects (%ld per slab): leak?\n",
 				       what, b->c[i].name, d, b->c[i].per_slab);

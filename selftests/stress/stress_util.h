@@ -68,8 +68,8 @@ int slab_snap(struct slab_snap *s);
 /*
  * Prints the caches that grew by at least 16 kB from a to b ("# " lines)
  * and returns how many caches grew by at least min_objs objects and by
- * more than 4 slabs' worth (two CPUs' current and partial slabs are
- * counted as in use, whatever they hold).
+ * more than 8 slabs' worth (SLUB counts each CPU's current slab and its
+ * partial slabs as in use, whatever they hold: measured up to 5 slabs).
  */
 int slab_diff(const char *what, const struct slab_snap *a,
 	      const struct slab_snap *b, long min_objs);
