@@ -33,4 +33,4 @@ stress: kmod userspace vm-tests
 		VM_TIMEOUT=$(STRESS_VM_TIMEOUT) scripts/vm-run.sh $$abi env \
 			STRESS_SECONDS=$(STRESS_SECONDS) STRESS_SEED=$(STRESS_SEED) \
 			/bin/ia_stress | tee $(OUT)/stress/$$abi.tap || rc=1; \
-	done; scripts/tap-summary.sh $(OUT)/stress/*.tap; exit $$rc
+	done; scripts/tap-summary.sh $(OUT)/stress/*.tap && exit $$rc

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <linux/input.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -324,6 +325,18 @@ static void *timer_main(void *arg)
 	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d/status", t->watch);
+	if (t->cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(t->cpu, &set);
+		pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	}
+	if (t->fifo) {
+		struct sched_param sp = { .sched_priority = 10 };
+
+		pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp);
+	}
 	next = now_ns() + period;
 	while (!t->stop) {
 		uint64_t now, late;
@@ -340,6 +353,10 @@ static void *timer_main(void *arg)
 			t->max_late_ns = late;
 		t->over_100ms += late > 100000000ull;
 		t->over_1s += late > 1000000000ull;
+		if (t->stall_ns && late >= t->stall_ns && t->nstalls < MAX_STALLS) {
+			t->stall_from[t->nstalls] = next;
+			t->stall_to[t->nstalls++] = now;
+		}
 		t->hist[late / 1000000 < LATE_BUCKETS - 1 ? late / 1000000 :
 			LATE_BUCKETS - 1]++;
 		next += period;
@@ -361,12 +378,24 @@ static void *timer_main(void *arg)
 	return NULL;
 }
 
-int timer_start(struct timer_task *t, int period_ms, pid_t watch)
+int timer_start(struct timer_task *t, int period_ms, pid_t watch, int cpu,
+		bool fifo, uint64_t stall_ns)
 {
 	memset(t, 0, sizeof(*t));
 	t->period_ms = period_ms;
 	t->watch = watch;
+	t->cpu = cpu;
+	t->fifo = fifo;
+	t->stall_ns = stall_ns;
 	return -pthread_create(&t->th, NULL, timer_main, t);
+}
+
+bool timer_stalled(const struct timer_task *c, uint64_t from, uint64_t to)
+{
+	for (int i = 0; i < c->nstalls; i++)
+		if (c->stall_from[i] < to && c->stall_to[i] > from)
+			return true;
+	return false;
 }
 
 void timer_stop(struct timer_task *t)

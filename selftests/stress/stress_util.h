@@ -81,17 +81,32 @@ uint64_t records_emitted(void);
 /* ---- a periodic SCHED_OTHER timer task and a memory sampler ---- */
 #define LATE_BUCKETS	2001	/* 1 ms buckets; the last one is >= 2 s */
 
+#define MAX_STALLS	64
+
 struct timer_task {
 	pthread_t th;
 	volatile int stop;
 	int period_ms;
+	int cpu;		/* pinned to this CPU, or -1 */
+	bool fifo;		/* SCHED_FIFO instead of SCHED_OTHER */
+	uint64_t stall_ns;	/* record wakeups at least this late */
+	int nstalls;
+	uint64_t stall_from[MAX_STALLS], stall_to[MAX_STALLS];
 	uint64_t ticks, max_late_ns, sum_late_ns, over_100ms, over_1s;
 	uint32_t hist[LATE_BUCKETS];
 	pid_t watch;		/* sample this process's VmRSS every 100 ms */
 	long rss_max_kb, rss_first_kb, rss_last_kb;
 };
 
-int timer_start(struct timer_task *t, int period_ms, pid_t watch);
+/*
+ * Starts a periodic timer thread: SCHED_OTHER unpinned (cpu -1, !fifo), or
+ * a SCHED_FIFO control pinned to a CPU.  Late wakeups of at least
+ * stall_ns are kept as intervals (deadline, wakeup).
+ */
+int timer_start(struct timer_task *t, int period_ms, pid_t watch, int cpu,
+		bool fifo, uint64_t stall_ns);
+/* True if [from, to] overlaps a stall recorded by c. */
+bool timer_stalled(const struct timer_task *c, uint64_t from, uint64_t to);
 void timer_stop(struct timer_task *t);
 /* Lateness percentile in ms (p = 0..100). */
 unsigned int timer_percentile(const struct timer_task *t, double p);
