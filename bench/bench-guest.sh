@@ -10,6 +10,7 @@ ko=${INPUTAUDIT_KO:-/lib/inputaudit/inputaudit.ko}
 echo "# ia-bench-guest: $cond on $(uname -r), $(grep -c ^processor /proc/cpuinfo) vCPU"
 case $cond in
 base-noevdev) rmmod evdev || exit 1 ;;
+b-off) insmod "$ko" level=off $kp || exit 1 ;;
 b-activity|c-activity) insmod "$ko" level=activity $kp || exit 1 ;;
 b-events|c-events|floor) insmod "$ko" level=events $kp || exit 1 ;;
 esac

@@ -32,7 +32,7 @@
 static const char *const kinds[NKINDS] = { "key", "mouse", "touch" };
 static const char *const conds[] = {
 	"base", "base-noevdev", "e-fifo", "e-other", "f", "b-activity",
-	"b-events", "c-activity", "c-events", "floor",
+	"b-events", "c-activity", "c-events", "floor", "b-off",
 };
 #define NCONDS (sizeof(conds) / sizeof(conds[0]))
 

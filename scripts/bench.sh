@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-$PWD/build}
 KERNELS=$(echo ${KERNELS:-$(scripts/kernels.sh)})
-conds=${BENCH_CONDS:-base base-noevdev e-fifo e-other f b-activity b-events c-activity c-events floor}
+conds=${BENCH_CONDS:-base base-noevdev e-fifo e-other f b-off b-activity b-events c-activity c-events floor}
 args=${BENCH_ARGS:---frames 2000 --runs 3 --flood 20000 --paced 500}
 repeat=${BENCH_REPEAT-base}
 raw=$OUT/bench/raw
@@ -24,6 +24,7 @@ mkdir -p "$raw"
 boot() {	# boot ABI COND LOGNAME: one condition, one boot; IAB lines go to LOGNAME.iab
 	local abi=$1 cond=$2 log=$raw/$abi.$3
 	echo "# bench $abi $cond ($(date -u +%H:%M:%S))" >&2
+	rm -f "$log.log" "$log.iab"
 	if ! scripts/vm-run.sh "$abi" /bin/ia-bench-guest "$cond" $args --vt-off >"$log.log" 2>&1; then
 		echo "# bench $abi $cond: boot failed, see $log.log" >&2
 		echo "IAB ERROR $cond boot failed" >>"$log.log"
@@ -32,7 +33,6 @@ boot() {	# boot ABI COND LOGNAME: one condition, one boot; IAB lines go to LOGNA
 }
 
 for abi in $KERNELS; do
-	rm -f "$raw/$abi".*
 	for cond in $conds; do
 		boot "$abi" "$cond" "$cond"
 	done
