@@ -13,8 +13,9 @@
  *   figure  kernel  value  unit  target  verdict
  * e.g. "daemon instr per JSON record\t-\t1234\tinstr\t<= 1500\tPASS".  Lines
  * starting with '#' and a header line starting with "figure" are ignored;
- * kernel is "-" for a figure that does not depend on the kernel; target and
- * verdict may be "-".
+ * kernel is "-" (or e.g. "host") for a figure that does not depend on the
+ * kernel; target and verdict may be "-"; the summary counts PASS/met and
+ * MISS/missed/not met verdicts.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -24,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define MAX_ABIS	4
 #define MAX_ROWS	512
@@ -57,6 +59,7 @@ struct abi_res {
 	struct lat_res lat[NCONDS];
 	int repeat;		/* 0 unknown, 1 identical, -1 differs */
 	char repeat_cond[32];
+	double repeat_ppm;	/* largest difference of one run, ppm */
 	int errors;
 };
 
@@ -110,7 +113,8 @@ static void parse_line(char *line)
 		return;
 	}
 	if (!strcmp(what, "REPEAT")) {
-		if (sscanf(line, "%*s IAB REPEAT %31s %63s", a->repeat_cond, rest) == 2)
+		if (sscanf(line, "%*s IAB REPEAT %31s %63s %lf", a->repeat_cond, rest,
+			   &a->repeat_ppm) >= 2)
 			a->repeat = !strcmp(rest, "identical") ? 1 : -1;
 		return;
 	}
@@ -285,7 +289,11 @@ static void build_rows(const struct abi_res *a)
 	}
 	if (a->repeat)
 		row(a->name, a->repeat > 0 ? "identical" : "differs", "-", "identical",
-		    a->repeat > 0 ? "PASS" : "MISS", "repeat of %s across two boots", a->repeat_cond);
+		    a->repeat > 0 ? "PASS" : "MISS", "repeat of %s across two boots (bit-identical)",
+		    a->repeat_cond);
+	if (a->repeat < 0)
+		row(a->name, num(a->repeat_ppm, 1), "ppm", "-", "-",
+		    "  largest difference of one run between the two boots");
 }
 
 static void read_extra(const char *dir)
@@ -441,8 +449,9 @@ int main(int argc, char **argv)
 		fclose(fp);
 	}
 	for (int i = 0; i < nrows; i++) {
-		pass += !strcmp(rows[i].verdict, "PASS");
-		miss += !strcmp(rows[i].verdict, "MISS");
+		pass += !strcasecmp(rows[i].verdict, "PASS") || !strcasecmp(rows[i].verdict, "met");
+		miss += !strcasecmp(rows[i].verdict, "MISS") || !strcasecmp(rows[i].verdict, "missed") ||
+			!strcasecmp(rows[i].verdict, "not met");
 	}
 	printf("\n# targets: %d PASS, %d MISS; written to %s/results.{md,tsv,json}\n", pass, miss, argv[1]);
 	return 0;

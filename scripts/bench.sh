@@ -45,8 +45,13 @@ for abi in $KERNELS; do
 		else
 			verdict=differs
 		fi
+		# The largest relative difference of one run between the two boots, in ppm.
+		ppm=$(paste <(grep ' IAB RUN ' "$raw/$abi.$repeat.iab" | awk '{ print $7 }') \
+			    <(grep ' IAB RUN ' "$raw/$abi.$repeat-repeat.iab" | awk '{ print $7 }') |
+		      awk '{ d = ($2 - $1) / $1 * 1e6; if (d < 0) d = -d; if (d > m) m = d }
+			   END { printf "%.1f", m }')
 		# Keep only the verdict from the second boot.
-		echo "$abi IAB REPEAT $repeat $verdict" >"$raw/$abi.$repeat-repeat.iab"
+		echo "$abi IAB REPEAT $repeat $verdict $ppm" >"$raw/$abi.$repeat-repeat.iab"
 	fi
 done
 "$OUT/bench/bench_report" "$OUT/bench"
