@@ -45,5 +45,14 @@ for abi in $KERNELS; do
 	verdict "$rc" "$tap" "vm $abi: vm-run.sh failed"
 done
 
+# ---- bench smoke (issue 5, I5-A): one short `make bench` condition under -icount, ~30 s ----
+echo "# bench smoke"
+abi=${KERNELS%% *}
+if [ -f "$OUT/kmod-$abi/src/kmod/inputaudit.ko" ]; then
+	rc=0; scripts/bench-smoke.sh "$abi" 2>&1 | tee "$tapdir/bench-smoke.tap" || rc=$?
+	verdict "$rc" "$tapdir/bench-smoke.tap" "bench smoke: bench-smoke.sh failed"
+fi
+# ---- end bench smoke ----
+
 echo "# summary"
 exec scripts/tap-summary.sh "$tapdir"/*.tap
