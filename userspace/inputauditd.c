@@ -579,6 +579,8 @@ static int replay(struct daemon *d)
 		pipeline_kernel_record(&d->pipe, &rec);
 		if (d->opt.count && d->pipe.seq.received >= d->opt.count)
 			break;
+		if (!(rd.records % 4096))
+			pipeline_flush(&d->pipe);	/* a batch, as live */
 	}
 	if (err < 0)
 		log_warnx("%s: %s", d->opt.replay, rd.err[0] ? rd.err : strerror(-err));
