@@ -519,21 +519,36 @@ static int run(struct daemon *d, const sigset_t *waitmask)
 	return d->pipe.write_err;
 }
 
-/* --replay: the whole file through the pipeline, then stop. */
+/* --replay: records per batch, as a busy ring drain would hand them over. */
+#define REPLAY_BATCH		1024
+
+/*
+ * --replay: the whole file through the pipeline, then stop.  Every
+ * REPLAY_BATCH records the sinks are flushed and ticked like after a poll
+ * round of live capture, so a syslog sink connects and sends while the
+ * file is replayed instead of spooling all of it.
+ */
 static int replay(struct daemon *d)
 {
 	struct recfile rd;
 	struct inputaudit_record rec;
+	uint64_t n = 0;
 	int err;
 
 	err = recfile_open(&rd, d->opt.replay);
 	if (err)
 		fatalx("%s: %s", d->opt.replay, rd.err[0] ? rd.err : strerror(-err));
+	pipeline_tick(&d->pipe, monotonic_ms());
 	while (!exiting && !d->pipe.write_err &&
 	       (err = recfile_read(&rd, &rec)) > 0) {
 		pipeline_kernel_record(&d->pipe, &rec);
 		if (d->opt.count && d->pipe.seq.received >= d->opt.count)
 			break;
+		if (++n % REPLAY_BATCH == 0) {
+			pipeline_flush(&d->pipe);
+			pipeline_tick(&d->pipe, monotonic_ms());
+			report_sink_loss(d);
+		}
 	}
 	if (err < 0)
 		log_warnx("%s: %s", d->opt.replay, rd.err[0] ? rd.err : strerror(-err));
