@@ -151,6 +151,13 @@ int config_init(struct ia_config *cfg);
 int config_load(const char *path, struct ia_config *cfg, char *err,
 		size_t errlen);
 
+/*
+ * The same for a configuration in memory (tests, fuzzing): data need not be
+ * NUL terminated; name stands for the path in messages and cfg->path.
+ */
+int config_load_mem(const char *name, const char *data, size_t len,
+		    struct ia_config *cfg, char *err, size_t errlen);
+
 /* Release everything config_init() or config_load() allocated. */
 void config_free(struct ia_config *cfg);
 
