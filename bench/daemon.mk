@@ -33,7 +33,8 @@ $(BENCH_DAEMON_TOOLS):
 	$(Q)$(CC) $(BENCH_DAEMON_CFLAGS) -o $@ $<
 
 # The guest program: static, like the VM tests.
-$(BENCH_DEVMEM): bench/daemon/ia_devmem.c selftests/vm/uinput_util.c selftests/vm/uinput_util.h
+$(BENCH_DEVMEM): bench/daemon/ia_devmem.c selftests/vm/uinput_util.c selftests/vm/uinput_util.h \
+		selftests/vm/kmod_util.c selftests/vm/kmod_util.h
 	$(call msg,CC,$(@:$(OUT)/%=%))
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(BENCH_DAEMON_CFLAGS) -Iselftests/vm -static -o $@ $< selftests/vm/uinput_util.c
+	$(Q)$(CC) $(BENCH_DAEMON_CFLAGS) -Iselftests/vm -static -o $@ $< selftests/vm/uinput_util.c selftests/vm/kmod_util.c
