@@ -8,7 +8,9 @@
  * for them counts):
  *   slab:    sum over /proc/slabinfo of active objects x object size
  *            (every kmalloc, kobject, kernfs node, the module's own
- *            struct inputaudit_dev), the figure reported;
+ *            struct inputaudit_dev), the figure reported; exact when the
+ *            guest boots with slub_debug=F (no per-CPU slabs, whose free
+ *            objects slabinfo would count as active; no cache merging);
  *   meminfo: MemTotal - MemFree - Buffers - Cached (whole pages), a cross-check.
  * bytes per device = (load delta with DEVICES more - load delta without)
  * / DEVICES, each delta the mean of 4 loads after a warm-up load; before
@@ -33,20 +35,64 @@ struct mem {
 	long long used;
 };
 
+#define MAX_CACHES	512
+
+/* Per cache: active objects x object size, at the last two readings. */
+static struct cache {
+	char name[64];
+	long long bytes, prev;
+} caches[MAX_CACHES];
+static int ncaches;
+
+static struct cache *cache_get(const char *name)
+{
+	int i;
+
+	for (i = 0; i < ncaches; i++)
+		if (!strcmp(caches[i].name, name))
+			return &caches[i];
+	if (ncaches == MAX_CACHES)
+		return NULL;
+	snprintf(caches[ncaches].name, sizeof(caches[ncaches].name), "%.63s", name);
+	return &caches[ncaches++];
+}
+
 static long long slabinfo_bytes(void)
 {
 	FILE *f = fopen("/proc/slabinfo", "r");
 	char line[512], name[128];
 	long long total = 0, active, num, size;
+	struct cache *c;
+	int i;
 
 	if (!f)
 		return -1;
+	for (i = 0; i < ncaches; i++) {
+		caches[i].prev = caches[i].bytes;
+		caches[i].bytes = 0;
+	}
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%127s %lld %lld %lld", name, &active, &num, &size) == 4)
-			total += active * size;
+		if (sscanf(line, "%127s %lld %lld %lld", name, &active, &num, &size) != 4)
+			continue;
+		total += active * size;
+		c = cache_get(name);
+		if (c)
+			c->bytes = active * size;
 	}
 	fclose(f);
 	return total;
+}
+
+/* The caches that grew by at least min bytes between the last two readings. */
+static void print_caches(long long min, int n)
+{
+	int i;
+
+	for (i = 0; i < ncaches; i++)
+		if (caches[i].bytes - caches[i].prev >= min)
+			printf("# devmem:   %-24s %+lld B (%lld B per device)\n",
+			       caches[i].name, caches[i].bytes - caches[i].prev,
+			       (caches[i].bytes - caches[i].prev) / n);
 }
 
 static long long meminfo_used(void)
@@ -109,6 +155,8 @@ static int load_rounds(int rounds, struct mem *delta, int *attached)
 		}
 		after = measure();
 		*attached = ndevices();
+		if (rounds > 1 && r == rounds - 1 && *attached > 100)
+			print_caches(4096, *attached);
 		err = kmod_unload(0);
 		if (err) {
 			printf("not ok 1 - devmem: rmmod: %s\n", strerror(-err));
