@@ -143,7 +143,9 @@ struct ia_config {
 int config_init(struct ia_config *cfg);
 
 /*
- * Load the file at path into cfg (defaults for what it leaves out).
+ * Load the file at path into cfg (defaults for what it leaves out).  cfg
+ * is initialized here: pass one that holds nothing (a cfg already filled
+ * by config_init() or config_load() would leak; config_free() it first).
  * Return: 0; -EINVAL with err = "PATH:LINE: reason" (LINE 0 when the file
  * could not be read at all, with errno's text); or -ENOMEM.  On error cfg
  * holds nothing that needs config_free(), but calling it is harmless.

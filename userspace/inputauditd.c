@@ -91,12 +91,14 @@ static void load_config(struct daemon *d)
 	const char *path = d->opt.config;
 	char err[512];
 
-	if (config_init(&d->cfg))
-		fatalx("out of memory");
 	if (!path && !d->opt.no_config && !access(DEFAULT_CONFIG, F_OK))
 		path = DEFAULT_CONFIG;
-	if (!path)
+	if (!path) {
+		if (config_init(&d->cfg))
+			fatalx("out of memory");
 		return;
+	}
+	/* config_load() fills in the defaults itself: no config_init() first. */
 	if (config_load(path, &d->cfg, err, sizeof(err)))
 		fatalx("%s", err);
 	log_debug("configuration from %s", path);
@@ -108,8 +110,6 @@ static int check_config(const char *path)
 	struct ia_config cfg;
 	char err[512];
 
-	if (config_init(&cfg))
-		fatalx("out of memory");
 	if (config_load(path, &cfg, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
@@ -421,8 +421,6 @@ static void reload_config(struct daemon *d)
 
 	pipeline_reopen(&d->pipe);
 	if (!path)
-		return;
-	if (config_init(&cfg))
 		return;
 	if (config_load(path, &cfg, err, sizeof(err))) {
 		log_warnx("reload: %s; keeping the running configuration", err);
