@@ -3,9 +3,10 @@
 # Daemon-side benchmark figures (scripts/bench-daemon.sh; README "Daemon figures").
 #
 # Targets:
-#   bench-daemon      instructions per record (callgrind on --replay) for JSON Lines,
-#                     chained JSON and the syslog sink; peak RSS after 1 M records;
-#                     writes $(OUT)/bench/extra-daemon.tsv (make bench includes it)
+#   bench-daemon      bench-devmem (unless BENCH_DEVMEM_RUN=0), then instructions per
+#                     record (callgrind on --replay) for JSON Lines, chained JSON and
+#                     the syslog sink, and peak RSS after 1 M records; writes
+#                     $(OUT)/bench/extra-daemon.tsv (make bench includes it)
 #   bench-devmem      module bytes per attached device, in the VM on every kernel ABI;
 #                     writes $(OUT)/bench/devmem.tsv, which bench-daemon appends
 #   bench-daemon-tools  the host tools and the guest program only
@@ -18,7 +19,10 @@ BENCH_DAEMON_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -Iusers
 .PHONY: bench-daemon bench-devmem bench-daemon-tools
 bench-daemon-tools: $(BENCH_DAEMON_TOOLS) $(BENCH_DEVMEM)
 
-bench-daemon: $(BENCH_DAEMON_TOOLS) userspace
+# BENCH_DEVMEM_RUN=0: the host figures only (keeps an earlier devmem.tsv).
+BENCH_DEVMEM_RUN ?= 1
+bench-daemon: $(BENCH_DAEMON_TOOLS) $(BENCH_DEVMEM) userspace $(if $(filter 0,$(BENCH_DEVMEM_RUN)),,kmod)
+	$(Q)[ "$(BENCH_DEVMEM_RUN)" = 0 ] || scripts/bench-devmem.sh $(KERNELS)
 	$(Q)scripts/bench-daemon.sh
 
 bench-devmem: $(BENCH_DEVMEM) kmod userspace
