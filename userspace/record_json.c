@@ -44,6 +44,7 @@ static void jb_cstr(struct jbuf *jb, const char *s)
 	jb_put(jb, s, strlen(s));
 }
 
+/* val in decimal, written in place: two digits per division. */
 static void jb_num(struct jbuf *jb, uint64_t val)
 {
 	static const char pairs[201] =
@@ -51,23 +52,43 @@ static void jb_num(struct jbuf *jb, uint64_t val)
 		"25262728293031323334353637383940414243444546474849"
 		"50515253545556575859606162636465666768697071727374"
 		"75767778798081828384858687888990919293949596979899";
-	char digits[20];
-	size_t i = sizeof(digits);
+	static const uint64_t pow10[19] = {
+		10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull,
+		10000000ull, 100000000ull, 1000000000ull, 10000000000ull,
+		100000000000ull, 1000000000000ull, 10000000000000ull,
+		100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+		100000000000000000ull, 1000000000000000000ull,
+		10000000000000000000ull,
+	};
+	size_t n = 1;
+	char *p;
 
+	while (n < 20 && val >= pow10[n - 1])	/* at most 20 digits */
+		n++;
+	if (jb->overflow)
+		return;
+	if (n >= jb->size - jb->len) {
+		jb->overflow = true;
+		return;
+	}
+	p = jb->buf + jb->len + n;
+	*p = '\0';
+	jb->len += n;
 	while (val >= 100) {
 		unsigned int d = (unsigned int)(val % 100);
 
 		val /= 100;
-		i -= 2;
-		memcpy(digits + i, pairs + 2 * d, 2);
+		p -= 2;
+		p[0] = pairs[2 * d];
+		p[1] = pairs[2 * d + 1];
 	}
 	if (val >= 10) {
-		i -= 2;
-		memcpy(digits + i, pairs + 2 * val, 2);
+		p -= 2;
+		p[0] = pairs[2 * val];
+		p[1] = pairs[2 * val + 1];
 	} else {
-		digits[--i] = (char)('0' + val);
+		*--p = (char)('0' + val);
 	}
-	jb_put(jb, digits + i, sizeof(digits) - i);
 }
 
 /* ,"key":N for a string literal key. */
@@ -76,14 +97,31 @@ static void jb_num(struct jbuf *jb, uint64_t val)
 	jb_num(jb, val);					\
 } while (0)
 
-/* ,"key":"val" */
+/* ,"key":"val" (neither needs escaping), with one room check. */
 static void jb_str(struct jbuf *jb, const char *key, const char *val)
 {
-	jb_lit(jb, ",\"");
-	jb_cstr(jb, key);
-	jb_lit(jb, "\":\"");
-	jb_cstr(jb, val);
-	jb_lit(jb, "\"");
+	size_t kl = strlen(key), vl = strlen(val), n = kl + vl + 6;
+	char *p;
+
+	if (jb->overflow)
+		return;
+	if (n >= jb->size - jb->len) {
+		jb->overflow = true;
+		return;
+	}
+	p = jb->buf + jb->len;
+	*p++ = ',';
+	*p++ = '"';
+	memcpy(p, key, kl);
+	p += kl;
+	*p++ = '"';
+	*p++ = ':';
+	*p++ = '"';
+	memcpy(p, val, vl);
+	p += vl;
+	*p++ = '"';
+	*p = '\0';
+	jb->len += n;
 }
 
 /* ,"key":"0xNNNN" for a string literal key. */
