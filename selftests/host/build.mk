@@ -98,10 +98,10 @@ $(HOST_TEST_OUT)/test_privdrop: HOST_TEST_LIBS := -lseccomp -lcap-ng
 $(HOST_TEST_OUT)/test_chain: $(HOST_TEST_OUT)/test_chain.o \
 		$(HOST_TEST_OUT)/lib/chain.o $(HOST_TEST_OUT)/lib/log.o
 $(HOST_TEST_OUT)/test_chain: HOST_TEST_LIBS := -lcrypto
-# test_verify also runs the real $(OUT)/userspace/inputauditctl.
+# test_verify also runs the real inputauditctl, built with the sanitizers.
 $(HOST_TEST_OUT)/test_verify: $(HOST_TEST_OUT)/test_verify.o \
 		$(HOST_TEST_OUT)/lib/chain.o $(HOST_TEST_OUT)/lib/verify.o \
-		$(HOST_TEST_OUT)/lib/log.o | $(OUT)/userspace/inputauditctl
+		$(HOST_TEST_OUT)/lib/log.o | $(HOST_TEST_OUT)/inputauditctl
 $(HOST_TEST_OUT)/test_verify: HOST_TEST_LIBS := -lcrypto
 # test_ctl_status runs inputauditctl built with the sanitizers.
 HOST_TEST_CTL := $(HOST_TEST_OUT)/inputauditctl
