@@ -85,6 +85,45 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 	return vfprintf(stderr, fmt, ap);
 }
 
+/*
+ * The config decides what is recorded and what is ignored, so nobody but
+ * root (or the user running a --replay) may be able to change it.
+ */
+static bool config_owner_ok(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return true;	/* config_load() reports it */
+	if ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & 022)) {
+		log_warnx("%s: must be owned by root and not writable by group or others (mode %04o, owner %u)",
+			  path, (unsigned int)(st.st_mode & 07777),
+			  (unsigned int)st.st_uid);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * SIGHUP reloads the file as the unprivileged user: say so now if it
+ * cannot read it (the packaging gives it to group inputaudit, 0640).
+ */
+static void check_config_readable(const struct daemon *d)
+{
+	const char *path = d->cfg.path;
+	struct stat st;
+	bool ok;
+
+	if (!path || !d->priv.resolved || stat(path, &st))
+		return;
+	ok = (st.st_mode & S_IROTH) ||
+	     (st.st_uid == d->priv.uid && (st.st_mode & S_IRUSR)) ||
+	     (st.st_gid == d->priv.gid && (st.st_mode & S_IRGRP));
+	if (!ok)
+		log_warnx("%s: not readable by user %s: SIGHUP will not be able to reload it",
+			  path, d->priv.user);
+}
+
 /* The config file: -c, else the default one if it exists, else defaults. */
 static void load_config(struct daemon *d)
 {
@@ -98,6 +137,8 @@ static void load_config(struct daemon *d)
 			fatalx("out of memory");
 		return;
 	}
+	if (!config_owner_ok(path))
+		exit(1);
 	/* config_load() fills in the defaults itself: no config_init() first. */
 	if (config_load(path, &d->cfg, err, sizeof(err)))
 		fatalx("%s", err);
@@ -422,6 +463,10 @@ static void reload_config(struct daemon *d)
 	pipeline_reopen(&d->pipe);
 	if (!path)
 		return;
+	if (!config_owner_ok(path)) {
+		log_warnx("reload: keeping the running configuration");
+		return;
+	}
 	if (config_load(path, &cfg, err, sizeof(err))) {
 		log_warnx("reload: %s; keeping the running configuration", err);
 		config_free(&cfg);
@@ -656,6 +701,7 @@ int main(int argc, char **argv)
 	load_config(&d);
 	setup_signals(&waitmask);
 	setup_user(&d);
+	check_config_readable(&d);
 
 	pipeline_init(&d.pipe, 0);
 	d.pipe.raw = d.opt.raw;

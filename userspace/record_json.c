@@ -6,38 +6,16 @@
 #include <errno.h>
 #include <string.h>
 
+#include "jbuf.h"
 #include "record_json.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /*
- * An append-only cursor into the caller's buffer; overflow is sticky.  The
- * buffer stays NUL terminated.  Appends are plain copies and a hand-written
- * decimal conversion: this is the daemon's hot path, and vsnprintf() cost
- * several times more than everything else a record needs.
+ * This is the daemon's hot path: fields are appended with jb_put() (plain
+ * copies) and a table-driven decimal conversion; vsnprintf() cost several
+ * times more than everything else a record needs.
  */
-struct jbuf {
-	char *buf;
-	size_t size;
-	size_t len;
-	bool overflow;
-};
-
-static void jb_put(struct jbuf *jb, const char *s, size_t n)
-{
-	if (jb->overflow)
-		return;
-	if (n >= jb->size - jb->len) {
-		jb->overflow = true;
-		return;
-	}
-	memcpy(jb->buf + jb->len, s, n);
-	jb->len += n;
-	jb->buf[jb->len] = '\0';
-}
-
-/* A string literal, its length known at compile time. */
-#define jb_lit(jb, s)	jb_put(jb, s, sizeof(s) - 1)
 
 static void jb_cstr(struct jbuf *jb, const char *s)
 {
@@ -168,22 +146,6 @@ static int jb_finish(struct jbuf *jb)
 static uint8_t packed_byte(const __u64 *words, unsigned int i)
 {
 	return words[i / 8] >> (8 * (i % 8));
-}
-
-/* One byte of a JSON string: only printable ASCII passes unescaped. */
-static void jb_char(struct jbuf *jb, uint8_t c)
-{
-	static const char hex[] = "0123456789abcdef";
-	char s[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-
-	if (c == '"' || c == '\\') {
-		s[1] = (char)c;
-		jb_put(jb, s, 2);
-	} else if (c < 0x20 || c > 0x7e) {
-		jb_put(jb, s, 6);
-	} else {
-		jb_put(jb, (const char *)&c, 1);
-	}
 }
 
 /* ,"key":"s" with s escaped. */

@@ -44,10 +44,10 @@ $(FUZZ_OUT)/fuzz_config: $(FUZZ_OUT)/fuzz_config.o $(FUZZ_OUT)/lib/config.o
 $(FUZZ_OUT)/fuzz_config: FUZZ_LIBS := -linih
 $(FUZZ_OUT)/fuzz_record: $(FUZZ_OUT)/fuzz_record.o $(addprefix $(FUZZ_OUT)/lib/,\
 	pipeline.o policy.o config.o record_json.o seqtrack.o chain.o sink_file.o \
-	log.o recfile.o json_fields.o)
+	log.o recfile.o json_fields.o jbuf.o fdio.o)
 $(FUZZ_OUT)/fuzz_record: FUZZ_LIBS := -linih -lcrypto
 $(FUZZ_OUT)/fuzz_verify: $(FUZZ_OUT)/fuzz_verify.o $(addprefix $(FUZZ_OUT)/lib/,\
-	verify.o chain.o log.o)
+	verify.o chain.o log.o jbuf.o)
 $(FUZZ_OUT)/fuzz_verify: FUZZ_LIBS := -lcrypto
 $(FUZZ_OUT)/fuzz_json_fields: $(FUZZ_OUT)/fuzz_json_fields.o $(FUZZ_OUT)/lib/json_fields.o
 
