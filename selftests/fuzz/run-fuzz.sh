@@ -26,13 +26,13 @@ for t in "$@"; do
 	ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} UBSAN_OPTIONS=print_stacktrace=1 \
 		"$bin" -print_final_stats=1 "${args[@]}" >"$log" 2>&1
 	r=$?
-	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n1)
-	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n1)
+	execs=$(LC_ALL=C sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n1)
+	cov=$(grep -ao 'cov: [0-9]*' "$log" | tail -n1)
 	if [ "$r" = 0 ]; then
 		echo "ok $i - fuzz $t: ${secs}s, ${execs:-?} inputs, ${cov:-cov: ?}, no crash"
 	else
 		echo "not ok $i - fuzz $t: exit $r (log $log)"
-		grep -E 'ERROR|SUMMARY|runtime error|Test unit written|==[0-9]+==' "$log" | head -n 8 | sed 's/^/# /'
+		grep -aE 'ERROR|SUMMARY|runtime error|Test unit written|==[0-9]+==' "$log" | head -n 8 | sed 's/^/# /'
 		rc=1
 	fi
 done
