@@ -43,7 +43,7 @@ all: $(HARNESS) kmod bpf userspace host-tests vm-tests
 -include selftests/host/build.mk
 -include selftests/vm/build.mk
 -include packaging/install.mk
--include bench/build.mk
+-include bench/build.mk bench/daemon.mk selftests/fuzz/build.mk
 
 # Stand-ins while a fragment is not there yet.
 define missing-fragment

@@ -130,14 +130,16 @@ static void load_config(struct daemon *d)
 	const char *path = d->opt.config;
 	char err[512];
 
-	if (config_init(&d->cfg))
-		fatalx("out of memory");
 	if (!path && !d->opt.no_config && !access(DEFAULT_CONFIG, F_OK))
 		path = DEFAULT_CONFIG;
-	if (!path)
+	if (!path) {
+		if (config_init(&d->cfg))
+			fatalx("out of memory");
 		return;
+	}
 	if (!config_owner_ok(path))
 		exit(1);
+	/* config_load() fills in the defaults itself: no config_init() first. */
 	if (config_load(path, &d->cfg, err, sizeof(err)))
 		fatalx("%s", err);
 	log_debug("configuration from %s", path);
@@ -149,8 +151,6 @@ static int check_config(const char *path)
 	struct ia_config cfg;
 	char err[512];
 
-	if (config_init(&cfg))
-		fatalx("out of memory");
 	if (config_load(path, &cfg, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
@@ -467,8 +467,6 @@ static void reload_config(struct daemon *d)
 		log_warnx("reload: keeping the running configuration");
 		return;
 	}
-	if (config_init(&cfg))
-		return;
 	if (config_load(path, &cfg, err, sizeof(err))) {
 		log_warnx("reload: %s; keeping the running configuration", err);
 		config_free(&cfg);
@@ -564,23 +562,36 @@ static int run(struct daemon *d, const sigset_t *waitmask)
 	return d->pipe.write_err;
 }
 
-/* --replay: the whole file through the pipeline, then stop. */
+/* --replay: records per batch, as a busy ring drain would hand them over. */
+#define REPLAY_BATCH		1024
+
+/*
+ * --replay: the whole file through the pipeline, then stop.  Every
+ * REPLAY_BATCH records the sinks are flushed and ticked like after a poll
+ * round of live capture, so a syslog sink connects and sends while the
+ * file is replayed instead of spooling all of it.
+ */
 static int replay(struct daemon *d)
 {
 	struct recfile rd;
 	struct inputaudit_record rec;
+	uint64_t n = 0;
 	int err;
 
 	err = recfile_open(&rd, d->opt.replay);
 	if (err)
 		fatalx("%s: %s", d->opt.replay, rd.err[0] ? rd.err : strerror(-err));
+	pipeline_tick(&d->pipe, monotonic_ms());
 	while (!exiting && !d->pipe.write_err &&
 	       (err = recfile_read(&rd, &rec)) > 0) {
 		pipeline_kernel_record(&d->pipe, &rec);
 		if (d->opt.count && d->pipe.seq.received >= d->opt.count)
 			break;
-		if (!(rd.records % 4096))
-			pipeline_flush(&d->pipe);	/* a batch, as live */
+		if (++n % REPLAY_BATCH == 0) {
+			pipeline_flush(&d->pipe);
+			pipeline_tick(&d->pipe, monotonic_ms());
+			report_sink_loss(d);
+		}
 	}
 	if (err < 0)
 		log_warnx("%s: %s", d->opt.replay, rd.err[0] ? rd.err : strerror(-err));
