@@ -44,6 +44,7 @@ all: $(HARNESS) kmod bpf userspace host-tests vm-tests
 -include selftests/vm/build.mk
 -include selftests/stress/build.mk
 -include packaging/install.mk
+-include bench/build.mk bench/daemon.mk selftests/fuzz/build.mk
 
 # Stand-ins while a fragment is not there yet.
 define missing-fragment

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Guest side of `make demo`: load the module, start the daemon, type synthetic input, show records.
+# Guest side of `make demo`: load the module, start the daemon as a fleet runs it (config file,
+# unprivileged, chained file sink), type synthetic input, show the forwarded records, verify them.
 set -u
 say() { printf '\n### %s\n' "$*"; }
 wait_attached() {
@@ -11,15 +12,44 @@ wait_attached() {
 	exit 1
 }
 
-say "insmod inputaudit.ko level=events window_ms=1000"
-insmod "$INPUTAUDIT_KO" level=events window_ms=1000 || exit 1
+say "insmod inputaudit.ko max_level=events window_ms=1000 heartbeat_ms=2000"
+insmod "$INPUTAUDIT_KO" max_level=events window_ms=1000 heartbeat_ms=2000 || exit 1
 grep -E '^(N|H):' /proc/bus/input/devices
 say "status (world-readable): $(cat /sys/kernel/inputaudit/status)"
 
-say "inputauditd: JSON Lines on stdout"
-inputauditd --latency-ms 20 &
+say "the daemon's configuration, a chain key, a log directory owned by its user"
+mkdir -p /etc/inputaudit /var/log/inputaudit
+chown inputaudit:inputaudit /var/log/inputaudit
+(umask 077 && head -c 32 /dev/urandom >/etc/inputaudit/chain.key)
+cat >/etc/inputaudit/inputauditd.conf <<'CONF'
+[kernel]
+level = events
+
+[daemon]
+user = inputaudit
+group = inputaudit
+stats_interval_ms = 0
+
+[chain]
+key = /etc/inputaudit/chain.key
+
+[rule demo-tools]
+match_virtual = yes
+match_creator = ia-type*
+action = alert
+
+[sink file audit]
+path = /var/log/inputaudit/audit.jsonl
+CONF
+cat /etc/inputaudit/inputauditd.conf
+inputauditd --check-config /etc/inputaudit/inputauditd.conf
+
+say "inputauditd -c /etc/inputaudit/inputauditd.conf (applies level=events, drops to user inputaudit)"
+inputauditd -c /etc/inputaudit/inputauditd.conf &
 daemon=$!
 wait_attached
+sleep 0.5
+grep -E '^(Uid|CapEff|NoNewPrivs|Seccomp):' "/proc/$daemon/status"
 
 say "typing 'hello world' on a new uinput keyboard (level events: key classes only)"
 ia-type --keyboard "hello world"
@@ -31,20 +61,29 @@ say "typing 'a secret password 123' (level activity: only counts leave the kerne
 ia-type --keyboard "a secret password 123"
 say "moving and clicking a new uinput mouse"
 ia-type --mouse 30
-sleep 2
+sleep 2.5
 
-say "stopping the daemon (SIGTERM: final stats, detach)"
+say "inputauditctl status"
+inputauditctl status
+
+say "stopping the daemon (SIGTERM: final stats, final checkpoint, detach)"
 kill -TERM "$daemon"
 wait "$daemon"
 echo "daemon exit: $?"
+
+say "the forwarded records: $(ls -l /var/log/inputaudit/audit.jsonl)"
+cat /var/log/inputaudit/audit.jsonl
+
+say "inputauditctl verify (tamper evidence)"
+inputauditctl verify --key /etc/inputaudit/chain.key /var/log/inputaudit/audit.jsonl
+echo "and after changing one key press into a release (line 9):"
+sed -i '9s/key_press/key_relse/' /var/log/inputaudit/audit.jsonl
+inputauditctl verify --key /etc/inputaudit/chain.key /var/log/inputaudit/audit.jsonl
 
 say "module counters (root only)"
 for f in records_emitted records_unconsumed no_consumer_ns; do
 	printf '%s: ' "$f"; cat "/sys/kernel/inputaudit/$f"
 done
 cat /sys/kernel/inputaudit/counters
-for d in /sys/kernel/inputaudit/devices/*; do
-	echo "device ${d##*/}: $(cat "$d/name"), $(cat "$d/creator")"
-done
 dmesg | grep 'inputaudit:'
 rmmod inputaudit && echo "rmmod: ok"

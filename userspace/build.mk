@@ -21,7 +21,7 @@ USERSPACE_TEST_BIN := $(USERSPACE_OUT)/inputauditd-test
 USERSPACE_SRCS := inputauditd.c capture.c log.c record_json.c \
 	seqtrack.c privdrop.c config.c policy.c recfile.c ksettings.c \
 	pipeline.c options.c chain.c status.c json_fields.c sink_file.c \
-	sink_journal.c sink_syslog.c spool.c
+	sink_journal.c sink_syslog.c spool.c jbuf.c fdio.c
 USERSPACE_OBJS := $(addprefix $(USERSPACE_OUT)/,$(USERSPACE_SRCS:.c=.o))
 USERSPACE_TEST_OBJS := $(addprefix $(USERSPACE_OUT)/test-hooks/,$(USERSPACE_SRCS:.c=.o))
 USERSPACE_CFLAGS := -Wall -Wextra -Werror -O2 -g -I$(CURDIR)/include \
@@ -30,7 +30,7 @@ USERSPACE_CFLAGS := -Wall -Wextra -Werror -O2 -g -I$(CURDIR)/include \
 # inputauditctl: verify chained output, show status; dynamically linked
 # (libcrypto gets its updates from the distribution).
 CTL_BIN := $(USERSPACE_OUT)/inputauditctl
-CTL_SRCS := inputauditctl.c chain.c verify.c status.c ctl_status.c log.c
+CTL_SRCS := inputauditctl.c chain.c verify.c status.c ctl_status.c log.c jbuf.c
 CTL_OBJS := $(addprefix $(USERSPACE_OUT)/,$(CTL_SRCS:.c=.o))
 CTL_LIBS := -lcrypto
 

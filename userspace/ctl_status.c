@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "jbuf.h"
 #include "ctl_status.h"
 #include "status.h"
 
@@ -201,29 +202,11 @@ static void read_daemon(const char *state_dir, struct daemon_state *d)
 		     (kill((pid_t)d->st.pid, 0) == 0 || errno == EPERM);
 }
 
-/* ---- JSON ---- */
-
-static void json_str(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(out, "\\%c", ch);
-		else if (ch < 0x20 || ch > 0x7e)
-			fprintf(out, "\\u%04x", ch);
-		else
-			fputc(ch, out);
-	}
-	fputc('"', out);
-}
-
 static void json_text(FILE *out, const char *key, const struct text *t)
 {
 	fprintf(out, "\"%s\":", key);
 	if (t->ok)
-		json_str(out, t->s);
+		json_fputs(out, t->s);
 	else
 		fputs("null", out);
 }
@@ -298,7 +281,7 @@ static void json_device(FILE *out, const struct device *dev)
 		word_get(&dev->creator, "comm", comm, sizeof(comm), true);
 		fprintf(out, "{\"pid\":%lu,\"uid\":%lu,\"comm\":",
 			strtoul(pid, NULL, 10), strtoul(uid, NULL, 10));
-		json_str(out, comm);
+		json_fputs(out, comm);
 		fputc('}', out);
 	}
 	fputc(',', out);
@@ -318,7 +301,7 @@ static void json_daemon(FILE *out, const struct daemon_state *d)
 	fputs("\"daemon\":{", out);
 	if (d->err) {
 		fputs("\"running\":false,\"reason\":", out);
-		json_str(out, d->err == -ENOENT ? "no status file" :
+		json_fputs(out, d->err == -ENOENT ? "no status file" :
 			 d->err == -EINVAL ? "unreadable status file" : strerror(-d->err));
 		fputs(",\"status\":null}", out);
 		return;

@@ -75,6 +75,16 @@
  *            "sink_loss"), "dev" (0 for none), "ref_seq" (the kernel record
  *            that raised it; absent for daemon-made causes), "rule" (the
  *            rule's name, "device_rule" only)
+ *   "sink_loss"  a sink dropped lines (syslog spool cap hit), written when
+ *            it is back: "sink" (its name), "dropped"
+ * With a chain key (chain.h), which also formats these:
+ *   "chain_start"    first line of a chain: "boot_id", "key_id"
+ *   "checkpoint"     after every kernel heartbeat and at a clean stop:
+ *                    "lines" (lines before it in this chain), "last_seq",
+ *                    "final" (true only on the last line of a clean stop)
+ *   "file_continued" first line of a file sink's new file after rotation:
+ *                    "prev_file", "prev_chain"
+ * and every line ends in "n" (line counter) and "chain" (HMAC-SHA256).
  *
  * Strings are ASCII: a creator comm or device name is copied byte by byte, with '"' and
  * '\' escaped and every byte below 0x20 or above 0x7e written as \u00XX, so

@@ -11,59 +11,22 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "jbuf.h"
 #include "status.h"
 
 /* ---- writing ---- */
 
-struct sbuf {
-	char *buf;
-	size_t size;
-	size_t len;
-	bool overflow;
-};
-
-__attribute__((format(printf, 2, 3)))
-static void sb_printf(struct sbuf *sb, const char *fmt, ...)
-{
-	size_t room = sb->size - sb->len;
-	va_list ap;
-	int n;
-
-	if (sb->overflow)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(sb->buf + sb->len, room, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= room) {
-		sb->overflow = true;
-		return;
-	}
-	sb->len += n;
-}
-
-/* "key":"value" with printable ASCII as is, '"' and '\' escaped, the rest \u00XX. */
-static void sb_str(struct sbuf *sb, const char *sep, const char *key,
+/* ,"key":"value", or "key":"value" with sep "". */
+static void sb_str(struct jbuf *sb, const char *sep, const char *key,
 		   const char *val, size_t max)
 {
-	size_t i;
-
-	sb_printf(sb, "%s\"%s\":\"", sep, key);
-	for (i = 0; i < max && val[i]; i++) {
-		unsigned char ch = (unsigned char)val[i];
-
-		if (ch == '"' || ch == '\\')
-			sb_printf(sb, "\\%c", ch);
-		else if (ch < 0x20 || ch > 0x7e)
-			sb_printf(sb, "\\u%04x", ch);
-		else
-			sb_printf(sb, "%c", ch);
-	}
-	sb_printf(sb, "\"");
+	jb_printf(sb, "%s\"%s\":", sep, key);
+	jb_quoted(sb, val, max);
 }
 
-static void sb_u64(struct sbuf *sb, const char *key, uint64_t val)
+static void sb_u64(struct jbuf *sb, const char *key, uint64_t val)
 {
-	sb_printf(sb, ",\"%s\":%" PRIu64, key, val);
+	jb_printf(sb, ",\"%s\":%" PRIu64, key, val);
 }
 
 int status_add_sink(struct daemon_status *st, struct sink *s)
@@ -83,12 +46,12 @@ int status_add_sink(struct daemon_status *st, struct sink *s)
 
 int status_format(const struct daemon_status *st, char *buf, size_t size)
 {
-	struct sbuf sb = { .buf = buf, .size = size };
+	struct jbuf sb = { .buf = buf, .size = size };
 	unsigned int i;
 
 	if (!size)
 		return -ENOSPC;
-	sb_printf(&sb, "{\"pid\":%" PRId64, st->pid);
+	jb_printf(&sb, "{\"pid\":%" PRId64, st->pid);
 	sb_u64(&sb, "uid", st->uid);
 	sb_u64(&sb, "gid", st->gid);
 	sb_u64(&sb, "start_time", st->start_time);
@@ -102,7 +65,7 @@ int status_format(const struct daemon_status *st, char *buf, size_t size)
 	sb_u64(&sb, "last_seq", st->last_seq);
 	sb_u64(&sb, "chain_n", st->chain_n);
 	sb_str(&sb, ",", "key_id", st->key_id, sizeof(st->key_id));
-	sb_printf(&sb, ",\"sinks\":[");
+	jb_printf(&sb, ",\"sinks\":[");
 	for (i = 0; i < st->nsinks && i < STATUS_MAX_SINKS; i++) {
 		const struct status_sink *s = &st->sinks[i];
 
@@ -113,9 +76,9 @@ int status_format(const struct daemon_status *st, char *buf, size_t size)
 		sb_u64(&sb, "lines", s->health.lines);
 		sb_u64(&sb, "dropped", s->health.dropped);
 		sb_u64(&sb, "spooled", s->health.spooled);
-		sb_printf(&sb, ",\"last_err\":%d}", s->health.last_err);
+		jb_printf(&sb, ",\"last_err\":%d}", s->health.last_err);
 	}
-	sb_printf(&sb, "]}\n");
+	jb_printf(&sb, "]}\n");
 	if (sb.overflow) {
 		buf[sb.len] = '\0';
 		return -ENOSPC;

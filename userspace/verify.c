@@ -12,6 +12,7 @@
 
 #include <openssl/crypto.h>
 
+#include "jbuf.h"
 #include "chain.h"
 #include "verify.h"
 
@@ -515,23 +516,6 @@ const char *verify_kind_name(enum verify_kind kind)
 	return "unknown";
 }
 
-/* A JSON string: printable ASCII as is, '"' and '\' escaped, the rest \u00XX. */
-static void json_str(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(out, "\\%c", ch);
-		else if (ch < 0x20 || ch > 0x7e)
-			fprintf(out, "\\u%04x", ch);
-		else
-			fputc(ch, out);
-	}
-	fputc('"', out);
-}
-
 void verify_print(FILE *out, const struct verify_result *res, bool json)
 {
 	if (json) {
@@ -541,9 +525,9 @@ void verify_print(FILE *out, const struct verify_result *res, bool json)
 			fprintf(out, ",\"final_time_ns\":%" PRIu64, res->final_time_ns);
 		} else {
 			fputs(",\"file\":", out);
-			json_str(out, res->file ? res->file : "");
+			json_fputs(out, res->file ? res->file : "");
 			fprintf(out, ",\"line\":%" PRIu64 ",\"detail\":", res->line);
-			json_str(out, res->detail);
+			json_fputs(out, res->detail);
 			if (res->kind == VERIFY_DELETED)
 				fprintf(out, ",\"missing_first\":%" PRIu64
 					",\"missing_last\":%" PRIu64,

@@ -15,7 +15,7 @@ $(OUT)/selftests/vm/vm_%: selftests/vm/vm_%.c $(VM_LIB_SRCS) $(wildcard selftest
 		-I$(HARNESS_DIR) -Iselftests/vm -Iinclude -static -o $@ $< $(VM_LIB_SRCS)
 
 # vm_ctl: inputauditctl status (its libcrypto-free part) on the real sysfs files.
-VM_CTL_SRCS := userspace/ctl_status.c userspace/status.c
+VM_CTL_SRCS := userspace/ctl_status.c userspace/status.c userspace/jbuf.c
 $(OUT)/selftests/vm/vm_ctl: selftests/vm/vm_ctl.c $(VM_LIB_SRCS) $(VM_CTL_SRCS) $(wildcard selftests/vm/*.h) userspace/ctl_status.h userspace/status.h userspace/sink.h include/inputaudit.h | $(HARNESS)
 	$(Q)mkdir -p $(@D)
 	$(call msg,CC,$@)

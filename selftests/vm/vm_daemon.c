@@ -296,4 +296,68 @@ TEST_F_TIMEOUT(daemon, sighup_reload, TEST_TIMEOUT)
 	ASSERT_EQ(0, kill(self->c.daemon, 0));
 }
 
+/* Runs $INPUTAUDITD with args to completion; returns its exit code or -1. */
+static int run_daemon(const char *const *args)
+{
+	const char *daemon = getenv("INPUTAUDITD") ?: "/bin/inputauditd";
+	const char *argv[16] = { daemon };
+	int status, i;
+	pid_t pid;
+
+	for (i = 0; args[i] && i < 14; i++)
+		argv[i + 1] = args[i];
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		execv(daemon, (char *const *)argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* --record saves the raw records; --replay of them gives the same kernel lines. */
+TEST_F_TIMEOUT(daemon, record_then_replay_same_lines, TEST_TIMEOUT)
+{
+	const char *rec = LOGDIR "/capture.iarec", *out2 = LOGDIR "/replayed.jsonl";
+	const char *args[] = { "--no-config", "--record", rec, NULL };
+	const char *replay[] = { "--replay", rec, "--no-config", "-o", out2,
+				 NULL };
+	struct jsonl again;
+	size_t i, k = 0, n = 0;
+	struct stat st;
+	uint64_t seq;
+
+	ASSERT_EQ(0, kmod_load("level=events"));
+	self->c.daemon = daemon_start(self->c.out, args);
+	ASSERT_LT(0, self->c.daemon);
+	self->c.ufd = uinput_create(UINPUT_KEYBOARD, "ia-test-recorded");
+	ASSERT_LE(0, self->c.ufd);
+	ASSERT_EQ(7, uinput_type(self->c.ufd, "replay1"));
+	ASSERT_NE(0UL, capture_finish(&self->c));
+
+	ASSERT_EQ(0, stat(rec, &st));
+	EXPECT_EQ(0600U, st.st_mode & 0777);
+	ASSERT_EQ(0, run_daemon(replay));
+	ASSERT_EQ(0, jsonl_load(&again, out2));
+
+	/* Every kernel line, byte for byte, in the same order. */
+	for (i = 0; i < self->c.j.count; i++) {
+		if (!json_u64(self->c.j.lines[i], "seq", &seq))
+			continue;
+		n++;
+		while (k < again.count && !json_u64(again.lines[k], "seq", &seq))
+			k++;
+		ASSERT_LT(k, again.count);
+		EXPECT_STREQ(self->c.j.lines[i], again.lines[k]);
+		k++;
+	}
+	EXPECT_LE(14UL + 3, n);	/* 7 keys pressed and released, device_added, activity, device_removed */
+	jsonl_free(&again);
+	unlink(rec);
+	unlink(out2);
+}
+
 TEST_HARNESS_MAIN
