@@ -42,8 +42,10 @@ all: $(HARNESS) kmod bpf userspace host-tests vm-tests
 -include userspace/build.mk
 -include selftests/host/build.mk
 -include selftests/vm/build.mk
+-include selftests/stress/build.mk
 -include packaging/install.mk
 -include scripts/debug.mk
+-include bench/build.mk bench/daemon.mk selftests/fuzz/build.mk
 
 # Stand-ins while a fragment is not there yet.
 define missing-fragment

@@ -137,7 +137,7 @@ void inputaudit_settings_set_live(bool live);
 void inputaudit_settings_exit(void);
 
 /* record.c */
-void inputaudit_emit(u16 type, u16 flags, u32 dev_id,
+bool inputaudit_emit(u16 type, u16 flags, u32 dev_id,
 		     u64 v0, u64 v1, u64 v2, u64 v3);
 void inputaudit_emit_dev(struct inputaudit_dev *iad, u16 type, u16 flags,
 			 u64 v0, u64 v1, u64 v2, u64 v3);

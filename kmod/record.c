@@ -35,23 +35,27 @@ static atomic64_t inputaudit_unconsumed = ATOMIC64_INIT(0);
  */
 static DEFINE_SPINLOCK(inputaudit_consumer_lock);
 static u64 inputaudit_consumer_gone_ns;	/* last detach, or load */
-static u64 inputaudit_unconsumed_at_gone;
+static u64 inputaudit_unconsumed_reported;	/* counted in a report */
 static u64 inputaudit_no_consumer_total_ns;
 static bool inputaudit_consumer_present;
 static bool inputaudit_consumer_pending;	/* a report is due */
 static u64 inputaudit_pending_absent_ns;
 static u64 inputaudit_pending_unconsumed;
 
-/* A consumer appeared: remember what it missed, for the report. */
-static void inputaudit_consumer_came(u64 now)
+/*
+ * A consumer appeared: remember what it missed, for the report.  The
+ * records are counted from the last report, not from the tick that noticed
+ * the detach: those produced between the detach and that tick, or during a
+ * detach and reattach within one tick (@absent 0: less than a tick), are
+ * reported too, each exactly once.
+ */
+static void inputaudit_consumer_came(u64 absent, u64 unconsumed)
 {
-	u64 absent = now - inputaudit_consumer_gone_ns;
-
 	inputaudit_no_consumer_total_ns += absent;
 	inputaudit_pending_absent_ns = absent;
 	inputaudit_pending_unconsumed =
-		atomic64_read(&inputaudit_unconsumed) -
-		inputaudit_unconsumed_at_gone;
+		unconsumed - inputaudit_unconsumed_reported;
+	inputaudit_unconsumed_reported = unconsumed;
 	inputaudit_consumer_present = true;
 	inputaudit_consumer_pending = true;
 }
@@ -59,7 +63,6 @@ static void inputaudit_consumer_came(u64 now)
 static void inputaudit_consumer_went(u64 now)
 {
 	inputaudit_consumer_gone_ns = now;
-	inputaudit_unconsumed_at_gone = atomic64_read(&inputaudit_unconsumed);
 	inputaudit_consumer_present = false;
 	inputaudit_consumer_pending = false;
 }
@@ -94,17 +97,21 @@ u64 inputaudit_coarsen(u64 ns)
  * with a device's event_lock held and IRQs off, or a caller that disabled
  * preemption), so that sequence numbers reach the ring in the order they
  * were taken on this CPU.
+ *
+ * Return: true if it was given a sequence number, false if it was counted
+ * as unconsumed.
  */
-void inputaudit_emit(u16 type, u16 flags, u32 dev_id,
+bool inputaudit_emit(u16 type, u16 flags, u32 dev_id,
 		     u64 v0, u64 v1, u64 v2, u64 v3)
 {
 	if (!trace_inputaudit_record_enabled()) {
 		atomic64_inc(&inputaudit_unconsumed);
-		return;
+		return false;
 	}
 	trace_inputaudit_record(atomic64_inc_return(&inputaudit_seq),
 				inputaudit_coarsen(ktime_get_coarse_boottime_ns()),
 				type, flags, dev_id, v0, v1, v2, v3);
+	return true;
 }
 
 /**
@@ -151,7 +158,9 @@ void inputaudit_emit_config(u16 item, u32 dev_id, u64 old_val, u64 new_val)
  *
  * Called by the monitor worker every tick: when a consumer has attached
  * since the last tick, it gets one record saying how long there was none
- * and how many records were produced meanwhile.
+ * and how many records were produced meanwhile.  Records that went
+ * unconsumed while the consumer seemed present (it went and came back
+ * within a tick) get a report too, with an absence of 0.
  *
  * Context: process context.
  */
@@ -160,11 +169,15 @@ void inputaudit_consumer_report(void)
 	bool present = trace_inputaudit_record_enabled();
 	u64 now = ktime_get_boottime_ns();
 	u64 absent, unconsumed, total;
-	bool due;
+	bool due, sent;
 
 	spin_lock_irq(&inputaudit_consumer_lock);
+	unconsumed = atomic64_read(&inputaudit_unconsumed);
 	if (present && !inputaudit_consumer_present)
-		inputaudit_consumer_came(now);
+		inputaudit_consumer_came(now - inputaudit_consumer_gone_ns,
+					 unconsumed);
+	else if (present && unconsumed != inputaudit_unconsumed_reported)
+		inputaudit_consumer_came(0, unconsumed);
 	else if (!present && inputaudit_consumer_present)
 		inputaudit_consumer_went(now);
 	due = present && inputaudit_consumer_pending;
@@ -177,10 +190,16 @@ void inputaudit_consumer_report(void)
 	if (!due)
 		return;
 	preempt_disable();
-	inputaudit_emit(INPUTAUDIT_REC_CONSUMER, 0, 0,
-			inputaudit_coarsen(absent), unconsumed,
-			inputaudit_coarsen(total), 0);
+	sent = inputaudit_emit(INPUTAUDIT_REC_CONSUMER, 0, 0,
+			       inputaudit_coarsen(absent), unconsumed,
+			       inputaudit_coarsen(total), 0);
 	preempt_enable();
+	if (sent)
+		return;
+	/* The consumer went away meanwhile: the next report has them. */
+	spin_lock_irq(&inputaudit_consumer_lock);
+	inputaudit_unconsumed_reported -= unconsumed;
+	spin_unlock_irq(&inputaudit_consumer_lock);
 }
 
 /**

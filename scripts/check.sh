@@ -35,6 +35,12 @@ echo "# packaging"
 rc=0; KERNELS="$KERNELS" selftests/packaging/test-packaging.sh 2>&1 | tee "$tapdir/packaging.tap" || rc=$?
 verdict "$rc" "$tapdir/packaging.tap" "packaging: test-packaging.sh failed"
 
+# ---- fuzz (helper i5b): a short libFuzzer run of each target (selftests/fuzz) ----
+echo "# fuzz"
+rc=0; { mk -s fuzz-build && mk -s fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-20}"; } 2>&1 | tee "$tapdir/fuzz.tap" || rc=$?
+verdict "$rc" "$tapdir/fuzz.tap" "fuzz: make fuzz failed"
+# ---- end fuzz ----
+
 for abi in $KERNELS; do
 	tap=$tapdir/vm-$abi.tap
 	if [ ! -f "$OUT/kmod-$abi/src/kmod/inputaudit.ko" ]; then
@@ -44,6 +50,15 @@ for abi in $KERNELS; do
 	rc=0; scripts/vm-run.sh "$abi" | tee "$tap" || rc=$?
 	verdict "$rc" "$tap" "vm $abi: vm-run.sh failed"
 done
+
+# ---- bench smoke (issue 5, I5-A): one short `make bench` condition under -icount, ~30 s ----
+echo "# bench smoke"
+abi=${KERNELS%% *}
+if [ -f "$OUT/kmod-$abi/src/kmod/inputaudit.ko" ]; then
+	rc=0; scripts/bench-smoke.sh "$abi" 2>&1 | tee "$tapdir/bench-smoke.tap" || rc=$?
+	verdict "$rc" "$tapdir/bench-smoke.tap" "bench smoke: bench-smoke.sh failed"
+fi
+# ---- end bench smoke ----
 
 # ---- debug kernel (scripts/check-debug.sh, README "Debug kernel"): only when already built, or CHECK_DEBUG=1;
 # CHECK_DEBUG=0 skips it even then.  One boot, the VM suite (~3-6 min); the long stress boot only with DEBUG_STRESS=1.

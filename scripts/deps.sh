@@ -7,7 +7,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 pkgs=(gcc make libc6-dev clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libzstd-dev
       dwarves qemu-system-x86 busybox-static cpio xz-utils kmod perl linux-headers-amd64
       libseccomp-dev libcap-ng-dev libsystemd-dev libinih-dev libssl-dev
-      dkms openssl systemd rsyslog pkg-config)
+      dkms openssl systemd rsyslog pkg-config
+      valgrind libclang-rt-dev)	# valgrind: make bench-daemon; libclang-rt-dev: libFuzzer (make fuzz)
 
 installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]; }
 updated=

@@ -49,6 +49,9 @@ add "$OUT/selftests/vm/vm_daemon" /bin/vm_daemon
 add "$OUT/selftests/vm/vm_ctl" /bin/vm_ctl
 add "$repo/selftests/vm/run-vm-tests.sh" /bin/run-vm-tests
 add "$OUT/selftests/vm/ia-type" /bin/ia-type
+add "$OUT/bench/ia_bench" /bin/ia_bench
+add "$repo/bench/bench-guest.sh" /bin/ia-bench-guest
+add "$OUT/selftests/stress/ia_stress" /bin/ia_stress
 [ ! -f "$repo/scripts/demo-guest.sh" ] || add "$repo/scripts/demo-guest.sh" /bin/demo.sh
 for pair in $VM_FILES; do add "${pair%%:*}" "${pair#*:}"; done
 

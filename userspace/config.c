@@ -1088,29 +1088,12 @@ int config_init(struct ia_config *cfg)
 	return 0;
 }
 
-int config_load(const char *path, struct ia_config *cfg, char *err,
-		size_t errlen)
+/* Parse fp (named path in messages) into cfg; fp is closed. */
+static int load_stream(const char *path, FILE *fp, struct ia_config *cfg,
+		       char *err, size_t errlen)
 {
-	struct parser ps = { .path = path, .cfg = cfg };
+	struct parser ps = { .path = path, .cfg = cfg, .fp = fp };
 	int ret;
-
-	if (errlen)
-		err[0] = '\0';
-	ret = config_init(cfg);
-	if (ret)
-		return ret;
-	cfg->path = strdup(path);
-	if (!cfg->path) {
-		config_free(cfg);
-		return -ENOMEM;
-	}
-	ps.fp = fopen(path, "re");
-	if (!ps.fp) {
-		ret = errno;
-		snprintf(err, errlen, "%s:0: %s", path, strerror(ret));
-		config_free(cfg);
-		return -EINVAL;
-	}
 
 	ret = ini_parse_stream(read_line, &ps, on_key, &ps);
 	if (ferror(ps.fp))
@@ -1138,6 +1121,66 @@ int config_load(const char *path, struct ia_config *cfg, char *err,
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* config_init() and cfg->path = path.  Return: 0 or -ENOMEM. */
+static int load_begin(const char *path, struct ia_config *cfg, char *err,
+		      size_t errlen)
+{
+	int ret;
+
+	if (errlen)
+		err[0] = '\0';
+	ret = config_init(cfg);
+	if (ret)
+		return ret;
+	cfg->path = strdup(path);
+	if (!cfg->path) {
+		config_free(cfg);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int config_load(const char *path, struct ia_config *cfg, char *err,
+		size_t errlen)
+{
+	FILE *fp;
+	int ret;
+
+	ret = load_begin(path, cfg, err, errlen);
+	if (ret)
+		return ret;
+	fp = fopen(path, "re");
+	if (!fp) {
+		ret = errno;
+		snprintf(err, errlen, "%s:0: %s", path, strerror(ret));
+		config_free(cfg);
+		return -EINVAL;
+	}
+	return load_stream(path, fp, cfg, err, errlen);
+}
+
+int config_load_mem(const char *name, const char *data, size_t len,
+		    struct ia_config *cfg, char *err, size_t errlen)
+{
+	static const char empty[1];
+	FILE *fp;
+	int ret;
+
+	ret = load_begin(name, cfg, err, errlen);
+	if (ret)
+		return ret;
+	/* fmemopen() wants a buffer of at least one byte. */
+	fp = len ? fmemopen((void *)data, len, "r") : fmemopen((void *)empty, 1, "r");
+	if (!fp) {
+		ret = errno;
+		config_free(cfg);
+		return ret == ENOMEM ? -ENOMEM : -EINVAL;
+	}
+	if (!len)
+		getc(fp);	/* nothing to read: at the end already */
+	return load_stream(name, fp, cfg, err, errlen);
 }
 
 void config_free(struct ia_config *cfg)

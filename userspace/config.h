@@ -143,13 +143,22 @@ struct ia_config {
 int config_init(struct ia_config *cfg);
 
 /*
- * Load the file at path into cfg (defaults for what it leaves out).
+ * Load the file at path into cfg (defaults for what it leaves out).  cfg
+ * is initialized here: pass one that holds nothing (a cfg already filled
+ * by config_init() or config_load() would leak; config_free() it first).
  * Return: 0; -EINVAL with err = "PATH:LINE: reason" (LINE 0 when the file
  * could not be read at all, with errno's text); or -ENOMEM.  On error cfg
  * holds nothing that needs config_free(), but calling it is harmless.
  */
 int config_load(const char *path, struct ia_config *cfg, char *err,
 		size_t errlen);
+
+/*
+ * The same for a configuration in memory (tests, fuzzing): data need not be
+ * NUL terminated; name stands for the path in messages and cfg->path.
+ */
+int config_load_mem(const char *name, const char *data, size_t len,
+		    struct ia_config *cfg, char *err, size_t errlen);
 
 /* Release everything config_init() or config_load() allocated. */
 void config_free(struct ia_config *cfg);

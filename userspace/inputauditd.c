@@ -85,18 +85,61 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 	return vfprintf(stderr, fmt, ap);
 }
 
+/*
+ * The config decides what is recorded and what is ignored, so nobody but
+ * root (or the user running a --replay) may be able to change it.
+ */
+static bool config_owner_ok(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return true;	/* config_load() reports it */
+	if ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & 022)) {
+		log_warnx("%s: must be owned by root and not writable by group or others (mode %04o, owner %u)",
+			  path, (unsigned int)(st.st_mode & 07777),
+			  (unsigned int)st.st_uid);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * SIGHUP reloads the file as the unprivileged user: say so now if it
+ * cannot read it (the packaging gives it to group inputaudit, 0640).
+ */
+static void check_config_readable(const struct daemon *d)
+{
+	const char *path = d->cfg.path;
+	struct stat st;
+	bool ok;
+
+	if (!path || !d->priv.resolved || stat(path, &st))
+		return;
+	ok = (st.st_mode & S_IROTH) ||
+	     (st.st_uid == d->priv.uid && (st.st_mode & S_IRUSR)) ||
+	     (st.st_gid == d->priv.gid && (st.st_mode & S_IRGRP));
+	if (!ok)
+		log_warnx("%s: not readable by user %s: SIGHUP will not be able to reload it",
+			  path, d->priv.user);
+}
+
 /* The config file: -c, else the default one if it exists, else defaults. */
 static void load_config(struct daemon *d)
 {
 	const char *path = d->opt.config;
 	char err[512];
 
-	if (config_init(&d->cfg))
-		fatalx("out of memory");
 	if (!path && !d->opt.no_config && !access(DEFAULT_CONFIG, F_OK))
 		path = DEFAULT_CONFIG;
-	if (!path)
+	if (!path) {
+		if (config_init(&d->cfg))
+			fatalx("out of memory");
 		return;
+	}
+	if (!config_owner_ok(path))
+		exit(1);
+	/* config_load() fills in the defaults itself: no config_init() first. */
 	if (config_load(path, &d->cfg, err, sizeof(err)))
 		fatalx("%s", err);
 	log_debug("configuration from %s", path);
@@ -108,8 +151,6 @@ static int check_config(const char *path)
 	struct ia_config cfg;
 	char err[512];
 
-	if (config_init(&cfg))
-		fatalx("out of memory");
 	if (config_load(path, &cfg, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
@@ -422,8 +463,10 @@ static void reload_config(struct daemon *d)
 	pipeline_reopen(&d->pipe);
 	if (!path)
 		return;
-	if (config_init(&cfg))
+	if (!config_owner_ok(path)) {
+		log_warnx("reload: keeping the running configuration");
 		return;
+	}
 	if (config_load(path, &cfg, err, sizeof(err))) {
 		log_warnx("reload: %s; keeping the running configuration", err);
 		config_free(&cfg);
@@ -519,21 +562,36 @@ static int run(struct daemon *d, const sigset_t *waitmask)
 	return d->pipe.write_err;
 }
 
-/* --replay: the whole file through the pipeline, then stop. */
+/* --replay: records per batch, as a busy ring drain would hand them over. */
+#define REPLAY_BATCH		1024
+
+/*
+ * --replay: the whole file through the pipeline, then stop.  Every
+ * REPLAY_BATCH records the sinks are flushed and ticked like after a poll
+ * round of live capture, so a syslog sink connects and sends while the
+ * file is replayed instead of spooling all of it.
+ */
 static int replay(struct daemon *d)
 {
 	struct recfile rd;
 	struct inputaudit_record rec;
+	uint64_t n = 0;
 	int err;
 
 	err = recfile_open(&rd, d->opt.replay);
 	if (err)
 		fatalx("%s: %s", d->opt.replay, rd.err[0] ? rd.err : strerror(-err));
+	pipeline_tick(&d->pipe, monotonic_ms());
 	while (!exiting && !d->pipe.write_err &&
 	       (err = recfile_read(&rd, &rec)) > 0) {
 		pipeline_kernel_record(&d->pipe, &rec);
 		if (d->opt.count && d->pipe.seq.received >= d->opt.count)
 			break;
+		if (++n % REPLAY_BATCH == 0) {
+			pipeline_flush(&d->pipe);
+			pipeline_tick(&d->pipe, monotonic_ms());
+			report_sink_loss(d);
+		}
 	}
 	if (err < 0)
 		log_warnx("%s: %s", d->opt.replay, rd.err[0] ? rd.err : strerror(-err));
@@ -643,6 +701,7 @@ int main(int argc, char **argv)
 	load_config(&d);
 	setup_signals(&waitmask);
 	setup_user(&d);
+	check_config_readable(&d);
 
 	pipeline_init(&d.pipe, 0);
 	d.pipe.raw = d.opt.raw;

@@ -24,22 +24,27 @@ void jb_printf(struct jbuf *jb, const char *fmt, ...)
 
 void jb_char(struct jbuf *jb, uint8_t c)
 {
-	if (c == '"' || c == '\\')
-		jb_printf(jb, "\\%c", c);
-	else if (c < 0x20 || c > 0x7e)
-		jb_printf(jb, "\\u%04x", c);
-	else
-		jb_printf(jb, "%c", c);
+	static const char hex[] = "0123456789abcdef";
+	char s[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
+	if (c == '"' || c == '\\') {
+		s[1] = (char)c;
+		jb_put(jb, s, 2);
+	} else if (c < 0x20 || c > 0x7e) {
+		jb_put(jb, s, 6);
+	} else {
+		jb_put(jb, (const char *)&c, 1);
+	}
 }
 
 void jb_quoted(struct jbuf *jb, const char *s, size_t max)
 {
 	size_t i;
 
-	jb_printf(jb, "\"");
+	jb_lit(jb, "\"");
 	for (i = 0; i < max && s[i]; i++)
 		jb_char(jb, (uint8_t)s[i]);
-	jb_printf(jb, "\"");
+	jb_lit(jb, "\"");
 }
 
 void json_fputs(FILE *out, const char *s)

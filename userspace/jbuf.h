@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 struct jbuf {
 	char *buf;
@@ -21,6 +22,23 @@ struct jbuf {
 	size_t len;
 	bool overflow;
 };
+
+/* n bytes of s as they are (the hot path: no format parsing). */
+static inline void jb_put(struct jbuf *jb, const char *s, size_t n)
+{
+	if (jb->overflow)
+		return;
+	if (n >= jb->size - jb->len) {
+		jb->overflow = true;
+		return;
+	}
+	memcpy(jb->buf + jb->len, s, n);
+	jb->len += n;
+	jb->buf[jb->len] = '\0';
+}
+
+/* A string literal, its length known at compile time. */
+#define jb_lit(jb, s)	jb_put(jb, s, sizeof(s) - 1)
 
 void jb_printf(struct jbuf *jb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -40,6 +40,7 @@ struct pipeline {
 	bool raw;		/* --raw: undecoded kernel records */
 	bool alert_loss;	/* [alert] loss */
 	uint64_t last_seq;	/* last kernel record written */
+	uint64_t batch_realtime_ns;	/* wall clock of this batch, 0: not read */
 	uint64_t lines;		/* lines written (= n when chained) */
 	uint64_t alerts;
 	uint64_t filtered;	/* kernel records the policy did not forward */

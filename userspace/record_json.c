@@ -4,29 +4,117 @@
  * functions writing into the caller's buffer: no allocation, no I/O.
  */
 #include <errno.h>
-#include <inttypes.h>
-#include <stdarg.h>
-#include <stdio.h>
+#include <string.h>
 
 #include "jbuf.h"
 #include "record_json.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-static void jb_u64(struct jbuf *jb, const char *key, uint64_t val)
+/*
+ * This is the daemon's hot path: fields are appended with jb_put() (plain
+ * copies) and a table-driven decimal conversion; vsnprintf() cost several
+ * times more than everything else a record needs.
+ */
+
+static void jb_cstr(struct jbuf *jb, const char *s)
 {
-	jb_printf(jb, ",\"%s\":%" PRIu64, key, val);
+	jb_put(jb, s, strlen(s));
 }
 
+/* val in decimal, written in place: two digits per division. */
+static void jb_num(struct jbuf *jb, uint64_t val)
+{
+	static const char pairs[201] =
+		"00010203040506070809101112131415161718192021222324"
+		"25262728293031323334353637383940414243444546474849"
+		"50515253545556575859606162636465666768697071727374"
+		"75767778798081828384858687888990919293949596979899";
+	static const uint64_t pow10[19] = {
+		10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull,
+		10000000ull, 100000000ull, 1000000000ull, 10000000000ull,
+		100000000000ull, 1000000000000ull, 10000000000000ull,
+		100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+		100000000000000000ull, 1000000000000000000ull,
+		10000000000000000000ull,
+	};
+	size_t n = 1;
+	char *p;
+
+	while (n < 20 && val >= pow10[n - 1])	/* at most 20 digits */
+		n++;
+	if (jb->overflow)
+		return;
+	if (n >= jb->size - jb->len) {
+		jb->overflow = true;
+		return;
+	}
+	p = jb->buf + jb->len + n;
+	*p = '\0';
+	jb->len += n;
+	while (val >= 100) {
+		unsigned int d = (unsigned int)(val % 100);
+
+		val /= 100;
+		p -= 2;
+		p[0] = pairs[2 * d];
+		p[1] = pairs[2 * d + 1];
+	}
+	if (val >= 10) {
+		p -= 2;
+		p[0] = pairs[2 * val];
+		p[1] = pairs[2 * val + 1];
+	} else {
+		*--p = (char)('0' + val);
+	}
+}
+
+/* ,"key":N for a string literal key. */
+#define jb_u64(jb, key, val) do {				\
+	jb_lit(jb, ",\"" key "\":");				\
+	jb_num(jb, val);					\
+} while (0)
+
+/* ,"key":"val" (neither needs escaping), with one room check. */
 static void jb_str(struct jbuf *jb, const char *key, const char *val)
 {
-	jb_printf(jb, ",\"%s\":\"%s\"", key, val);
+	size_t kl = strlen(key), vl = strlen(val), n = kl + vl + 6;
+	char *p;
+
+	if (jb->overflow)
+		return;
+	if (n >= jb->size - jb->len) {
+		jb->overflow = true;
+		return;
+	}
+	p = jb->buf + jb->len;
+	*p++ = ',';
+	*p++ = '"';
+	memcpy(p, key, kl);
+	p += kl;
+	*p++ = '"';
+	*p++ = ':';
+	*p++ = '"';
+	memcpy(p, val, vl);
+	p += vl;
+	*p++ = '"';
+	*p = '\0';
+	jb->len += n;
 }
 
-static void jb_hex16(struct jbuf *jb, const char *key, uint16_t val)
+/* ,"key":"0xNNNN" for a string literal key. */
+static void jb_hex16_(struct jbuf *jb, const char *prefix, size_t plen,
+		      uint16_t val)
 {
-	jb_printf(jb, ",\"%s\":\"0x%04x\"", key, val);
+	static const char hex[] = "0123456789abcdef";
+	char s[8] = { '0', 'x', hex[val >> 12], hex[(val >> 8) & 15],
+		      hex[(val >> 4) & 15], hex[val & 15], '"' };
+
+	jb_put(jb, prefix, plen);
+	jb_put(jb, s, 7);
 }
+#define jb_hex16(jb, key, val) \
+	jb_hex16_(jb, ",\"" key "\":\"", sizeof(",\"" key "\":\"") - 1, val)
 
 /* "key":"name" from a table, or "key":"unknown","raw_key":N. */
 static void jb_name(struct jbuf *jb, const char *key, const char *const *names,
@@ -37,12 +125,15 @@ static void jb_name(struct jbuf *jb, const char *key, const char *const *names,
 		return;
 	}
 	jb_str(jb, key, "unknown");
-	jb_printf(jb, ",\"raw_%s\":%" PRIu64, key, val);
+	jb_lit(jb, ",\"raw_");
+	jb_cstr(jb, key);
+	jb_lit(jb, "\":");
+	jb_num(jb, val);
 }
 
 static int jb_finish(struct jbuf *jb)
 {
-	jb_printf(jb, "}\n");
+	jb_lit(jb, "}\n");
 	if (jb->overflow)
 		return -ENOSPC;
 	return (int)jb->len;
@@ -60,10 +151,12 @@ static uint8_t packed_byte(const __u64 *words, unsigned int i)
 /* ,"key":"s" with s escaped. */
 static void jb_escaped(struct jbuf *jb, const char *key, const char *s)
 {
-	jb_printf(jb, ",\"%s\":\"", key);
+	jb_lit(jb, ",\"");
+	jb_cstr(jb, key);
+	jb_lit(jb, "\":\"");
 	for (; *s; s++)
 		jb_char(jb, (uint8_t)*s);
-	jb_printf(jb, "\"");
+	jb_lit(jb, "\"");
 }
 
 /* The comm as a JSON string. */
@@ -71,7 +164,7 @@ static void jb_comm(struct jbuf *jb, const __u64 *words)
 {
 	unsigned int i;
 
-	jb_printf(jb, ",\"comm\":\"");
+	jb_lit(jb, ",\"comm\":\"");
 	for (i = 0; i < 16; i++) {
 		uint8_t c = packed_byte(words, i);
 
@@ -79,7 +172,7 @@ static void jb_comm(struct jbuf *jb, const __u64 *words)
 			break;
 		jb_char(jb, c);
 	}
-	jb_printf(jb, "\"");
+	jb_lit(jb, "\"");
 }
 
 static void format_dev_added(struct jbuf *jb, const struct inputaudit_record *rec)
@@ -96,21 +189,25 @@ static void format_dev_added(struct jbuf *jb, const struct inputaudit_record *re
 	jb_hex16(jb, "product", INPUTAUDIT_IDENT_PRODUCT(ident));
 	jb_hex16(jb, "version", INPUTAUDIT_IDENT_VERSION(ident));
 
-	jb_printf(jb, ",\"caps\":[");
+	jb_lit(jb, ",\"caps\":[");
 	for (i = 0; i < ARRAY_SIZE(caps); i++) {
 		if (rec->flags & (1u << i)) {
-			jb_printf(jb, "%s\"%s\"", sep, caps[i]);
+			jb_cstr(jb, sep);
+			jb_lit(jb, "\"");
+			jb_cstr(jb, caps[i]);
+			jb_lit(jb, "\"");
 			sep = ",";
 		}
 	}
-	jb_printf(jb, "]");
+	jb_lit(jb, "]");
 
 	if (!(rec->flags & INPUTAUDIT_DEV_CREATOR))
 		return;
-	jb_printf(jb, ",\"creator\":{\"pid\":%" PRIu32 ",\"uid\":%" PRIu32,
-		  (uint32_t)rec->v[1], (uint32_t)(rec->v[1] >> 32));
+	jb_lit(jb, ",\"creator\":{\"pid\":");
+	jb_num(jb, (uint32_t)rec->v[1]);
+	jb_u64(jb, "uid", (uint32_t)(rec->v[1] >> 32));
 	jb_comm(jb, &rec->v[2]);
-	jb_printf(jb, "}");
+	jb_lit(jb, "}");
 }
 
 static void format_dev_removed(struct jbuf *jb, const struct inputaudit_record *rec)
@@ -275,8 +372,15 @@ static void format_unknown(struct jbuf *jb, const struct inputaudit_record *rec)
 {
 	jb_u64(jb, "raw_type", rec->type);
 	jb_u64(jb, "flags", rec->flags);
-	jb_printf(jb, ",\"v\":[%llu,%llu,%llu,%llu]", rec->v[0], rec->v[1],
-		  rec->v[2], rec->v[3]);
+	jb_lit(jb, ",\"v\":[");
+	jb_num(jb, rec->v[0]);
+	jb_lit(jb, ",");
+	jb_num(jb, rec->v[1]);
+	jb_lit(jb, ",");
+	jb_num(jb, rec->v[2]);
+	jb_lit(jb, ",");
+	jb_num(jb, rec->v[3]);
+	jb_lit(jb, "]");
 }
 
 static const struct {
@@ -319,14 +423,15 @@ int record_json_format_named(const struct inputaudit_record *rec,
 		format = record_types[rec->type].format;
 	}
 
-	jb_printf(&jb, "{\"seq\":%llu", rec->seq);
+	jb_lit(&jb, "{\"seq\":");
+	jb_num(&jb, rec->seq);
 	jb_u64(&jb, "time_ns", rec->time_ns);
 	jb_str(&jb, "type", name);
 	jb_u64(&jb, "dev", rec->dev_id);
 	if (dev_name && rec->type == INPUTAUDIT_REC_DEV_ADDED) {
 		jb_escaped(&jb, "name", dev_name);
 		if (truncated)
-			jb_printf(&jb, ",\"name_truncated\":true");
+			jb_lit(&jb, ",\"name_truncated\":true");
 	}
 	if (name_records && rec->type == INPUTAUDIT_REC_DEV_ADDED)
 		jb_u64(&jb, "name_records", name_records);
@@ -342,7 +447,8 @@ int record_json_raw(const struct inputaudit_record *rec, char *buf,
 	if (!size)
 		return -ENOSPC;
 	buf[0] = '\0';
-	jb_printf(&jb, "{\"seq\":%llu", rec->seq);
+	jb_lit(&jb, "{\"seq\":");
+	jb_num(&jb, rec->seq);
 	jb_u64(&jb, "time_ns", rec->time_ns);
 	jb_str(&jb, "type", "raw");
 	jb_u64(&jb, "dev", rec->dev_id);
@@ -358,7 +464,7 @@ int record_json_loss(uint64_t time_ns, uint64_t first_seq, uint64_t last_seq,
 	if (!size)
 		return -ENOSPC;
 	buf[0] = '\0';
-	jb_printf(&jb, "{\"type\":\"loss\"");
+	jb_lit(&jb, "{\"type\":\"loss\"");
 	jb_u64(&jb, "time_ns", time_ns);
 	jb_u64(&jb, "first_seq", first_seq);
 	jb_u64(&jb, "last_seq", last_seq);
@@ -373,7 +479,7 @@ int record_json_stats(const struct record_stats *stats, char *buf, size_t size)
 	if (!size)
 		return -ENOSPC;
 	buf[0] = '\0';
-	jb_printf(&jb, "{\"type\":\"stats\"");
+	jb_lit(&jb, "{\"type\":\"stats\"");
 	jb_u64(&jb, "time_ns", stats->time_ns);
 	jb_u64(&jb, "received", stats->received);
 	jb_u64(&jb, "lost", stats->lost);
@@ -381,7 +487,10 @@ int record_json_stats(const struct record_stats *stats, char *buf, size_t size)
 	jb_u64(&jb, "ring_drops", stats->ring_drops);
 	jb_u64(&jb, "bpf_submitted", stats->bpf_submitted);
 	jb_u64(&jb, "policy_dropped", stats->policy_dropped);
-	jb_printf(&jb, ",\"final\":%s", stats->final ? "true" : "false");
+	if (stats->final)
+		jb_lit(&jb, ",\"final\":true");
+	else
+		jb_lit(&jb, ",\"final\":false");
 	return jb_finish(&jb);
 }
 
@@ -392,7 +501,8 @@ int record_json_alert(const struct record_alert *alert, char *buf, size_t size)
 	if (!size)
 		return -ENOSPC;
 	buf[0] = '\0';
-	jb_printf(&jb, "{\"time_ns\":%" PRIu64, alert->time_ns);
+	jb_lit(&jb, "{\"time_ns\":");
+	jb_num(&jb, alert->time_ns);
 	jb_str(&jb, "type", "alert");
 	jb_escaped(&jb, "reason", alert->reason);
 	jb_u64(&jb, "dev", alert->dev);
@@ -411,7 +521,8 @@ int record_json_sink_loss(uint64_t time_ns, const char *sink, uint64_t dropped,
 	if (!size)
 		return -ENOSPC;
 	buf[0] = '\0';
-	jb_printf(&jb, "{\"time_ns\":%" PRIu64, time_ns);
+	jb_lit(&jb, "{\"time_ns\":");
+	jb_num(&jb, time_ns);
 	jb_str(&jb, "type", "sink_loss");
 	jb_escaped(&jb, "sink", sink);
 	jb_u64(&jb, "dropped", dropped);

@@ -35,7 +35,7 @@ struct sink_line {
 	uint64_t seq;		/* kernel sequence number; 0 for daemon records */
 	uint64_t n;		/* the daemon's line counter ("n") */
 	uint64_t time_ns;	/* the "time_ns" field (CLOCK_BOOTTIME) */
-	uint64_t realtime_ns;	/* wall clock when written (syslog TIMESTAMP) */
+	uint64_t realtime_ns;	/* wall clock of the batch (syslog TIMESTAMP) */
 	enum sink_severity severity;
 };
 

@@ -59,6 +59,9 @@ struct syslog_sink {
 	bool cur_pending, cur_from_spool;
 
 	struct buf msg, frame, tmp;
+	/* "YYYY-MM-DDTHH:MM:SS" of ts_sec: formatted once a second. */
+	time_t ts_sec;
+	char ts_prefix[80];
 
 	uint64_t lines, sent, dropped, dropped_pending;
 	int last_err;
@@ -108,6 +111,19 @@ static void buf_str(struct buf *b, const char *s)
 	buf_add(b, s, strlen(s));
 }
 
+/* A decimal number, at least @width digits (zero padded). */
+static void buf_num(struct buf *b, uint64_t v, unsigned int width)
+{
+	char d[24];
+	size_t i = sizeof(d);
+
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v || sizeof(d) - i < width);
+	buf_add(b, d + i, sizeof(d) - i);
+}
+
 static void buf_free(struct buf *b)
 {
 	free(b->p);
@@ -119,21 +135,25 @@ static void buf_free(struct buf *b)
 /* A header token: printable US-ASCII, at most @max bytes, "-" if empty. */
 static void put_token(struct buf *b, const char *s, size_t max)
 {
-	size_t n = 0;
+	size_t n = 0, run;
 
-	for (; s && *s && n < max; s++) {
-		if (*s > 32 && *s < 127) {
-			buf_add(b, s, 1);
-			n++;
+	while (s && *s && n < max) {
+		for (run = 0; s[run] > 32 && s[run] < 127 && n + run < max; run++)
+			;
+		if (run) {
+			buf_add(b, s, run);
+			n += run;
+			s += run;
+		} else {
+			s++;	/* a byte that may not appear: left out */
 		}
 	}
 	if (!n)
 		buf_str(b, "-");
 }
 
-static void put_timestamp(struct buf *b, uint64_t realtime_ns)
+static void put_timestamp(struct syslog_sink *sl, struct buf *b, uint64_t realtime_ns)
 {
-	char ts[64];
 	struct tm tm;
 	time_t sec;
 
@@ -144,11 +164,16 @@ static void put_timestamp(struct buf *b, uint64_t realtime_ns)
 		realtime_ns = (uint64_t)now.tv_sec * 1000000000 + (uint64_t)now.tv_nsec;
 	}
 	sec = (time_t)(realtime_ns / 1000000000);
-	gmtime_r(&sec, &tm);
-	snprintf(ts, sizeof(ts), "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-		 (unsigned int)(realtime_ns % 1000000000 / 1000));
-	buf_str(b, ts);
+	if (!sl->ts_prefix[0] || sec != sl->ts_sec) {
+		gmtime_r(&sec, &tm);
+		snprintf(sl->ts_prefix, sizeof(sl->ts_prefix),
+			 "%04d-%02d-%02dT%02d:%02d:%02d.", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		sl->ts_sec = sec;
+	}
+	buf_str(b, sl->ts_prefix);
+	buf_num(b, realtime_ns % 1000000000 / 1000, 6);
+	buf_add(b, "Z", 1);
 }
 
 static bool valid_sd_name(const char *k)
@@ -169,11 +194,11 @@ static int sd_param(void *ctx, const char *key, const char *val, size_t vallen,
 	struct syslog_sink *sl = ctx;
 	struct buf *b = &sl->msg;
 	ssize_t n;
-	size_t i;
+	size_t i, run;
 
 	if (kind == JSON_NULL || !valid_sd_name(key))
 		return 0;
-	if (kind == JSON_STRING) {
+	if (kind == JSON_STRING && memchr(val, '\\', vallen)) {	/* else it is literal */
 		sl->tmp.len = 0;
 		if (!buf_reserve(&sl->tmp, vallen))
 			return 0;
@@ -186,10 +211,17 @@ static int sd_param(void *ctx, const char *key, const char *val, size_t vallen,
 	buf_str(b, " ");
 	buf_str(b, key);
 	buf_str(b, "=\"");
-	for (i = 0; i < vallen; i++) {
-		if (val[i] == '"' || val[i] == '\\' || val[i] == ']')
+	/* Runs without a byte to escape are copied whole. */
+	for (i = 0; i < vallen; i = run) {
+		for (run = i; run < vallen && val[run] != '"' && val[run] != '\\' &&
+		     val[run] != ']'; run++)
+			;
+		buf_add(b, val + i, run - i);
+		if (run < vallen) {
 			buf_add(b, "\\", 1);
-		buf_add(b, val + i, 1);
+			buf_add(b, val + run, 1);
+			run++;
+		}
 	}
 	buf_str(b, "\"");
 	return 0;
@@ -199,32 +231,33 @@ static int sd_param(void *ctx, const char *key, const char *val, size_t vallen,
 static int format_frame(struct syslog_sink *sl, const struct sink_line *line)
 {
 	size_t textlen = line->len;
-	char num[32];
 
 	if (textlen && line->text[textlen - 1] == '\n')
 		textlen--;
 	sl->msg.len = 0;
 	sl->msg.failed = false;
-	snprintf(num, sizeof(num), "<%d>1 ", FACILITY_AUTH * 8 + (int)line->severity);
-	buf_str(&sl->msg, num);
-	put_timestamp(&sl->msg, line->realtime_ns);
+	buf_add(&sl->msg, "<", 1);
+	buf_num(&sl->msg, FACILITY_AUTH * 8 + (unsigned int)line->severity, 1);
+	buf_add(&sl->msg, ">1 ", 3);
+	put_timestamp(sl, &sl->msg, line->realtime_ns);
 	buf_str(&sl->msg, " ");
 	put_token(&sl->msg, sl->hostname, 255);
 	buf_str(&sl->msg, " ");
 	put_token(&sl->msg, sl->app_name, 48);
-	snprintf(num, sizeof(num), " %d ", (int)sl->pid);
-	buf_str(&sl->msg, num);
+	buf_str(&sl->msg, " ");
+	buf_num(&sl->msg, (uint64_t)sl->pid, 1);
+	buf_str(&sl->msg, " ");
 	put_token(&sl->msg, line->type, 32);
-	snprintf(num, sizeof(num), " [inputaudit@%d", SINK_SYSLOG_ENTERPRISE_ID);
-	buf_str(&sl->msg, num);
+	buf_str(&sl->msg, " [inputaudit@");
+	buf_num(&sl->msg, SINK_SYSLOG_ENTERPRISE_ID, 1);
 	json_fields(line->text, textlen, sd_param, sl);
 	buf_str(&sl->msg, "] ");
 	buf_add(&sl->msg, line->text, textlen);
 
 	sl->frame.len = 0;
 	sl->frame.failed = false;
-	snprintf(num, sizeof(num), "%zu ", sl->msg.len);
-	buf_str(&sl->frame, num);
+	buf_num(&sl->frame, sl->msg.len, 1);
+	buf_str(&sl->frame, " ");
 	buf_add(&sl->frame, sl->msg.p, sl->msg.len);
 	if (sl->msg.failed || sl->frame.failed)
 		return -ENOMEM;

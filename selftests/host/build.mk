@@ -78,13 +78,19 @@ $(HOST_TEST_OUT)/test_spool: $(HOST_TEST_OUT)/test_spool.o $(HOST_TEST_OUT)/lib/
 $(HOST_TEST_OUT)/test_json_fields: $(HOST_TEST_OUT)/test_json_fields.o \
 		$(HOST_TEST_OUT)/lib/json_fields.o
 $(HOST_TEST_OUT)/test_bpf_ring: HOST_TEST_LIBS := $(HOST_TEST_BPF_LIBS)
-# test_replay runs the real daemon binary.
+# test_replay runs the real daemon, built from the same sources with the
+# sanitizers (a leak or overflow in the daemon fails the test).
+HOST_TEST_DAEMON := $(HOST_TEST_OUT)/inputauditd
 $(HOST_TEST_OUT)/test_replay.o: HOST_TEST_CFLAGS += \
-	-DINPUTAUDITD_BIN='"$(OUT)/userspace/inputauditd"' \
+	-DINPUTAUDITD_BIN='"$(HOST_TEST_DAEMON)"' \
 	-DINPUTAUDITCTL_BIN='"$(OUT)/userspace/inputauditctl"'
 $(HOST_TEST_OUT)/test_replay: $(HOST_TEST_OUT)/test_replay.o \
-		$(HOST_TEST_OUT)/lib/recfile.o $(HOST_TEST_OUT)/lib/fdio.o | $(OUT)/userspace/inputauditd \
+		$(HOST_TEST_OUT)/lib/recfile.o $(HOST_TEST_OUT)/lib/fdio.o | $(HOST_TEST_DAEMON) \
 		$(OUT)/userspace/inputauditctl
+$(HOST_TEST_OUT)/lib/capture.o: $(OUT)/bpf/inputaudit.skel.h
+$(HOST_TEST_DAEMON): $(addprefix $(HOST_TEST_OUT)/lib/,$(USERSPACE_SRCS:.c=.o))
+	$(call msg,LD-TEST,$(@:$(OUT)/%=%))
+	$(Q)$(CC) $(HOST_TEST_LDFLAGS) $^ $(USERSPACE_LIBS) -o $@
 $(HOST_TEST_OUT)/test_privdrop: $(HOST_TEST_OUT)/test_privdrop.o \
 		$(HOST_TEST_OUT)/lib/privdrop.o $(HOST_TEST_OUT)/lib/log.o
 $(HOST_TEST_OUT)/test_privdrop: HOST_TEST_LIBS := -lseccomp -lcap-ng
@@ -92,10 +98,10 @@ $(HOST_TEST_OUT)/test_privdrop: HOST_TEST_LIBS := -lseccomp -lcap-ng
 $(HOST_TEST_OUT)/test_chain: $(HOST_TEST_OUT)/test_chain.o \
 		$(HOST_TEST_OUT)/lib/chain.o $(HOST_TEST_OUT)/lib/log.o
 $(HOST_TEST_OUT)/test_chain: HOST_TEST_LIBS := -lcrypto
-# test_verify also runs the real $(OUT)/userspace/inputauditctl.
+# test_verify also runs the real inputauditctl, built with the sanitizers.
 $(HOST_TEST_OUT)/test_verify: $(HOST_TEST_OUT)/test_verify.o \
 		$(HOST_TEST_OUT)/lib/chain.o $(HOST_TEST_OUT)/lib/verify.o $(HOST_TEST_OUT)/lib/jbuf.o \
-		$(HOST_TEST_OUT)/lib/log.o | $(OUT)/userspace/inputauditctl
+		$(HOST_TEST_OUT)/lib/log.o | $(HOST_TEST_OUT)/inputauditctl
 $(HOST_TEST_OUT)/test_verify: HOST_TEST_LIBS := -lcrypto
 # test_ctl_status runs inputauditctl built with the sanitizers.
 HOST_TEST_CTL := $(HOST_TEST_OUT)/inputauditctl

@@ -312,6 +312,32 @@ TEST(missing_file)
 	config_free(&cfg);
 }
 
+/* The in-memory parser (the fuzz target's way in) is the file parser. */
+TEST(load_mem)
+{
+	static const char good[] = "[policy]\ndefault = ignore\n[rule a]\naction = audit";
+	static const char bad[] = "[policy]\ndefault = audit\ndefault = audit\n";
+	char err[ERRLEN];
+	struct ia_config cfg;
+
+	ASSERT_EQ(0, config_load_mem("mem.conf", good, sizeof(good) - 1, &cfg,
+				     err, sizeof(err)));
+	EXPECT_STREQ("mem.conf", cfg.path);
+	EXPECT_EQ(IA_ACTION_IGNORE, cfg.default_action);
+	ASSERT_EQ(1, cfg.nrules);
+	EXPECT_EQ(IA_ACTION_AUDIT, cfg.rules[0].action);
+	config_free(&cfg);
+
+	EXPECT_EQ(-EINVAL, config_load_mem("mem.conf", bad, sizeof(bad) - 1,
+					   &cfg, err, sizeof(err)));
+	EXPECT_EQ(0, strncmp(err, "mem.conf:3: ", 12));
+	config_free(&cfg);
+
+	EXPECT_EQ(0, config_load_mem("empty.conf", "", 0, &cfg, err, sizeof(err)));
+	EXPECT_EQ(0, cfg.nrules);
+	config_free(&cfg);
+}
+
 TEST(kset_names)
 {
 	EXPECT_STREQ("window_ms", config_kset_name(IA_KSET_WINDOW_MS));

@@ -258,7 +258,7 @@ FIXTURE_SETUP(verify)
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(sizeof(test_key), write(fd, test_key, sizeof(test_key)));
 	close(fd);
-	build_path("INPUTAUDITCTL", "userspace/inputauditctl", self->ctl,
+	build_path("INPUTAUDITCTL", "host-tests/inputauditctl", self->ctl,
 		   sizeof(self->ctl));
 }
 
@@ -685,7 +685,7 @@ TEST_F(verify, missing_file)
 	EXPECT_EQ(-ENOENT, verify_files(test_key, sizeof(test_key), files, 1, &self->res));
 }
 
-/* The real build/userspace/inputauditctl: exit 0 intact, 1 tampered, 2 usage/IO. */
+/* The real inputauditctl (built with the sanitizers): exit 0 intact, 1 tampered, 2 usage/IO. */
 TEST_F(verify, ctl_binary)
 {
 	struct gen *g = &self->g;
