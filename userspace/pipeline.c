@@ -14,27 +14,6 @@
 /* Room for a record, its name and the chain fields. */
 #define LINE_MAX_LEN	(RECORD_JSON_MAX + 256)
 
-static const char *const kernel_types[] = {
-	[INPUTAUDIT_REC_DEV_ADDED] = "device_added",
-	[INPUTAUDIT_REC_DEV_REMOVED] = "device_removed",
-	[INPUTAUDIT_REC_ACTIVITY] = "activity",
-	[INPUTAUDIT_REC_EVENT] = "event",
-	[INPUTAUDIT_REC_CONFIG] = "config",
-	[INPUTAUDIT_REC_SUPPRESSED] = "suppressed",
-	[INPUTAUDIT_REC_HEARTBEAT] = "heartbeat",
-	[INPUTAUDIT_REC_BLIND] = "blind",
-	[INPUTAUDIT_REC_CONSUMER] = "consumer",
-	[INPUTAUDIT_REC_INJECTION] = "injection",
-};
-
-static const char *kernel_type(const struct inputaudit_record *rec)
-{
-	if (rec->type < sizeof(kernel_types) / sizeof(kernel_types[0]) &&
-	    kernel_types[rec->type])
-		return kernel_types[rec->type];
-	return "unknown";
-}
-
 /* What deserves an operator's attention even without an alert rule. */
 static enum sink_severity kernel_severity(const struct inputaudit_record *rec)
 {
@@ -289,7 +268,7 @@ void pipeline_kernel_record(struct pipeline *p,
 		return;		/* merged into the device_added line */
 	if (p->raw || (v.flags & POLICY_FORWARD))
 		emit(p, line, format_kernel(p, rec, &v, line, sizeof(line)),
-		     kernel_type(rec), rec->seq, rec->time_ns,
+		     record_json_type_name(rec->type), rec->seq, rec->time_ns,
 		     kernel_severity(rec));
 	else
 		p->filtered++;
@@ -307,6 +286,13 @@ void pipeline_flush(struct pipeline *p)
 	int err;
 
 	p->batch_realtime_ns = 0;
+	if (p->record) {
+		err = recfile_flush(p->record);
+		if (err && !p->write_err) {
+			log_warnc(err, "--record: write failed");
+			p->write_err = err;
+		}
+	}
 	for (i = 0; i < p->nsinks; i++) {
 		err = p->sinks[i].ops->flush(&p->sinks[i]);
 		if (err && !p->write_err) {

@@ -92,14 +92,31 @@ fail:
 	return ret;
 }
 
-int recfile_write(struct recfile *rf, const struct inputaudit_record *rec)
+int recfile_flush(struct recfile *rf)
 {
-	int ret = write_all(rf->fd, rec, sizeof(*rec));
+	int ret;
 
+	if (!rf->buffered)
+		return 0;
+	ret = write_all(rf->fd, rf->buf, rf->buffered * sizeof(rf->buf[0]));
 	if (ret) {
 		snprintf(rf->err, sizeof(rf->err), "write: %s", strerror(-ret));
 		return ret;
 	}
+	rf->buffered = 0;
+	return 0;
+}
+
+int recfile_write(struct recfile *rf, const struct inputaudit_record *rec)
+{
+	int ret;
+
+	if (rf->buffered == RECFILE_BUF_RECORDS) {
+		ret = recfile_flush(rf);
+		if (ret)
+			return ret;
+	}
+	rf->buf[rf->buffered++] = *rec;
 	rf->records++;
 	return 0;
 }
@@ -192,7 +209,9 @@ int recfile_close(struct recfile *rf)
 
 	if (rf->fd < 0)
 		return 0;
-	if (rf->writing && fsync(rf->fd) && errno != EINVAL)
+	if (rf->writing)
+		ret = recfile_flush(rf);
+	if (rf->writing && !ret && fsync(rf->fd) && errno != EINVAL)
 		ret = -errno;
 	if (close(rf->fd) && !ret && errno != EINTR)
 		ret = -errno;

@@ -23,9 +23,14 @@
 #define RECFILE_MAGIC_LEN	8
 #define RECFILE_HEADER_LEN	16
 
+#define RECFILE_BUF_RECORDS	64
+
 struct recfile {
 	int fd;
 	bool writing;
+	/* writing: records not yet written out (one write() per batch) */
+	unsigned int buffered;
+	struct inputaudit_record buf[RECFILE_BUF_RECORDS];
 	uint64_t records;	/* written, or read so far */
 	uint64_t offset;	/* reading: bytes consumed, header included */
 	char err[256];		/* why the last call failed */
@@ -39,6 +44,11 @@ int recfile_create(struct recfile *rf, const char *path);
 
 /* Append one record.  Return: 0 or a negative errno. */
 int recfile_write(struct recfile *rf, const struct inputaudit_record *rec);
+/*
+ * Write out the buffered records (recfile_write() buffers up to
+ * RECFILE_BUF_RECORDS; recfile_close() flushes).  Return: 0 or -errno.
+ */
+int recfile_flush(struct recfile *rf);
 
 /*
  * Open path for reading and check its header.  Return: 0; -EINVAL when the

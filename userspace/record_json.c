@@ -399,6 +399,13 @@ static const struct {
 	[INPUTAUDIT_REC_INJECTION] = { "injection", format_injection },
 };
 
+const char *record_json_type_name(uint16_t type)
+{
+	if (type < ARRAY_SIZE(record_types) && record_types[type].name)
+		return record_types[type].name;
+	return "unknown";
+}
+
 int record_json_format(const struct inputaudit_record *rec, char *buf,
 		       size_t size)
 {

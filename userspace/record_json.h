@@ -137,6 +137,8 @@ int record_json_format_named(const struct inputaudit_record *rec,
 /* A sink dropped lines: "sink_loss" with "sink" and "dropped". */
 int record_json_sink_loss(uint64_t time_ns, const char *sink, uint64_t dropped,
 			  char *buf, size_t size);
+/* The "type" string of a kernel record type, or "unknown". */
+const char *record_json_type_name(uint16_t type);
 /* --raw: "type":"raw" with "raw_type", "flags" and "v": all four words. */
 int record_json_raw(const struct inputaudit_record *rec, char *buf,
 		    size_t size);

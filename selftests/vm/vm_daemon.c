@@ -71,10 +71,10 @@ static int write_conf(const char *path, const char *out, const char *level,
 	return fclose(f) ? -errno : 0;
 }
 
-/* Runs inputauditctl with args; returns its exit code, or -1. */
-static int run_ctl(const char *const *args)
+/* Runs prog with args to completion; returns its exit code, or -1. */
+static int run_prog(const char *prog, const char *const *args)
 {
-	const char *argv[16] = { CTL };
+	const char *argv[16] = { prog };
 	int status, i;
 	pid_t pid;
 
@@ -84,12 +84,22 @@ static int run_ctl(const char *const *args)
 	if (pid < 0)
 		return -1;
 	if (!pid) {
-		execv(CTL, (char *const *)argv);
+		execv(prog, (char *const *)argv);
 		_exit(127);
 	}
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);
+}
+
+static int run_ctl(const char *const *args)
+{
+	return run_prog(CTL, args);
+}
+
+static int run_daemon(const char *const *args)
+{
+	return run_prog(getenv("INPUTAUDITD") ?: "/bin/inputauditd", args);
 }
 
 /* The id of the device whose device_added carries name, or 0. */
@@ -294,28 +304,6 @@ TEST_F_TIMEOUT(daemon, sighup_reload, TEST_TIMEOUT)
 	ASSERT_EQ(0, kill(self->c.daemon, SIGHUP));
 	EXPECT_TRUE(wait_file_contains(PARAMS "level", "activity", 5000));
 	ASSERT_EQ(0, kill(self->c.daemon, 0));
-}
-
-/* Runs $INPUTAUDITD with args to completion; returns its exit code or -1. */
-static int run_daemon(const char *const *args)
-{
-	const char *daemon = getenv("INPUTAUDITD") ?: "/bin/inputauditd";
-	const char *argv[16] = { daemon };
-	int status, i;
-	pid_t pid;
-
-	for (i = 0; args[i] && i < 14; i++)
-		argv[i + 1] = args[i];
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (!pid) {
-		execv(daemon, (char *const *)argv);
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
 }
 
 /* --record saves the raw records; --replay of them gives the same kernel lines. */
