@@ -5,7 +5,8 @@
  * Record schema
  * -------------
  * Kernel records (struct inputaudit_record) always start with
- *   "seq"      kernel sequence number (u64, strictly increasing from 1)
+ *   "seq"      kernel sequence number (u64 from 1, unique, increasing per
+ *              device; records of two CPUs may come in the other order)
  *   "time_ns"  CLOCK_BOOTTIME in ns, rounded down to the module's resolution
  *   "type"     one of the strings below
  *   "dev"      device id (u32; never reused while the module is loaded)
