@@ -16,10 +16,13 @@
  * path (an irq_work, a wakeup and a context switch for one 56-byte record),
  * so records are submitted with BPF_RB_NO_WAKEUP and the consumer is woken
  * only when
- *   (a) the unconsumed data reaches wakeup_threshold bytes, so a burst
- *       cannot fill the ring while the daemon sleeps, or
+ *   (a) wakeup_threshold bytes of records were submitted since the last
+ *       wakeup, so a burst cannot fill the ring while the daemon sleeps
+ *       (counted from the submitted counter: cheaper than asking the ring
+ *       how much is unconsumed, and never less), or
  *   (b) latency_ns has passed since the last wakeup, so the first record
- *       after an idle period is delivered at once.
+ *       after an idle period is delivered at once.  Time is counted in
+ *       ticks (1-4 ms, see inputaudit_now()): small next to latency_ns.
  * Records submitted without a wakeup are picked up by the daemon's own
  * timeout: it polls with a timeout of latency_ns while records keep
  * arriving, and calls ring_buffer__consume() after every poll, because an
@@ -41,20 +44,45 @@ const volatile __u64 latency_ns = 20 * 1000 * 1000;
 /* Read by the daemon through the skeleton's mmapped .bss. */
 __u64 submitted;	/* records committed to the ring */
 __u64 drops;		/* records lost because the ring was full */
-__u64 last_wakeup_ns;	/* bpf_ktime_get_ns() of the last forced wakeup */
+__u64 last_wakeup_ns;	/* inputaudit_now() of the last forced wakeup */
+__u64 last_wakeup_submitted;	/* submitted at the last forced wakeup */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 20);	/* the daemon's --ring-size overrides */
 } records SEC(".maps");
 
-static __always_inline __u64 inputaudit_wakeup_flag(void)
-{
-	__u64 now = bpf_ktime_get_ns();
+/* A record's share of the ring: the record and the ring's own header. */
+#define INPUTAUDIT_RING_BYTES (sizeof(struct inputaudit_record) + BPF_RINGBUF_HDR_SZ)
 
-	if (bpf_ringbuf_query(&records, BPF_RB_AVAIL_DATA) >= wakeup_threshold ||
-	    now - last_wakeup_ns >= latency_ns) {
+/*
+ * The kernel's tick rate, from its config (/boot/config-$(uname -r) or
+ * /proc/config.gz, read by libbpf at load); 0 when neither is there.
+ */
+extern unsigned int CONFIG_HZ __kconfig __weak;
+
+/*
+ * Now, in ns, as coarse as a tick: jiffies cost a load where the
+ * monotonic clock costs a clocksource read (bpf_ktime_get_coarse_ns() is
+ * not allowed in tracing programs).  Without the config, the fine clock.
+ * The verifier knows CONFIG_HZ and drops the branch not taken.
+ */
+static __always_inline __u64 inputaudit_now(void)
+{
+	if (CONFIG_HZ)
+		return bpf_jiffies64() * (1000000000 / CONFIG_HZ);
+	return bpf_ktime_get_ns();
+}
+
+/* @n: submitted, this record included. */
+static __always_inline __u64 inputaudit_wakeup_flag(__u64 n)
+{
+	__u64 now = inputaudit_now();
+
+	if ((n - last_wakeup_submitted) * INPUTAUDIT_RING_BYTES >=
+	    wakeup_threshold || now - last_wakeup_ns >= latency_ns) {
 		last_wakeup_ns = now;
+		last_wakeup_submitted = n;
 		return BPF_RB_FORCE_WAKEUP;
 	}
 	return BPF_RB_NO_WAKEUP;
@@ -69,6 +97,7 @@ SEC("raw_tp")
 int inputaudit_record(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct inputaudit_record *rec;
+	__u64 n;
 
 	rec = bpf_ringbuf_reserve(&records, sizeof(*rec), 0);
 	if (!rec) {
@@ -86,8 +115,9 @@ int inputaudit_record(struct bpf_raw_tracepoint_args *ctx)
 	rec->v[2] = ctx->args[7];
 	rec->v[3] = ctx->args[8];
 
-	bpf_ringbuf_submit(rec, inputaudit_wakeup_flag());
-	__sync_fetch_and_add(&submitted, 1);
+	/* Counted before the commit: never behind what a consumer can read. */
+	n = __sync_fetch_and_add(&submitted, 1) + 1;
+	bpf_ringbuf_submit(rec, inputaudit_wakeup_flag(n));
 	return 0;
 }
 

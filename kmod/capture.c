@@ -11,6 +11,7 @@
  */
 #include <linux/input.h>
 #include <linux/lockdep.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/time64.h>
 #include <linux/ktime.h>
@@ -127,7 +128,7 @@ static void inputaudit_begin_frame(struct inputaudit_dev *iad,
 		return;
 	}
 
-	iad->frame_ns = ktime_get_ns();
+	iad->frame_ns = inputaudit_now();
 	limit = inputaudit_ratelimit_frame(iad, iad->frame_ns);
 	if (!limit) {
 		iad->frame = INPUTAUDIT_FRAME_PASS;
@@ -241,6 +242,26 @@ void inputaudit_capture(struct inputaudit_dev *iad,
 		if (iad->frame != INPUTAUDIT_FRAME_FILTER)
 			inputaudit_value(iad, level, v);
 	}
+}
+
+/**
+ * inputaudit_capture_closed() - the handle was closed: end a frame cut short
+ * @iad: the device
+ *
+ * The rest of the frame will not come, so it is accounted now, as a frame
+ * seen, and the next frame after the handle is opened again starts afresh.
+ *
+ * Context: process context, after input_close_device() returned (no event
+ * in flight); takes @iad's dev->event_lock against the workers.
+ */
+void inputaudit_capture_closed(struct inputaudit_dev *iad)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&iad->handle.dev->event_lock, flags);
+	if (iad->frame != INPUTAUDIT_FRAME_NONE)
+		inputaudit_end_frame(iad, READ_ONCE(inputaudit_level));
+	spin_unlock_irqrestore(&iad->handle.dev->event_lock, flags);
 }
 
 /**

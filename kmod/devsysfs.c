@@ -95,7 +95,7 @@ static void inputaudit_dev_snapshot(struct inputaudit_dev *iad,
 	spin_lock_irqsave(event_lock, flags);
 	*cnt = iad->cnt;
 	if (iad->blind_since)
-		cnt->blind_ns += ktime_get_ns() - iad->blind_since;
+		cnt->blind_ns += inputaudit_now() - iad->blind_since;
 	*act = iad->act;
 	*records = iad->records;
 	spin_unlock_irqrestore(event_lock, flags);

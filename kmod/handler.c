@@ -7,6 +7,7 @@
 
 #include <linux/cred.h>
 #include <linux/input.h>
+#include <linux/lockdep.h>
 #include <linux/mod_devicetable.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -22,6 +23,14 @@ LIST_HEAD(inputaudit_devices);	/* protected by inputaudit_devices_lock */
 static unsigned int inputaudit_ndevices; /* inputaudit_devices_lock */
 /* Counters of devices already removed, inputaudit_devices_lock. */
 static struct inputaudit_counters inputaudit_retired;
+
+/*
+ * Whether the handles are open.  They are open only while a consumer is
+ * attached to the tracepoint: with nobody to receive records the input
+ * core skips the handles (one test of handle->open per frame) instead of
+ * calling inputaudit for every frame.  Under inputaudit_devices_lock.
+ */
+static bool inputaudit_capturing;
 
 /* Device ids only grow, so an id is never reused while loaded. */
 static atomic_t inputaudit_next_id = ATOMIC_INIT(0);
@@ -141,7 +150,7 @@ static void inputaudit_add_counters(struct inputaudit_counters *sum,
 static void inputaudit_retire(struct inputaudit_dev *iad)
 {
 	preempt_disable();
-	inputaudit_blind_update(iad, ktime_get_ns());
+	inputaudit_blind_update(iad, inputaudit_now());
 	inputaudit_report_suppressed(iad);
 	inputaudit_flush_activity(iad);
 	inputaudit_emit_dev(iad, INPUTAUDIT_REC_DEV_REMOVED, 0,
@@ -153,12 +162,97 @@ static void inputaudit_retire(struct inputaudit_dev *iad)
 	mutex_unlock(&inputaudit_devices_lock);
 }
 
-/* Takes the device off the list the workers and sysfs walk. */
+/*
+ * Open or close @iad's handle as inputaudit_capturing says.  An open that
+ * fails (the device is going away, or its driver's open() failed) is tried
+ * again by the monitor every tick.  A frame cut short by the close counts
+ * as seen.
+ *
+ * Context: process context, inputaudit_devices_lock held.
+ */
+static void inputaudit_handle_sync(struct inputaudit_dev *iad)
+{
+	int error;
+
+	lockdep_assert_held(&inputaudit_devices_lock);
+	if (inputaudit_capturing && !iad->opened) {
+		error = input_open_device(&iad->handle);
+		if (!error)
+			iad->opened = true;
+		else if (error != -ENODEV)
+			pr_warn_ratelimited("device %u: open failed (%d), retrying\n",
+					    iad->id, error);
+	} else if (!inputaudit_capturing && iad->opened) {
+		input_close_device(&iad->handle);
+		iad->opened = false;
+		inputaudit_capture_closed(iad);
+	}
+}
+
+static void inputaudit_handles_set(bool capturing)
+{
+	struct inputaudit_dev *iad;
+
+	mutex_lock(&inputaudit_devices_lock);
+	inputaudit_capturing = capturing;
+	list_for_each_entry(iad, &inputaudit_devices, node)
+		inputaudit_handle_sync(iad);
+	mutex_unlock(&inputaudit_devices_lock);
+}
+
+/**
+ * inputaudit_handles_open() - a consumer attaches: open every handle
+ *
+ * The tracepoint's callback for its first probe: when the attach returns,
+ * every device is captured.
+ *
+ * Context: process context, tracepoints_mutex held by the tracepoint core.
+ * Return: 0; a device whose open failed is tried again later.
+ */
+int inputaudit_handles_open(void)
+{
+	inputaudit_handles_set(true);
+	return 0;
+}
+
+/**
+ * inputaudit_handles_close() - the last consumer went: close every handle
+ *
+ * The tracepoint's callback for its last probe going away.
+ *
+ * Context: process context, tracepoints_mutex held by the tracepoint core.
+ */
+void inputaudit_handles_close(void)
+{
+	inputaudit_handles_set(false);
+}
+
+/**
+ * inputaudit_handles_retry() - try again the opens that failed
+ *
+ * Context: process context (the monitor worker).
+ */
+void inputaudit_handles_retry(void)
+{
+	struct inputaudit_dev *iad;
+
+	mutex_lock(&inputaudit_devices_lock);
+	if (inputaudit_capturing)
+		list_for_each_entry(iad, &inputaudit_devices, node)
+			inputaudit_handle_sync(iad);
+	mutex_unlock(&inputaudit_devices_lock);
+}
+
+/* Takes the device off the list the workers and sysfs walk; closes it. */
 static void inputaudit_remove(struct inputaudit_dev *iad)
 {
 	mutex_lock(&inputaudit_devices_lock);
 	list_del(&iad->node);
 	inputaudit_ndevices--;
+	if (iad->opened) {
+		input_close_device(&iad->handle);
+		iad->opened = false;
+	}
 	mutex_unlock(&inputaudit_devices_lock);
 }
 
@@ -207,20 +301,9 @@ static int inputaudit_connect(struct input_handler *handler,
 	mutex_lock(&inputaudit_devices_lock);
 	list_add_tail(&iad->node, &inputaudit_devices);
 	inputaudit_ndevices++;
+	inputaudit_handle_sync(iad);
 	mutex_unlock(&inputaudit_devices_lock);
-
-	error = input_open_device(&iad->handle);
-	if (error)
-		goto err_remove_device;
 	return 0;
-
-err_remove_device:
-	inputaudit_remove(iad);
-	input_unregister_handle(&iad->handle);
-	inputaudit_dev_sysfs_del(iad);
-	inputaudit_retire(iad);
-	inputaudit_dev_put(iad);
-	return error;
 
 err_del_sysfs:
 	inputaudit_dev_sysfs_del(iad);
@@ -238,7 +321,6 @@ static void inputaudit_disconnect(struct input_handle *handle)
 	struct inputaudit_dev *iad = handle->private;
 
 	inputaudit_remove(iad);
-	input_close_device(handle);
 	input_unregister_handle(handle);
 	inputaudit_dev_sysfs_del(iad);
 	inputaudit_retire(iad);

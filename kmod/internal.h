@@ -4,9 +4,15 @@
  *
  * Locking, in the order it nests:
  *   input_mutex (input core)        held around connect() and disconnect()
+ *   tracepoints_mutex (kernel)      held around the tracepoint's first-probe
+ *                                   and last-probe callbacks, which open and
+ *                                   close the handles
  *   inputaudit_settings_lock        mutex, serializes setting writes
- *   inputaudit_devices_lock         mutex, protects inputaudit_devices and
- *                                   the totals of removed devices
+ *   inputaudit_devices_lock         mutex, protects inputaudit_devices, the
+ *                                   totals of removed devices and whether
+ *                                   the handles are open
+ *   dev->mutex (input core)         taken by input_open_device() and
+ *                                   input_close_device()
  *   dev->event_lock (input core)    spinlock, IRQs off; held by the input
  *                                   core around .events(); protects the
  *                                   per-device capture state below
@@ -17,6 +23,7 @@
 
 #include <linux/input.h>
 #include <linux/kobject.h>
+#include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
@@ -60,6 +67,8 @@ enum inputaudit_frame {
  * @mt_touch: the device reports contacts by multitouch tracking ids, so
  *	BTN_TOUCH is not counted as a contact of its own
  * @enabled: capture from this device; when false its frames are filtered
+ * @opened: the handle is open (a consumer is attached and the open worked),
+ *	under inputaudit_devices_lock
  * @creator_pid: tgid of the process that registered the device, or
  *	INPUTAUDIT_NO_CREATOR
  * @creator_uid: its uid in the initial user namespace
@@ -92,6 +101,7 @@ struct inputaudit_dev {
 	u16 caps;
 	bool mt_touch;
 	bool enabled;
+	bool opened;
 	u32 creator_pid;
 	u32 creator_uid;
 	char creator_comm[TASK_COMM_LEN];
@@ -113,6 +123,22 @@ struct inputaudit_dev {
 	bool inj_reported;
 	u64 blind_since;
 };
+
+/**
+ * inputaudit_now() - the clock of the capture path
+ *
+ * The coarse monotonic clock: the time of the last tick (1-4 ms old), read
+ * without a clocksource access.  The rate limits, injection intervals and
+ * blind spans are measured with it; every time that leaves the kernel is
+ * coarser still (time_res_ms, at least 1 ms).
+ *
+ * Context: any.
+ * Return: CLOCK_MONOTONIC at the last tick, ns.
+ */
+static inline u64 inputaudit_now(void)
+{
+	return ktime_get_coarse_ns();
+}
 
 /* settings.c: read locklessly with READ_ONCE(). */
 extern unsigned int inputaudit_level;
@@ -155,6 +181,7 @@ void inputaudit_capture(struct inputaudit_dev *iad,
 			const struct input_value *vals, unsigned int count);
 void inputaudit_flush_activity(struct inputaudit_dev *iad);
 void inputaudit_report_suppressed(struct inputaudit_dev *iad);
+void inputaudit_capture_closed(struct inputaudit_dev *iad);
 
 /* inject.c */
 void inputaudit_inject_press(struct inputaudit_dev *iad);
@@ -181,6 +208,9 @@ extern struct mutex inputaudit_devices_lock;
 extern struct list_head inputaudit_devices;
 int inputaudit_handler_register(void);
 void inputaudit_handler_unregister(void);
+int inputaudit_handles_open(void);
+void inputaudit_handles_close(void);
+void inputaudit_handles_retry(void);
 unsigned int inputaudit_device_count(void);
 void inputaudit_totals(struct inputaudit_counters *sum);
 

@@ -9,7 +9,8 @@
  * - Suppression reports once a flood is over, and once a second while it
  *   lasts if no frame comes to report it.
  * - The heartbeat, every heartbeat_ms, with the global counters.
- * - The report of a newly attached consumer.
+ * - The report of a newly attached consumer, and another try at opening
+ *   the handles whose open failed when it attached.
  */
 #include <linux/jiffies.h>
 #include <linux/rcupdate.h>
@@ -83,13 +84,14 @@ static void inputaudit_monitor_fn(struct work_struct *work)
 	u64 now;
 
 	inputaudit_consumer_report();
+	inputaudit_handles_retry();
 
 	mutex_lock(&inputaudit_devices_lock);
 	list_for_each_entry(iad, &inputaudit_devices, node) {
 		spinlock_t *event_lock = &iad->handle.dev->event_lock;
 
 		spin_lock_irqsave(event_lock, flags);
-		now = ktime_get_ns();
+		now = inputaudit_now();
 		inputaudit_blind_update(iad, now);
 		/* A flood that has gone on a second, or has just ended. */
 		if (iad->suppressed &&

@@ -6,8 +6,10 @@
  * record is given a sequence number only when a consumer is attached to
  * the tracepoint, so the daemon can prove from gaps in the sequence that it
  * received every record emitted while it was there; records produced while
- * nobody listens are counted as unconsumed instead, and the time without a
- * consumer is measured and reported when one attaches.
+ * nobody listens (device lifecycle, configuration, heartbeats: the input
+ * handles are closed then, so there are no frames) are counted as
+ * unconsumed instead, and the time without a consumer is measured and
+ * reported when one attaches.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -21,6 +23,18 @@
 
 #include "internal.h"
 
+/*
+ * The tracepoint is defined with callbacks for its first probe and for its
+ * last going away (DEFINE_TRACE_FN, as TRACE_EVENT_FN does), which open and
+ * close the input handles: DECLARE_TRACE has no way to name them, so the
+ * DEFINE_TRACE that define_trace.h turns it into is redefined here.
+ */
+#include <linux/tracepoint.h>
+#undef DEFINE_TRACE
+#define DEFINE_TRACE(name, proto, args)					\
+	DEFINE_TRACE_FN(name, inputaudit_handles_open,			\
+			inputaudit_handles_close, PARAMS(proto), PARAMS(args))
+
 #define CREATE_TRACE_POINTS
 #include "trace.h"
 
@@ -28,10 +42,11 @@ static atomic64_t inputaudit_seq = ATOMIC64_INIT(0);
 static atomic64_t inputaudit_unconsumed = ATOMIC64_INIT(0);
 
 /*
- * Consumer bookkeeping.  A bare tracepoint has no callback for probes
- * coming and going, so the monitor worker polls for it: the time without
- * a consumer is known to within one monitor tick.  All of it is under
- * inputaudit_consumer_lock.
+ * Consumer bookkeeping.  The tracepoint's callbacks run before its first
+ * probe is in place and before its last is gone, when no record can reach
+ * a consumer, so the monitor worker polls and reports instead: the time
+ * without a consumer is known to within one monitor tick.  All of it is
+ * under inputaudit_consumer_lock.
  */
 static DEFINE_SPINLOCK(inputaudit_consumer_lock);
 static u64 inputaudit_consumer_gone_ns;	/* last detach, or load */

@@ -25,6 +25,10 @@ cp /bin/busybox "$root/bin/busybox"
 mknod -m 600 "$root/dev/console" c 5 1
 mknod -m 666 "$root/dev/null" c 1 3
 cp "$kdir/uinput.ko" "$kdir/evdev.ko" "$root/lib/modules/"
+# The kernel's config, as a Debian system has it in /boot: libbpf reads
+# CONFIG_HZ from it for the BPF program's clock (init links it by release).
+mkdir -p "$root/boot"
+cp "$kdir/config" "$root/boot/config"
 # inputaudit: the daemon's own user (packaging/sysusers.d makes it on a real system).
 printf '%s\n' root:x:0:0:root:/root:/bin/sh inputaudit:x:990:990::/nonexistent:/bin/false \
 	nobody:x:65534:65534:nobody:/nonexistent:/bin/false >"$root/etc/passwd"
@@ -89,6 +93,7 @@ mount -t tmpfs tmpfs /run
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mount -t bpf bpf /sys/fs/bpf
+ln -s config /boot/config-\$(uname -r)
 hostname inputaudit-vm
 for m in uinput evdev; do insmod /lib/modules/\$m.ko || echo "init: insmod \$m failed"; done
 export INPUTAUDIT_KO=/lib/inputaudit/inputaudit.ko INPUTAUDITD=/bin/inputauditd

@@ -196,7 +196,8 @@ TEST_F(bpf_ring, full_ring_counts_drops)
 
 /*
  * The consumer is woken for the first record after idle and when the
- * unconsumed data reaches the threshold, and not for records in between:
+ * records submitted since the last wakeup reach the threshold (consumed or
+ * not), and not for records in between:
  * those are only found by ring_buffer__consume().  epoll is level
  * triggered, so a wait right after a reported wakeup rechecks the ring;
  * only a wait that found it empty makes epoll forget it, which is the
@@ -213,7 +214,7 @@ TEST_F(bpf_ring, wakeup_policy)
 	if (now.tv_sec < 10)
 		SKIP(return, "system up less than 10 s");
 
-	/* Wake at three unconsumed records (3 * 64 bytes). */
+	/* Wake at three records since the last wakeup (3 * 64 bytes). */
 	err = load(self, 1 << 16, 3 * 64, latency_ns);
 	if (no_privilege(err))
 		SKIP(return, "cannot load BPF programs: %s", strerror(-err));
@@ -231,14 +232,24 @@ TEST_F(bpf_ring, wakeup_policy)
 	EXPECT_EQ(1, ring_buffer__consume(self->rb));
 
 	ASSERT_EQ(0, fire_seq(self, 3));
-	ASSERT_EQ(0, fire_seq(self, 4));
 	EXPECT_EQ(0, ring_buffer__poll(self->rb, 50));
 
-	/* The third unconsumed record reaches the threshold. */
+	/* The third record since the wakeup reaches the threshold. */
+	ASSERT_EQ(0, fire_seq(self, 4));
+	EXPECT_EQ(2, ring_buffer__poll(self->rb, 1000));
+	EXPECT_EQ(4, self->nseen);
+	EXPECT_EQ(4, self->seen[3].seq);
+	EXPECT_EQ(4, self->skel->bss->last_wakeup_submitted);
+	EXPECT_EQ(0, ring_buffer__poll(self->rb, 0));
+
+	/* And the count starts again from there. */
 	ASSERT_EQ(0, fire_seq(self, 5));
-	EXPECT_EQ(3, ring_buffer__poll(self->rb, 1000));
-	EXPECT_EQ(5, self->nseen);
-	EXPECT_EQ(5, self->seen[4].seq);
+	ASSERT_EQ(0, fire_seq(self, 6));
+	EXPECT_EQ(0, ring_buffer__poll(self->rb, 50));
+	EXPECT_EQ(2, ring_buffer__consume(self->rb));
+	ASSERT_EQ(0, fire_seq(self, 7));
+	EXPECT_EQ(1, ring_buffer__poll(self->rb, 1000));
+	EXPECT_EQ(7, self->nseen);
 	EXPECT_EQ(0, self->skel->bss->drops);
 }
 

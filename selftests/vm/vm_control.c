@@ -640,6 +640,51 @@ TEST_F_TIMEOUT(control, key_codes_only_at_keys_level, TEST_TIMEOUT)
 	}
 }
 
+/* The status line says whether a consumer is attached. */
+static bool consumer_attached(void)
+{
+	char buf[256];
+
+	return read_file(SYSDIR "status", buf, sizeof(buf)) > 0 &&
+	       strstr(buf, "consumer=attached");
+}
+
+/*
+ * With no consumer the handles are closed: the input core does not call
+ * inputaudit and no frame is seen.  Attaching opens them before the attach
+ * returns; the last detach closes them again.
+ */
+TEST_F_TIMEOUT(control, frames_seen_only_while_consumed, TEST_TIMEOUT)
+{
+	char dir[128], counters[192];
+	uint64_t dev;
+
+	ASSERT_EQ(0, kmod_load("level=events"));
+	self->c.ufd = uinput_create(UINPUT_KEYBOARD, "ia-test-unconsumed");
+	ASSERT_LE(0, self->c.ufd);
+	ASSERT_EQ(0, own_device_dir(dir, sizeof(dir)));
+	snprintf(counters, sizeof(counters), "%s/counters", dir);
+
+	ASSERT_EQ(2, uinput_type(self->c.ufd, "ab"));
+	EXPECT_EQ(0UL, counter(counters, "frames_seen"));
+
+	self->c.daemon = daemon_start(self->c.out, NULL);
+	ASSERT_LT(0, self->c.daemon);
+	ASSERT_EQ(3, uinput_type(self->c.ufd, "cde"));
+	EXPECT_EQ(6UL, counter(counters, "frames_seen"));
+	EXPECT_EQ(6UL, counter(counters, "frames_emitted"));
+
+	ASSERT_EQ(0, stop_and_load(&self->c));
+	EXPECT_FALSE(consumer_attached());
+	ASSERT_EQ(4, uinput_type(self->c.ufd, "fghi"));
+	EXPECT_EQ(6UL, counter(counters, "frames_seen"));
+
+	/* Exactly the consumed keys became records. */
+	dev = strtoull(strrchr(dir, '/') + 1, NULL, 10);
+	EXPECT_EQ(3, count_events(&self->c.j, dev, "key_press", NULL));
+	EXPECT_EQ(3, count_events(&self->c.j, dev, "key_release", NULL));
+}
+
 /* Heartbeats come every heartbeat_ms, time without a consumer is reported, times are coarse. */
 TEST_F_TIMEOUT(control, heartbeat_consumer_and_time_resolution, TEST_TIMEOUT)
 {
