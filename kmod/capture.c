@@ -67,9 +67,12 @@ static void inputaudit_key(struct inputaudit_dev *iad, unsigned int level,
 	if (inputaudit_is_keyboard_key(code)) {
 		if (press)
 			iad->act.key_presses++;
-		inputaudit_event(iad, level, press ? INPUTAUDIT_EV_KEY_PRESS :
-						     INPUTAUDIT_EV_KEY_RELEASE,
-				 inputaudit_key_class(code), code);
+		/* Classified only for a record: activity needs no class. */
+		if (level >= INPUTAUDIT_LEVEL_EVENTS)
+			inputaudit_event(iad, level,
+					 press ? INPUTAUDIT_EV_KEY_PRESS :
+						 INPUTAUDIT_EV_KEY_RELEASE,
+					 inputaudit_key_class(code), code);
 	} else if (code == BTN_TOUCH) {
 		if (!iad->mt_touch)
 			inputaudit_touch(iad, level, press);
