@@ -13,60 +13,14 @@
 
 /*
  * This is the daemon's hot path: fields are appended with jb_put() (plain
- * copies) and a table-driven decimal conversion; vsnprintf() cost several
- * times more than everything else a record needs.
+ * copies), names from tables of jb_frag (no strlen(), an inlined copy)
+ * and jb_num(); vsnprintf() cost several times more than everything else
+ * a record needs.
  */
 
 static void jb_cstr(struct jbuf *jb, const char *s)
 {
 	jb_put(jb, s, strlen(s));
-}
-
-/* val in decimal, written in place: two digits per division. */
-static void jb_num(struct jbuf *jb, uint64_t val)
-{
-	static const char pairs[201] =
-		"00010203040506070809101112131415161718192021222324"
-		"25262728293031323334353637383940414243444546474849"
-		"50515253545556575859606162636465666768697071727374"
-		"75767778798081828384858687888990919293949596979899";
-	static const uint64_t pow10[19] = {
-		10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull,
-		10000000ull, 100000000ull, 1000000000ull, 10000000000ull,
-		100000000000ull, 1000000000000ull, 10000000000000ull,
-		100000000000000ull, 1000000000000000ull, 10000000000000000ull,
-		100000000000000000ull, 1000000000000000000ull,
-		10000000000000000000ull,
-	};
-	size_t n = 1;
-	char *p;
-
-	while (n < 20 && val >= pow10[n - 1])	/* at most 20 digits */
-		n++;
-	if (jb->overflow)
-		return;
-	if (n >= jb->size - jb->len) {
-		jb->overflow = true;
-		return;
-	}
-	p = jb->buf + jb->len + n;
-	*p = '\0';
-	jb->len += n;
-	while (val >= 100) {
-		unsigned int d = (unsigned int)(val % 100);
-
-		val /= 100;
-		p -= 2;
-		p[0] = pairs[2 * d];
-		p[1] = pairs[2 * d + 1];
-	}
-	if (val >= 10) {
-		p -= 2;
-		p[0] = pairs[2 * val];
-		p[1] = pairs[2 * val + 1];
-	} else {
-		*--p = (char)('0' + val);
-	}
 }
 
 /* ,"key":N for a string literal key. */
@@ -116,16 +70,25 @@ static void jb_hex16_(struct jbuf *jb, const char *prefix, size_t plen,
 #define jb_hex16(jb, key, val) \
 	jb_hex16_(jb, ",\"" key "\":\"", sizeof(",\"" key "\":\"") - 1, val)
 
-/* "key":"name" from a table, or "key":"unknown","raw_key":N. */
-static void jb_name(struct jbuf *jb, const char *key, const char *const *names,
-		    size_t count, uint64_t val)
+/*
+ * ,"key":"name" from a table of names, or ,"key":"unknown","raw_key":N
+ * (key a string literal).
+ */
+#define jb_name(jb, key, names, val) do {				\
+	jb_lit(jb, ",\"" key "\":\"");					\
+	jb_name_val(jb, key, names, ARRAY_SIZE(names), val);		\
+} while (0)
+
+/* The rest of jb_name(): after the opening quote of the value. */
+static void jb_name_val(struct jbuf *jb, const char *key,
+			const struct jb_frag *names, size_t count, uint64_t val)
 {
-	if (val < count && names[val]) {
-		jb_str(jb, key, names[val]);
+	if (val < count && names[val].len) {
+		jb_frag(jb, &names[val]);
+		jb_lit(jb, "\"");
 		return;
 	}
-	jb_str(jb, key, "unknown");
-	jb_lit(jb, ",\"raw_");
+	jb_lit(jb, "unknown\",\"raw_");
 	jb_cstr(jb, key);
 	jb_lit(jb, "\":");
 	jb_num(jb, val);
@@ -234,43 +197,41 @@ static void jb_code(struct jbuf *jb, const struct inputaudit_record *rec)
 
 static void format_event(struct jbuf *jb, const struct inputaudit_record *rec)
 {
-	static const char *const kinds[] = {
-		[INPUTAUDIT_EV_KEY_PRESS] = "key_press",
-		[INPUTAUDIT_EV_KEY_RELEASE] = "key_release",
-		[INPUTAUDIT_EV_BUTTON_PRESS] = "button_press",
-		[INPUTAUDIT_EV_BUTTON_RELEASE] = "button_release",
-		[INPUTAUDIT_EV_MOTION] = "motion",
-		[INPUTAUDIT_EV_TOUCH_DOWN] = "touch_down",
-		[INPUTAUDIT_EV_TOUCH_UP] = "touch_up",
-		[INPUTAUDIT_EV_SWITCH] = "switch",
+	static const struct jb_frag kinds[] = {
+		[INPUTAUDIT_EV_KEY_PRESS] = JB_FRAG("key_press"),
+		[INPUTAUDIT_EV_KEY_RELEASE] = JB_FRAG("key_release"),
+		[INPUTAUDIT_EV_BUTTON_PRESS] = JB_FRAG("button_press"),
+		[INPUTAUDIT_EV_BUTTON_RELEASE] = JB_FRAG("button_release"),
+		[INPUTAUDIT_EV_MOTION] = JB_FRAG("motion"),
+		[INPUTAUDIT_EV_TOUCH_DOWN] = JB_FRAG("touch_down"),
+		[INPUTAUDIT_EV_TOUCH_UP] = JB_FRAG("touch_up"),
+		[INPUTAUDIT_EV_SWITCH] = JB_FRAG("switch"),
 	};
-	static const char *const key_classes[] = {
-		[INPUTAUDIT_KEY_OTHER] = "other",
-		[INPUTAUDIT_KEY_TEXT] = "text",
-		[INPUTAUDIT_KEY_MODIFIER] = "modifier",
-		[INPUTAUDIT_KEY_NAVIGATION] = "navigation",
-		[INPUTAUDIT_KEY_EDITING] = "editing",
-		[INPUTAUDIT_KEY_FUNCTION] = "function",
+	static const struct jb_frag key_classes[] = {
+		[INPUTAUDIT_KEY_OTHER] = JB_FRAG("other"),
+		[INPUTAUDIT_KEY_TEXT] = JB_FRAG("text"),
+		[INPUTAUDIT_KEY_MODIFIER] = JB_FRAG("modifier"),
+		[INPUTAUDIT_KEY_NAVIGATION] = JB_FRAG("navigation"),
+		[INPUTAUDIT_KEY_EDITING] = JB_FRAG("editing"),
+		[INPUTAUDIT_KEY_FUNCTION] = JB_FRAG("function"),
 	};
-	static const char *const button_classes[] = {
-		[INPUTAUDIT_BTN_OTHER] = "other",
-		[INPUTAUDIT_BTN_LEFT] = "left",
-		[INPUTAUDIT_BTN_RIGHT] = "right",
-		[INPUTAUDIT_BTN_MIDDLE] = "middle",
+	static const struct jb_frag button_classes[] = {
+		[INPUTAUDIT_BTN_OTHER] = JB_FRAG("other"),
+		[INPUTAUDIT_BTN_LEFT] = JB_FRAG("left"),
+		[INPUTAUDIT_BTN_RIGHT] = JB_FRAG("right"),
+		[INPUTAUDIT_BTN_MIDDLE] = JB_FRAG("middle"),
 	};
 
-	jb_name(jb, "event", kinds, ARRAY_SIZE(kinds), rec->flags);
+	jb_name(jb, "event", kinds, rec->flags);
 	switch (rec->flags) {
 	case INPUTAUDIT_EV_KEY_PRESS:
 	case INPUTAUDIT_EV_KEY_RELEASE:
-		jb_name(jb, "class", key_classes, ARRAY_SIZE(key_classes),
-			rec->v[0]);
+		jb_name(jb, "class", key_classes, rec->v[0]);
 		jb_code(jb, rec);
 		break;
 	case INPUTAUDIT_EV_BUTTON_PRESS:
 	case INPUTAUDIT_EV_BUTTON_RELEASE:
-		jb_name(jb, "class", button_classes, ARRAY_SIZE(button_classes),
-			rec->v[0]);
+		jb_name(jb, "class", button_classes, rec->v[0]);
 		jb_code(jb, rec);
 		break;
 	case INPUTAUDIT_EV_MOTION:
@@ -286,31 +247,31 @@ static void format_event(struct jbuf *jb, const struct inputaudit_record *rec)
 
 static void format_config(struct jbuf *jb, const struct inputaudit_record *rec)
 {
-	static const char *const items[] = {
-		[INPUTAUDIT_CFG_LEVEL] = "level",
-		[INPUTAUDIT_CFG_WINDOW_MS] = "window_ms",
-		[INPUTAUDIT_CFG_LOCK] = "lock",
-		[INPUTAUDIT_CFG_DEV_RATE] = "dev_rate",
-		[INPUTAUDIT_CFG_DEV_BURST] = "dev_burst",
-		[INPUTAUDIT_CFG_GLOBAL_RATE] = "global_rate",
-		[INPUTAUDIT_CFG_GLOBAL_BURST] = "global_burst",
-		[INPUTAUDIT_CFG_HEARTBEAT_MS] = "heartbeat_ms",
-		[INPUTAUDIT_CFG_TIME_RES_MS] = "time_res_ms",
-		[INPUTAUDIT_CFG_INJECT_PRESSES] = "inject_presses",
-		[INPUTAUDIT_CFG_INJECT_INTERVAL_MS] = "inject_interval_ms",
-		[INPUTAUDIT_CFG_DEV_ENABLED] = "enabled",
+	static const struct jb_frag items[] = {
+		[INPUTAUDIT_CFG_LEVEL] = JB_FRAG("level"),
+		[INPUTAUDIT_CFG_WINDOW_MS] = JB_FRAG("window_ms"),
+		[INPUTAUDIT_CFG_LOCK] = JB_FRAG("lock"),
+		[INPUTAUDIT_CFG_DEV_RATE] = JB_FRAG("dev_rate"),
+		[INPUTAUDIT_CFG_DEV_BURST] = JB_FRAG("dev_burst"),
+		[INPUTAUDIT_CFG_GLOBAL_RATE] = JB_FRAG("global_rate"),
+		[INPUTAUDIT_CFG_GLOBAL_BURST] = JB_FRAG("global_burst"),
+		[INPUTAUDIT_CFG_HEARTBEAT_MS] = JB_FRAG("heartbeat_ms"),
+		[INPUTAUDIT_CFG_TIME_RES_MS] = JB_FRAG("time_res_ms"),
+		[INPUTAUDIT_CFG_INJECT_PRESSES] = JB_FRAG("inject_presses"),
+		[INPUTAUDIT_CFG_INJECT_INTERVAL_MS] = JB_FRAG("inject_interval_ms"),
+		[INPUTAUDIT_CFG_DEV_ENABLED] = JB_FRAG("enabled"),
 	};
-	static const char *const levels[] = {
-		[INPUTAUDIT_LEVEL_OFF] = "off",
-		[INPUTAUDIT_LEVEL_ACTIVITY] = "activity",
-		[INPUTAUDIT_LEVEL_EVENTS] = "events",
-		[INPUTAUDIT_LEVEL_KEYS] = "keys",
+	static const struct jb_frag levels[] = {
+		[INPUTAUDIT_LEVEL_OFF] = JB_FRAG("off"),
+		[INPUTAUDIT_LEVEL_ACTIVITY] = JB_FRAG("activity"),
+		[INPUTAUDIT_LEVEL_EVENTS] = JB_FRAG("events"),
+		[INPUTAUDIT_LEVEL_KEYS] = JB_FRAG("keys"),
 	};
 
-	jb_name(jb, "item", items, ARRAY_SIZE(items), rec->flags);
+	jb_name(jb, "item", items, rec->flags);
 	if (rec->flags == INPUTAUDIT_CFG_LEVEL) {
-		jb_name(jb, "old", levels, ARRAY_SIZE(levels), rec->v[0]);
-		jb_name(jb, "new", levels, ARRAY_SIZE(levels), rec->v[1]);
+		jb_name(jb, "old", levels, rec->v[0]);
+		jb_name(jb, "new", levels, rec->v[1]);
 	} else {
 		jb_u64(jb, "old", rec->v[0]);
 		jb_u64(jb, "new", rec->v[1]);
@@ -321,12 +282,12 @@ static void format_config(struct jbuf *jb, const struct inputaudit_record *rec)
 static void format_suppressed(struct jbuf *jb,
 			      const struct inputaudit_record *rec)
 {
-	static const char *const limits[] = {
-		[INPUTAUDIT_LIMIT_DEVICE] = "device",
-		[INPUTAUDIT_LIMIT_GLOBAL] = "global",
+	static const struct jb_frag limits[] = {
+		[INPUTAUDIT_LIMIT_DEVICE] = JB_FRAG("device"),
+		[INPUTAUDIT_LIMIT_GLOBAL] = JB_FRAG("global"),
 	};
 
-	jb_name(jb, "limit", limits, ARRAY_SIZE(limits), rec->flags);
+	jb_name(jb, "limit", limits, rec->flags);
 	jb_u64(jb, "frames", rec->v[0]);
 }
 
@@ -341,12 +302,12 @@ static void format_heartbeat(struct jbuf *jb,
 
 static void format_blind(struct jbuf *jb, const struct inputaudit_record *rec)
 {
-	static const char *const states[] = {
-		[INPUTAUDIT_BLIND_START] = "start",
-		[INPUTAUDIT_BLIND_END] = "end",
+	static const struct jb_frag states[] = {
+		[INPUTAUDIT_BLIND_START] = JB_FRAG("start"),
+		[INPUTAUDIT_BLIND_END] = JB_FRAG("end"),
 	};
 
-	jb_name(jb, "blind", states, ARRAY_SIZE(states), rec->flags);
+	jb_name(jb, "blind", states, rec->flags);
 	if (rec->flags == INPUTAUDIT_BLIND_END)
 		jb_u64(jb, "duration_ns", rec->v[0]);
 	jb_u64(jb, "total_ns", rec->v[1]);
@@ -383,27 +344,39 @@ static void format_unknown(struct jbuf *jb, const struct inputaudit_record *rec)
 	jb_lit(jb, "]");
 }
 
-static const struct {
-	const char *name;
+struct record_type {
+	struct jb_frag name;	/* the "type" string */
 	void (*format)(struct jbuf *jb, const struct inputaudit_record *rec);
-} record_types[] = {
-	[INPUTAUDIT_REC_DEV_ADDED] = { "device_added", format_dev_added },
-	[INPUTAUDIT_REC_DEV_REMOVED] = { "device_removed", format_dev_removed },
-	[INPUTAUDIT_REC_ACTIVITY] = { "activity", format_activity },
-	[INPUTAUDIT_REC_EVENT] = { "event", format_event },
-	[INPUTAUDIT_REC_CONFIG] = { "config", format_config },
-	[INPUTAUDIT_REC_SUPPRESSED] = { "suppressed", format_suppressed },
-	[INPUTAUDIT_REC_HEARTBEAT] = { "heartbeat", format_heartbeat },
-	[INPUTAUDIT_REC_BLIND] = { "blind", format_blind },
-	[INPUTAUDIT_REC_CONSUMER] = { "consumer", format_consumer },
-	[INPUTAUDIT_REC_INJECTION] = { "injection", format_injection },
 };
+
+static const struct record_type record_types[] = {
+	[INPUTAUDIT_REC_DEV_ADDED] = { JB_FRAG("device_added"), format_dev_added },
+	[INPUTAUDIT_REC_DEV_REMOVED] = { JB_FRAG("device_removed"), format_dev_removed },
+	[INPUTAUDIT_REC_ACTIVITY] = { JB_FRAG("activity"), format_activity },
+	[INPUTAUDIT_REC_EVENT] = { JB_FRAG("event"), format_event },
+	[INPUTAUDIT_REC_CONFIG] = { JB_FRAG("config"), format_config },
+	[INPUTAUDIT_REC_SUPPRESSED] = { JB_FRAG("suppressed"), format_suppressed },
+	[INPUTAUDIT_REC_HEARTBEAT] = { JB_FRAG("heartbeat"), format_heartbeat },
+	[INPUTAUDIT_REC_BLIND] = { JB_FRAG("blind"), format_blind },
+	[INPUTAUDIT_REC_CONSUMER] = { JB_FRAG("consumer"), format_consumer },
+	[INPUTAUDIT_REC_INJECTION] = { JB_FRAG("injection"), format_injection },
+};
+
+/* Every type not above. */
+static const struct record_type unknown_type = {
+	JB_FRAG("unknown"), format_unknown
+};
+
+static const struct record_type *type_of(uint16_t type)
+{
+	if (type < ARRAY_SIZE(record_types) && record_types[type].name.len)
+		return &record_types[type];
+	return &unknown_type;
+}
 
 const char *record_json_type_name(uint16_t type)
 {
-	if (type < ARRAY_SIZE(record_types) && record_types[type].name)
-		return record_types[type].name;
-	return "unknown";
+	return type_of(type)->name.s;
 }
 
 int record_json_format(const struct inputaudit_record *rec, char *buf,
@@ -417,23 +390,18 @@ int record_json_format_named(const struct inputaudit_record *rec,
 			     unsigned int name_records, char *buf, size_t size)
 {
 	struct jbuf jb = { .buf = buf, .size = size };
-	const char *name = "unknown";
-	void (*format)(struct jbuf *, const struct inputaudit_record *);
+	const struct record_type *t = type_of(rec->type);
 
 	if (!size)
 		return -ENOSPC;
 	buf[0] = '\0';
 
-	format = format_unknown;
-	if (rec->type < ARRAY_SIZE(record_types) && record_types[rec->type].name) {
-		name = record_types[rec->type].name;
-		format = record_types[rec->type].format;
-	}
-
 	jb_lit(&jb, "{\"seq\":");
 	jb_num(&jb, rec->seq);
 	jb_u64(&jb, "time_ns", rec->time_ns);
-	jb_str(&jb, "type", name);
+	jb_lit(&jb, ",\"type\":\"");
+	jb_frag(&jb, &t->name);
+	jb_lit(&jb, "\"");
 	jb_u64(&jb, "dev", rec->dev_id);
 	if (dev_name && rec->type == INPUTAUDIT_REC_DEV_ADDED) {
 		jb_escaped(&jb, "name", dev_name);
@@ -442,7 +410,7 @@ int record_json_format_named(const struct inputaudit_record *rec,
 	}
 	if (name_records && rec->type == INPUTAUDIT_REC_DEV_ADDED)
 		jb_u64(&jb, "name_records", name_records);
-	format(&jb, rec);
+	t->format(&jb, rec);
 	return jb_finish(&jb);
 }
 
