@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* JSON output helpers; see jbuf.h. */
+#include <endian.h>
 #include <stdarg.h>
 
 #include "jbuf.h"
@@ -26,44 +27,64 @@ static unsigned int dec_len(uint64_t val)
 	return t + (val >= min_of_len[t]);
 }
 
-static const char dec_pairs[201] =
-	"00010203040506070809101112131415161718192021222324"
-	"25262728293031323334353637383940414243444546474849"
-	"50515253545556575859606162636465666768697071727374"
-	"75767778798081828384858687888990919293949596979899";
-
-/* val in decimal, two digits per division, ending right before end. */
-static void put_dec(char *end, uint64_t val)
+/*
+ * v < 10^8 as 8 ASCII digits, leading zeros included, in a u64 whose
+ * little-endian bytes are the digits in order: 4 digits per 32-bit lane,
+ * then 2 per 16-bit lane, then 1 per byte, each step a multiply by a
+ * reciprocal that is exact for the lane's range.  About 20 instructions,
+ * where two digits per division took 4 rounds of more than 10; inlined,
+ * as a call costs a third of that again.
+ */
+static inline __attribute__((always_inline)) uint64_t dec8(uint32_t v)
 {
-	while (val >= 100) {
-		unsigned int d = (unsigned int)(val % 100);
+	uint32_t hi = v / 10000;
+	uint64_t m = hi | (uint64_t)(v - hi * 10000) << 32;
+	uint64_t q;
 
-		val /= 100;
-		end -= 2;
-		memcpy(end, &dec_pairs[2 * d], 2);
-	}
-	if (val >= 10)
-		memcpy(end - 2, &dec_pairs[2 * val], 2);
-	else
-		end[-1] = (char)('0' + val);
+	q = (m * 10486 >> 20) & 0x0000007f0000007full;	/* / 100 below 10^4 */
+	m = q | (m - q * 100) << 16;
+	q = (m * 103 >> 10) & 0x000f000f000f000full;	/* / 10 below 100 */
+	m = q | (m - q * 10) << 8;
+	return m | 0x3030303030303030ull;
 }
 
-/* The hot path's number format (several per record): the length first. */
-void jb_num(struct jbuf *jb, uint64_t val)
+/*
+ * The last k (1 to 8) digits of dec8(v) at p, as one 8-byte store: the
+ * leading digits dropped are the low bytes.  Writes 8 - k bytes past them.
+ */
+static char *put_dec8(char *p, uint32_t v, unsigned int k)
 {
-	unsigned int n = dec_len(val);
-	char *p;
+	uint64_t w = htole64(dec8(v) >> (8 * (8 - k)));
 
-	if (jb->overflow)
-		return;
-	if (n >= jb->size - jb->len) {
-		jb->overflow = true;
-		return;
+	memcpy(p, &w, 8);
+	return p + k;
+}
+
+/*
+ * The hot path's number format (several per record): 8 digits at a time,
+ * the first chunk holding what is left over.  Each chunk's store writes
+ * past it, so the chunks go in order and the next one overwrites that.
+ */
+char *jb_wnum(char *p, uint64_t val)
+{
+	unsigned int n;
+
+	if (val < 10) {		/* dev ids, counts, flags */
+		*p = (char)('0' + val);
+		return p + 1;
 	}
-	p = jb->buf + jb->len + n;
-	*p = '\0';
-	jb->len += n;
-	put_dec(p, val);
+	n = dec_len(val);
+	if (n > 16) {
+		p = put_dec8(p, (uint32_t)(val / 10000000000000000ull), n - 16);
+		val %= 10000000000000000ull;
+		n = 16;
+	}
+	if (n > 8) {
+		p = put_dec8(p, (uint32_t)(val / 100000000), n - 8);
+		val %= 100000000;
+		n = 8;
+	}
+	return put_dec8(p, (uint32_t)val, n);
 }
 
 void jb_printf(struct jbuf *jb, const char *fmt, ...)
@@ -84,19 +105,30 @@ void jb_printf(struct jbuf *jb, const char *fmt, ...)
 	jb->len += n;
 }
 
-void jb_char(struct jbuf *jb, uint8_t c)
+char *jb_wchar(char *p, uint8_t c)
 {
 	static const char hex[] = "0123456789abcdef";
-	char s[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
 
 	if (c == '"' || c == '\\') {
-		s[1] = (char)c;
-		jb_put(jb, s, 2);
-	} else if (c < 0x20 || c > 0x7e) {
-		jb_put(jb, s, 6);
-	} else {
-		jb_put(jb, (const char *)&c, 1);
+		p[0] = '\\';
+		p[1] = (char)c;
+		return p + 2;
 	}
+	if (c < 0x20 || c > 0x7e) {
+		memcpy(p, "\\u00", 4);
+		p[4] = hex[c >> 4];
+		p[5] = hex[c & 15];
+		return p + 6;
+	}
+	*p = (char)c;
+	return p + 1;
+}
+
+void jb_char(struct jbuf *jb, uint8_t c)
+{
+	char s[6];
+
+	jb_put(jb, s, (size_t)(jb_wchar(s, c) - s));
 }
 
 void jb_quoted(struct jbuf *jb, const char *s, size_t max)
