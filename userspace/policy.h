@@ -80,6 +80,7 @@ struct policy_alert {
 	const char *rule;	/* rule name for "device_rule", else NULL */
 };
 
+/* policy_record() sets every field but alerts[nalerts..]: a new field too. */
 struct policy_verdict {
 	int flags;		/* POLICY_FORWARD | POLICY_ALERT, as returned */
 	/*

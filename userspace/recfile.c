@@ -181,23 +181,57 @@ fail:
 	return ret;
 }
 
+/*
+ * Move what is left of buf to its start and read() once after it, which
+ * returns what is there: records written to a pipe one at a time still
+ * come out one at a time.  Return: bytes read, 0 at the end, or -errno.
+ */
+static ssize_t refill(struct recfile *rf)
+{
+	char *b = (char *)rf->buf;
+	size_t left = rf->rd_have - rf->rd_pos;
+	ssize_t n;
+
+	memmove(b, b + rf->rd_pos, left);
+	rf->rd_have = left;
+	rf->rd_pos = 0;
+	do
+		n = read(rf->fd, b + left, sizeof(rf->buf) - left);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	rf->rd_have += (size_t)n;
+	return n;
+}
+
+/* Buffered: a read() per record was most of --replay's cost. */
 int recfile_read(struct recfile *rf, struct inputaudit_record *rec)
 {
-	ssize_t n = read_full(rf->fd, rec, sizeof(*rec));
+	size_t left;
+	ssize_t n;
 
-	if (n < 0) {
-		snprintf(rf->err, sizeof(rf->err), "read: %s", strerror((int)-n));
-		return (int)n;
+	while (rf->rd_have - rf->rd_pos < sizeof(*rec)) {
+		n = refill(rf);
+		if (n < 0) {
+			snprintf(rf->err, sizeof(rf->err), "read: %s", strerror((int)-n));
+			return (int)n;
+		}
+		if (!n)
+			break;
 	}
-	if (n == 0)
+	left = rf->rd_have - rf->rd_pos;
+	if (!left)
 		return 0;
-	if (n < (ssize_t)sizeof(*rec)) {
+	if (left < sizeof(*rec)) {
 		snprintf(rf->err, sizeof(rf->err),
-			 "truncated final record at offset %" PRIu64 ": %zd of %zu bytes",
-			 rf->offset, n, sizeof(*rec));
-		rf->offset += (uint64_t)n;
+			 "truncated final record at offset %" PRIu64 ": %zu of %zu bytes",
+			 rf->offset, left, sizeof(*rec));
+		rf->offset += left;
+		rf->rd_pos = rf->rd_have;
 		return -ENODATA;
 	}
+	memcpy(rec, (char *)rf->buf + rf->rd_pos, sizeof(*rec));
+	rf->rd_pos += sizeof(*rec);
 	rf->offset += sizeof(*rec);
 	rf->records++;
 	return 1;

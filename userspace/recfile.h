@@ -30,6 +30,8 @@ struct recfile {
 	bool writing;
 	/* writing: records not yet written out (one write() per batch) */
 	unsigned int buffered;
+	/* reading: bytes in buf, and how many of them were consumed */
+	size_t rd_have, rd_pos;
 	struct inputaudit_record buf[RECFILE_BUF_RECORDS];
 	uint64_t records;	/* written, or read so far */
 	uint64_t offset;	/* reading: bytes consumed, header included */

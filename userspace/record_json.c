@@ -12,131 +12,105 @@
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /*
- * This is the daemon's hot path: fields are appended with jb_put() (plain
- * copies) and a table-driven decimal conversion; vsnprintf() cost several
- * times more than everything else a record needs.
+ * This is the daemon's hot path.  Every line is written in runs (jbuf.h):
+ * one room check for the worst case of a fixed-size part, then plain
+ * stores through a cursor: literals, names from tables of jb_frag (no
+ * strlen(), an inlined copy) and jb_wnum().  Only the strings of unbounded
+ * length (device name, alert reason and rule, sink name) are written with
+ * a check per byte.  vsnprintf() cost several times more than everything
+ * else a record needs.
  */
 
-static void jb_cstr(struct jbuf *jb, const char *s)
+/*
+ * Room for any run: the longest, the fields of a device_added (identity,
+ * caps, and a creator whose comm has 16 bytes that each need \u00XX), is
+ * about 300 bytes.
+ */
+#define RUN_MAX		512
+
+/* Between the runs of a device_added: "name" with the longest name escaped. */
+#define NAME_FIELDS_MAX	(32 + 6 * INPUTAUDIT_NAME_CHUNK * INPUTAUDIT_NAME_CHUNKS)
+_Static_assert(2 * RUN_MAX + NAME_FIELDS_MAX <= RECORD_JSON_MAX,
+	       "a device_added with the longest name fits in RECORD_JSON_MAX");
+
+/*
+ * One line being written.  A run must not fail for want of room where
+ * the line would fit, so a caller's buffer smaller than RECORD_JSON_MAX
+ * is written through the scratch buffer and gets what fits of the line.
+ */
+struct line {
+	struct jbuf jb;
+	char *out;		/* the caller's buffer */
+	size_t size;
+	char scratch[RECORD_JSON_MAX];
+};
+
+static void line_start(struct line *l, char *buf, size_t size)
 {
-	jb_put(jb, s, strlen(s));
+	l->out = buf;
+	l->size = size;
+	l->jb = (struct jbuf){ .buf = buf, .size = size };
+	if (size < RECORD_JSON_MAX)
+		l->jb = (struct jbuf){ .buf = l->scratch, .size = RECORD_JSON_MAX };
+	l->jb.buf[0] = '\0';
 }
 
-/* val in decimal, written in place: two digits per division. */
-static void jb_num(struct jbuf *jb, uint64_t val)
+/* The start of a run, or NULL when the line is already too long. */
+static char *run(struct line *l)
 {
-	static const char pairs[201] =
-		"00010203040506070809101112131415161718192021222324"
-		"25262728293031323334353637383940414243444546474849"
-		"50515253545556575859606162636465666768697071727374"
-		"75767778798081828384858687888990919293949596979899";
-	static const uint64_t pow10[19] = {
-		10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull,
-		10000000ull, 100000000ull, 1000000000ull, 10000000000ull,
-		100000000000ull, 1000000000000ull, 10000000000000ull,
-		100000000000000ull, 1000000000000000ull, 10000000000000000ull,
-		100000000000000000ull, 1000000000000000000ull,
-		10000000000000000000ull,
-	};
-	size_t n = 1;
-	char *p;
+	return jb_reserve(&l->jb, RUN_MAX);
+}
 
-	while (n < 20 && val >= pow10[n - 1])	/* at most 20 digits */
-		n++;
-	if (jb->overflow)
-		return;
-	if (n >= jb->size - jb->len) {
-		jb->overflow = true;
-		return;
-	}
-	p = jb->buf + jb->len + n;
-	*p = '\0';
-	jb->len += n;
-	while (val >= 100) {
-		unsigned int d = (unsigned int)(val % 100);
+/* Close the object.  Return: the line's length or -ENOSPC. */
+static int line_end(struct line *l)
+{
+	size_t n;
 
-		val /= 100;
-		p -= 2;
-		p[0] = pairs[2 * d];
-		p[1] = pairs[2 * d + 1];
+	jb_lit(&l->jb, "}\n");
+	if (l->jb.buf != l->out && l->size) {
+		n = l->jb.len < l->size ? l->jb.len : l->size - 1;
+		memcpy(l->out, l->jb.buf, n);
+		l->out[n] = '\0';
 	}
-	if (val >= 10) {
-		p -= 2;
-		p[0] = pairs[2 * val];
-		p[1] = pairs[2 * val + 1];
-	} else {
-		*--p = (char)('0' + val);
-	}
+	if (l->jb.overflow || l->jb.len >= l->size)
+		return -ENOSPC;
+	return (int)l->jb.len;
 }
 
 /* ,"key":N for a string literal key. */
-#define jb_u64(jb, key, val) do {				\
-	jb_lit(jb, ",\"" key "\":");				\
-	jb_num(jb, val);					\
-} while (0)
-
-/* ,"key":"val" (neither needs escaping), with one room check. */
-static void jb_str(struct jbuf *jb, const char *key, const char *val)
-{
-	size_t kl = strlen(key), vl = strlen(val), n = kl + vl + 6;
-	char *p;
-
-	if (jb->overflow)
-		return;
-	if (n >= jb->size - jb->len) {
-		jb->overflow = true;
-		return;
-	}
-	p = jb->buf + jb->len;
-	*p++ = ',';
-	*p++ = '"';
-	memcpy(p, key, kl);
-	p += kl;
-	*p++ = '"';
-	*p++ = ':';
-	*p++ = '"';
-	memcpy(p, val, vl);
-	p += vl;
-	*p++ = '"';
-	*p = '\0';
-	jb->len += n;
-}
+#define w_u64(p, key, val)	jb_wnum(jb_wlit(p, ",\"" key "\":"), val)
 
 /* ,"key":"0xNNNN" for a string literal key. */
-static void jb_hex16_(struct jbuf *jb, const char *prefix, size_t plen,
-		      uint16_t val)
+static char *w_hex16_(char *p, const char *prefix, size_t plen, uint16_t val)
 {
 	static const char hex[] = "0123456789abcdef";
-	char s[8] = { '0', 'x', hex[val >> 12], hex[(val >> 8) & 15],
+	char s[7] = { '0', 'x', hex[val >> 12], hex[(val >> 8) & 15],
 		      hex[(val >> 4) & 15], hex[val & 15], '"' };
 
-	jb_put(jb, prefix, plen);
-	jb_put(jb, s, 7);
+	p = jb_wmem(p, prefix, plen);
+	return jb_wmem(p, s, sizeof(s));
 }
-#define jb_hex16(jb, key, val) \
-	jb_hex16_(jb, ",\"" key "\":\"", sizeof(",\"" key "\":\"") - 1, val)
+#define w_hex16(p, key, val) \
+	w_hex16_(p, ",\"" key "\":\"", sizeof(",\"" key "\":\"") - 1, val)
 
-/* "key":"name" from a table, or "key":"unknown","raw_key":N. */
-static void jb_name(struct jbuf *jb, const char *key, const char *const *names,
-		    size_t count, uint64_t val)
-{
-	if (val < count && names[val]) {
-		jb_str(jb, key, names[val]);
-		return;
-	}
-	jb_str(jb, key, "unknown");
-	jb_lit(jb, ",\"raw_");
-	jb_cstr(jb, key);
-	jb_lit(jb, "\":");
-	jb_num(jb, val);
-}
+/*
+ * ,"key":"name" from a table of names, or ,"key":"unknown","raw_key":N
+ * (key a string literal).
+ */
+#define w_name(p, key, names, val)					\
+	w_name_val(jb_wlit(p, ",\"" key "\":\""), key, names,		\
+		   ARRAY_SIZE(names), val)
 
-static int jb_finish(struct jbuf *jb)
+/* The rest of w_name(): after the opening quote of the value. */
+static char *w_name_val(char *p, const char *key, const struct jb_frag *names,
+			size_t count, uint64_t val)
 {
-	jb_lit(jb, "}\n");
-	if (jb->overflow)
-		return -ENOSPC;
-	return (int)jb->len;
+	if (val < count && names[val].len)
+		return jb_wlit(jb_wfrag(p, &names[val]), "\"");
+	p = jb_wlit(p, "unknown\",\"raw_");
+	p = jb_wmem(p, key, strlen(key));
+	p = jb_wlit(p, "\":");
+	return jb_wnum(p, val);
 }
 
 /*
@@ -148,390 +122,418 @@ static uint8_t packed_byte(const __u64 *words, unsigned int i)
 	return words[i / 8] >> (8 * (i % 8));
 }
 
-/* ,"key":"s" with s escaped. */
+/* ,"key":"s" with s escaped: checked, s can be of any length. */
 static void jb_escaped(struct jbuf *jb, const char *key, const char *s)
 {
 	jb_lit(jb, ",\"");
-	jb_cstr(jb, key);
+	jb_put(jb, key, strlen(key));
 	jb_lit(jb, "\":\"");
 	for (; *s; s++)
 		jb_char(jb, (uint8_t)*s);
 	jb_lit(jb, "\"");
 }
 
-/* The comm as a JSON string. */
-static void jb_comm(struct jbuf *jb, const __u64 *words)
+/* The comm as a JSON string: at most 16 bytes, 96 escaped. */
+static char *w_comm(char *p, const __u64 *words)
 {
 	unsigned int i;
 
-	jb_lit(jb, ",\"comm\":\"");
+	p = jb_wlit(p, ",\"comm\":\"");
 	for (i = 0; i < 16; i++) {
 		uint8_t c = packed_byte(words, i);
 
 		if (!c)
 			break;
-		jb_char(jb, c);
+		p = jb_wchar(p, c);
 	}
-	jb_lit(jb, "\"");
+	return jb_wlit(p, "\"");
 }
 
-static void format_dev_added(struct jbuf *jb, const struct inputaudit_record *rec)
+static char *format_dev_added(char *p, const struct inputaudit_record *rec)
 {
-	static const char *const caps[] = {
-		"keyboard", "pointer", "touch", "switch",
+	static const struct jb_frag caps[] = {
+		JB_FRAG("\"keyboard\""), JB_FRAG("\"pointer\""),
+		JB_FRAG("\"touch\""), JB_FRAG("\"switch\""),
 	};
 	uint64_t ident = rec->v[0];
-	const char *sep = "";
+	bool first = true;
 	unsigned int i;
 
-	jb_hex16(jb, "bus", INPUTAUDIT_IDENT_BUS(ident));
-	jb_hex16(jb, "vendor", INPUTAUDIT_IDENT_VENDOR(ident));
-	jb_hex16(jb, "product", INPUTAUDIT_IDENT_PRODUCT(ident));
-	jb_hex16(jb, "version", INPUTAUDIT_IDENT_VERSION(ident));
+	p = w_hex16(p, "bus", INPUTAUDIT_IDENT_BUS(ident));
+	p = w_hex16(p, "vendor", INPUTAUDIT_IDENT_VENDOR(ident));
+	p = w_hex16(p, "product", INPUTAUDIT_IDENT_PRODUCT(ident));
+	p = w_hex16(p, "version", INPUTAUDIT_IDENT_VERSION(ident));
 
-	jb_lit(jb, ",\"caps\":[");
+	p = jb_wlit(p, ",\"caps\":[");
 	for (i = 0; i < ARRAY_SIZE(caps); i++) {
 		if (rec->flags & (1u << i)) {
-			jb_cstr(jb, sep);
-			jb_lit(jb, "\"");
-			jb_cstr(jb, caps[i]);
-			jb_lit(jb, "\"");
-			sep = ",";
+			if (!first)
+				p = jb_wlit(p, ",");
+			p = jb_wfrag(p, &caps[i]);
+			first = false;
 		}
 	}
-	jb_lit(jb, "]");
+	p = jb_wlit(p, "]");
 
 	if (!(rec->flags & INPUTAUDIT_DEV_CREATOR))
-		return;
-	jb_lit(jb, ",\"creator\":{\"pid\":");
-	jb_num(jb, (uint32_t)rec->v[1]);
-	jb_u64(jb, "uid", (uint32_t)(rec->v[1] >> 32));
-	jb_comm(jb, &rec->v[2]);
-	jb_lit(jb, "}");
+		return p;
+	p = jb_wlit(p, ",\"creator\":{\"pid\":");
+	p = jb_wnum(p, (uint32_t)rec->v[1]);
+	p = w_u64(p, "uid", (uint32_t)(rec->v[1] >> 32));
+	p = w_comm(p, &rec->v[2]);
+	return jb_wlit(p, "}");
 }
 
-static void format_dev_removed(struct jbuf *jb, const struct inputaudit_record *rec)
+static char *format_dev_removed(char *p, const struct inputaudit_record *rec)
 {
-	jb_u64(jb, "frames", rec->v[0]);
-	jb_u64(jb, "records", rec->v[1]);
+	p = w_u64(p, "frames", rec->v[0]);
+	return w_u64(p, "records", rec->v[1]);
 }
 
-static void format_activity(struct jbuf *jb, const struct inputaudit_record *rec)
+static char *format_activity(char *p, const struct inputaudit_record *rec)
 {
-	jb_u64(jb, "key_presses", rec->v[0]);
-	jb_u64(jb, "button_clicks", rec->v[1]);
-	jb_u64(jb, "motion", rec->v[2]);
-	jb_u64(jb, "touches", (uint32_t)rec->v[3]);
-	jb_u64(jb, "switches", (uint32_t)(rec->v[3] >> 32));
+	p = w_u64(p, "key_presses", rec->v[0]);
+	p = w_u64(p, "button_clicks", rec->v[1]);
+	p = w_u64(p, "motion", rec->v[2]);
+	p = w_u64(p, "touches", (uint32_t)rec->v[3]);
+	return w_u64(p, "switches", (uint32_t)(rec->v[3] >> 32));
 }
 
 /* The key code: only present at level "keys" (v1 is 0 below it). */
-static void jb_code(struct jbuf *jb, const struct inputaudit_record *rec)
+static char *w_code(char *p, const struct inputaudit_record *rec)
 {
 	if (rec->v[1])
-		jb_u64(jb, "code", rec->v[1]);
+		p = w_u64(p, "code", rec->v[1]);
+	return p;
 }
 
-static void format_event(struct jbuf *jb, const struct inputaudit_record *rec)
+static char *format_event(char *p, const struct inputaudit_record *rec)
 {
-	static const char *const kinds[] = {
-		[INPUTAUDIT_EV_KEY_PRESS] = "key_press",
-		[INPUTAUDIT_EV_KEY_RELEASE] = "key_release",
-		[INPUTAUDIT_EV_BUTTON_PRESS] = "button_press",
-		[INPUTAUDIT_EV_BUTTON_RELEASE] = "button_release",
-		[INPUTAUDIT_EV_MOTION] = "motion",
-		[INPUTAUDIT_EV_TOUCH_DOWN] = "touch_down",
-		[INPUTAUDIT_EV_TOUCH_UP] = "touch_up",
-		[INPUTAUDIT_EV_SWITCH] = "switch",
+	static const struct jb_frag kinds[] = {
+		[INPUTAUDIT_EV_KEY_PRESS] = JB_FRAG("key_press"),
+		[INPUTAUDIT_EV_KEY_RELEASE] = JB_FRAG("key_release"),
+		[INPUTAUDIT_EV_BUTTON_PRESS] = JB_FRAG("button_press"),
+		[INPUTAUDIT_EV_BUTTON_RELEASE] = JB_FRAG("button_release"),
+		[INPUTAUDIT_EV_MOTION] = JB_FRAG("motion"),
+		[INPUTAUDIT_EV_TOUCH_DOWN] = JB_FRAG("touch_down"),
+		[INPUTAUDIT_EV_TOUCH_UP] = JB_FRAG("touch_up"),
+		[INPUTAUDIT_EV_SWITCH] = JB_FRAG("switch"),
 	};
-	static const char *const key_classes[] = {
-		[INPUTAUDIT_KEY_OTHER] = "other",
-		[INPUTAUDIT_KEY_TEXT] = "text",
-		[INPUTAUDIT_KEY_MODIFIER] = "modifier",
-		[INPUTAUDIT_KEY_NAVIGATION] = "navigation",
-		[INPUTAUDIT_KEY_EDITING] = "editing",
-		[INPUTAUDIT_KEY_FUNCTION] = "function",
+	static const struct jb_frag key_classes[] = {
+		[INPUTAUDIT_KEY_OTHER] = JB_FRAG("other"),
+		[INPUTAUDIT_KEY_TEXT] = JB_FRAG("text"),
+		[INPUTAUDIT_KEY_MODIFIER] = JB_FRAG("modifier"),
+		[INPUTAUDIT_KEY_NAVIGATION] = JB_FRAG("navigation"),
+		[INPUTAUDIT_KEY_EDITING] = JB_FRAG("editing"),
+		[INPUTAUDIT_KEY_FUNCTION] = JB_FRAG("function"),
 	};
-	static const char *const button_classes[] = {
-		[INPUTAUDIT_BTN_OTHER] = "other",
-		[INPUTAUDIT_BTN_LEFT] = "left",
-		[INPUTAUDIT_BTN_RIGHT] = "right",
-		[INPUTAUDIT_BTN_MIDDLE] = "middle",
+	static const struct jb_frag button_classes[] = {
+		[INPUTAUDIT_BTN_OTHER] = JB_FRAG("other"),
+		[INPUTAUDIT_BTN_LEFT] = JB_FRAG("left"),
+		[INPUTAUDIT_BTN_RIGHT] = JB_FRAG("right"),
+		[INPUTAUDIT_BTN_MIDDLE] = JB_FRAG("middle"),
 	};
 
-	jb_name(jb, "event", kinds, ARRAY_SIZE(kinds), rec->flags);
+	p = w_name(p, "event", kinds, rec->flags);
 	switch (rec->flags) {
 	case INPUTAUDIT_EV_KEY_PRESS:
 	case INPUTAUDIT_EV_KEY_RELEASE:
-		jb_name(jb, "class", key_classes, ARRAY_SIZE(key_classes),
-			rec->v[0]);
-		jb_code(jb, rec);
-		break;
+		p = w_name(p, "class", key_classes, rec->v[0]);
+		return w_code(p, rec);
 	case INPUTAUDIT_EV_BUTTON_PRESS:
 	case INPUTAUDIT_EV_BUTTON_RELEASE:
-		jb_name(jb, "class", button_classes, ARRAY_SIZE(button_classes),
-			rec->v[0]);
-		jb_code(jb, rec);
-		break;
+		p = w_name(p, "class", button_classes, rec->v[0]);
+		return w_code(p, rec);
 	case INPUTAUDIT_EV_MOTION:
-		jb_u64(jb, "count", rec->v[0]);
-		break;
+		return w_u64(p, "count", rec->v[0]);
 	case INPUTAUDIT_EV_SWITCH:
-		jb_u64(jb, "switch", rec->v[0]);
-		break;
+		return w_u64(p, "switch", rec->v[0]);
 	default:	/* touches carry nothing; unknown kinds are named raw */
-		break;
+		return p;
 	}
 }
 
-static void format_config(struct jbuf *jb, const struct inputaudit_record *rec)
+static char *format_config(char *p, const struct inputaudit_record *rec)
 {
-	static const char *const items[] = {
-		[INPUTAUDIT_CFG_LEVEL] = "level",
-		[INPUTAUDIT_CFG_WINDOW_MS] = "window_ms",
-		[INPUTAUDIT_CFG_LOCK] = "lock",
-		[INPUTAUDIT_CFG_DEV_RATE] = "dev_rate",
-		[INPUTAUDIT_CFG_DEV_BURST] = "dev_burst",
-		[INPUTAUDIT_CFG_GLOBAL_RATE] = "global_rate",
-		[INPUTAUDIT_CFG_GLOBAL_BURST] = "global_burst",
-		[INPUTAUDIT_CFG_HEARTBEAT_MS] = "heartbeat_ms",
-		[INPUTAUDIT_CFG_TIME_RES_MS] = "time_res_ms",
-		[INPUTAUDIT_CFG_INJECT_PRESSES] = "inject_presses",
-		[INPUTAUDIT_CFG_INJECT_INTERVAL_MS] = "inject_interval_ms",
-		[INPUTAUDIT_CFG_DEV_ENABLED] = "enabled",
+	static const struct jb_frag items[] = {
+		[INPUTAUDIT_CFG_LEVEL] = JB_FRAG("level"),
+		[INPUTAUDIT_CFG_WINDOW_MS] = JB_FRAG("window_ms"),
+		[INPUTAUDIT_CFG_LOCK] = JB_FRAG("lock"),
+		[INPUTAUDIT_CFG_DEV_RATE] = JB_FRAG("dev_rate"),
+		[INPUTAUDIT_CFG_DEV_BURST] = JB_FRAG("dev_burst"),
+		[INPUTAUDIT_CFG_GLOBAL_RATE] = JB_FRAG("global_rate"),
+		[INPUTAUDIT_CFG_GLOBAL_BURST] = JB_FRAG("global_burst"),
+		[INPUTAUDIT_CFG_HEARTBEAT_MS] = JB_FRAG("heartbeat_ms"),
+		[INPUTAUDIT_CFG_TIME_RES_MS] = JB_FRAG("time_res_ms"),
+		[INPUTAUDIT_CFG_INJECT_PRESSES] = JB_FRAG("inject_presses"),
+		[INPUTAUDIT_CFG_INJECT_INTERVAL_MS] = JB_FRAG("inject_interval_ms"),
+		[INPUTAUDIT_CFG_DEV_ENABLED] = JB_FRAG("enabled"),
 	};
-	static const char *const levels[] = {
-		[INPUTAUDIT_LEVEL_OFF] = "off",
-		[INPUTAUDIT_LEVEL_ACTIVITY] = "activity",
-		[INPUTAUDIT_LEVEL_EVENTS] = "events",
-		[INPUTAUDIT_LEVEL_KEYS] = "keys",
+	static const struct jb_frag levels[] = {
+		[INPUTAUDIT_LEVEL_OFF] = JB_FRAG("off"),
+		[INPUTAUDIT_LEVEL_ACTIVITY] = JB_FRAG("activity"),
+		[INPUTAUDIT_LEVEL_EVENTS] = JB_FRAG("events"),
+		[INPUTAUDIT_LEVEL_KEYS] = JB_FRAG("keys"),
 	};
 
-	jb_name(jb, "item", items, ARRAY_SIZE(items), rec->flags);
+	p = w_name(p, "item", items, rec->flags);
 	if (rec->flags == INPUTAUDIT_CFG_LEVEL) {
-		jb_name(jb, "old", levels, ARRAY_SIZE(levels), rec->v[0]);
-		jb_name(jb, "new", levels, ARRAY_SIZE(levels), rec->v[1]);
+		p = w_name(p, "old", levels, rec->v[0]);
+		p = w_name(p, "new", levels, rec->v[1]);
 	} else {
-		jb_u64(jb, "old", rec->v[0]);
-		jb_u64(jb, "new", rec->v[1]);
+		p = w_u64(p, "old", rec->v[0]);
+		p = w_u64(p, "new", rec->v[1]);
 	}
-	jb_u64(jb, "uid", (uint32_t)rec->v[2]);
+	return w_u64(p, "uid", (uint32_t)rec->v[2]);
 }
 
-static void format_suppressed(struct jbuf *jb,
-			      const struct inputaudit_record *rec)
+static char *format_suppressed(char *p, const struct inputaudit_record *rec)
 {
-	static const char *const limits[] = {
-		[INPUTAUDIT_LIMIT_DEVICE] = "device",
-		[INPUTAUDIT_LIMIT_GLOBAL] = "global",
+	static const struct jb_frag limits[] = {
+		[INPUTAUDIT_LIMIT_DEVICE] = JB_FRAG("device"),
+		[INPUTAUDIT_LIMIT_GLOBAL] = JB_FRAG("global"),
 	};
 
-	jb_name(jb, "limit", limits, ARRAY_SIZE(limits), rec->flags);
-	jb_u64(jb, "frames", rec->v[0]);
+	p = w_name(p, "limit", limits, rec->flags);
+	return w_u64(p, "frames", rec->v[0]);
 }
 
-static void format_heartbeat(struct jbuf *jb,
-			     const struct inputaudit_record *rec)
+static char *format_heartbeat(char *p, const struct inputaudit_record *rec)
 {
-	jb_u64(jb, "frames_seen", rec->v[0]);
-	jb_u64(jb, "frames_suppressed", rec->v[1]);
-	jb_u64(jb, "frames_filtered", rec->v[2]);
-	jb_u64(jb, "records_unconsumed", rec->v[3]);
+	p = w_u64(p, "frames_seen", rec->v[0]);
+	p = w_u64(p, "frames_suppressed", rec->v[1]);
+	p = w_u64(p, "frames_filtered", rec->v[2]);
+	return w_u64(p, "records_unconsumed", rec->v[3]);
 }
 
-static void format_blind(struct jbuf *jb, const struct inputaudit_record *rec)
+static char *format_blind(char *p, const struct inputaudit_record *rec)
 {
-	static const char *const states[] = {
-		[INPUTAUDIT_BLIND_START] = "start",
-		[INPUTAUDIT_BLIND_END] = "end",
+	static const struct jb_frag states[] = {
+		[INPUTAUDIT_BLIND_START] = JB_FRAG("start"),
+		[INPUTAUDIT_BLIND_END] = JB_FRAG("end"),
 	};
 
-	jb_name(jb, "blind", states, ARRAY_SIZE(states), rec->flags);
+	p = w_name(p, "blind", states, rec->flags);
 	if (rec->flags == INPUTAUDIT_BLIND_END)
-		jb_u64(jb, "duration_ns", rec->v[0]);
-	jb_u64(jb, "total_ns", rec->v[1]);
+		p = w_u64(p, "duration_ns", rec->v[0]);
+	return w_u64(p, "total_ns", rec->v[1]);
 }
 
-static void format_consumer(struct jbuf *jb,
-			    const struct inputaudit_record *rec)
+static char *format_consumer(char *p, const struct inputaudit_record *rec)
 {
-	jb_u64(jb, "absent_ns", rec->v[0]);
-	jb_u64(jb, "unconsumed", rec->v[1]);
-	jb_u64(jb, "total_absent_ns", rec->v[2]);
+	p = w_u64(p, "absent_ns", rec->v[0]);
+	p = w_u64(p, "unconsumed", rec->v[1]);
+	return w_u64(p, "total_absent_ns", rec->v[2]);
 }
 
-static void format_injection(struct jbuf *jb,
-			     const struct inputaudit_record *rec)
+static char *format_injection(char *p, const struct inputaudit_record *rec)
 {
-	jb_u64(jb, "presses", rec->v[0]);
-	jb_u64(jb, "min_interval_ns", rec->v[1]);
+	p = w_u64(p, "presses", rec->v[0]);
+	return w_u64(p, "min_interval_ns", rec->v[1]);
 }
 
 /* The undecoded record: for unknown types and for --raw. */
-static void format_unknown(struct jbuf *jb, const struct inputaudit_record *rec)
+static char *format_unknown(char *p, const struct inputaudit_record *rec)
 {
-	jb_u64(jb, "raw_type", rec->type);
-	jb_u64(jb, "flags", rec->flags);
-	jb_lit(jb, ",\"v\":[");
-	jb_num(jb, rec->v[0]);
-	jb_lit(jb, ",");
-	jb_num(jb, rec->v[1]);
-	jb_lit(jb, ",");
-	jb_num(jb, rec->v[2]);
-	jb_lit(jb, ",");
-	jb_num(jb, rec->v[3]);
-	jb_lit(jb, "]");
+	unsigned int i;
+
+	p = w_u64(p, "raw_type", rec->type);
+	p = w_u64(p, "flags", rec->flags);
+	p = jb_wlit(p, ",\"v\":[");
+	for (i = 0; i < 4; i++) {
+		if (i)
+			p = jb_wlit(p, ",");
+		p = jb_wnum(p, rec->v[i]);
+	}
+	return jb_wlit(p, "]");
 }
 
-static const struct {
-	const char *name;
-	void (*format)(struct jbuf *jb, const struct inputaudit_record *rec);
-} record_types[] = {
-	[INPUTAUDIT_REC_DEV_ADDED] = { "device_added", format_dev_added },
-	[INPUTAUDIT_REC_DEV_REMOVED] = { "device_removed", format_dev_removed },
-	[INPUTAUDIT_REC_ACTIVITY] = { "activity", format_activity },
-	[INPUTAUDIT_REC_EVENT] = { "event", format_event },
-	[INPUTAUDIT_REC_CONFIG] = { "config", format_config },
-	[INPUTAUDIT_REC_SUPPRESSED] = { "suppressed", format_suppressed },
-	[INPUTAUDIT_REC_HEARTBEAT] = { "heartbeat", format_heartbeat },
-	[INPUTAUDIT_REC_BLIND] = { "blind", format_blind },
-	[INPUTAUDIT_REC_CONSUMER] = { "consumer", format_consumer },
-	[INPUTAUDIT_REC_INJECTION] = { "injection", format_injection },
+struct record_type {
+	struct jb_frag name;	/* the "type" string */
+	char *(*format)(char *p, const struct inputaudit_record *rec);
 };
+
+static const struct record_type record_types[] = {
+	[INPUTAUDIT_REC_DEV_ADDED] = { JB_FRAG("device_added"), format_dev_added },
+	[INPUTAUDIT_REC_DEV_REMOVED] = { JB_FRAG("device_removed"), format_dev_removed },
+	[INPUTAUDIT_REC_ACTIVITY] = { JB_FRAG("activity"), format_activity },
+	[INPUTAUDIT_REC_EVENT] = { JB_FRAG("event"), format_event },
+	[INPUTAUDIT_REC_CONFIG] = { JB_FRAG("config"), format_config },
+	[INPUTAUDIT_REC_SUPPRESSED] = { JB_FRAG("suppressed"), format_suppressed },
+	[INPUTAUDIT_REC_HEARTBEAT] = { JB_FRAG("heartbeat"), format_heartbeat },
+	[INPUTAUDIT_REC_BLIND] = { JB_FRAG("blind"), format_blind },
+	[INPUTAUDIT_REC_CONSUMER] = { JB_FRAG("consumer"), format_consumer },
+	[INPUTAUDIT_REC_INJECTION] = { JB_FRAG("injection"), format_injection },
+};
+
+/* Every type not above. */
+static const struct record_type unknown_type = {
+	JB_FRAG("unknown"), format_unknown
+};
+
+/* --raw: every record. */
+static const struct record_type raw_type = {
+	JB_FRAG("raw"), format_unknown
+};
+
+static const struct record_type *type_of(uint16_t type)
+{
+	if (type < ARRAY_SIZE(record_types) && record_types[type].name.len)
+		return &record_types[type];
+	return &unknown_type;
+}
 
 const char *record_json_type_name(uint16_t type)
 {
-	if (type < ARRAY_SIZE(record_types) && record_types[type].name)
-		return record_types[type].name;
-	return "unknown";
+	return type_of(type)->name.s;
+}
+
+/* {"seq":N,"time_ns":N,"type":"T","dev":N */
+static char *w_header(char *p, const struct inputaudit_record *rec,
+		      const struct record_type *t)
+{
+	p = jb_wlit(p, "{\"seq\":");
+	p = jb_wnum(p, rec->seq);
+	p = w_u64(p, "time_ns", rec->time_ns);
+	p = jb_wlit(p, ",\"type\":\"");
+	p = jb_wfrag(p, &t->name);
+	p = jb_wlit(p, "\"");
+	return w_u64(p, "dev", rec->dev_id);
+}
+
+/* A kernel record as type t, with the name fields when named. */
+static int format_kernel(const struct inputaudit_record *rec,
+			 const struct record_type *t, const char *dev_name,
+			 bool truncated, unsigned int name_records, char *buf,
+			 size_t size)
+{
+	struct line l;
+	char *p;
+
+	line_start(&l, buf, size);
+	p = run(&l);
+	if (p)
+		jb_commit(&l.jb, w_header(p, rec, t));
+	if (dev_name) {
+		jb_escaped(&l.jb, "name", dev_name);
+		if (truncated)
+			jb_lit(&l.jb, ",\"name_truncated\":true");
+	}
+	p = run(&l);
+	if (p) {
+		if (name_records)
+			p = w_u64(p, "name_records", name_records);
+		jb_commit(&l.jb, t->format(p, rec));
+	}
+	return line_end(&l);
 }
 
 int record_json_format(const struct inputaudit_record *rec, char *buf,
 		       size_t size)
 {
-	return record_json_format_named(rec, NULL, false, 0, buf, size);
+	return format_kernel(rec, type_of(rec->type), NULL, false, 0, buf,
+			     size);
 }
 
 int record_json_format_named(const struct inputaudit_record *rec,
 			     const char *dev_name, bool truncated,
 			     unsigned int name_records, char *buf, size_t size)
 {
-	struct jbuf jb = { .buf = buf, .size = size };
-	const char *name = "unknown";
-	void (*format)(struct jbuf *, const struct inputaudit_record *);
-
-	if (!size)
-		return -ENOSPC;
-	buf[0] = '\0';
-
-	format = format_unknown;
-	if (rec->type < ARRAY_SIZE(record_types) && record_types[rec->type].name) {
-		name = record_types[rec->type].name;
-		format = record_types[rec->type].format;
-	}
-
-	jb_lit(&jb, "{\"seq\":");
-	jb_num(&jb, rec->seq);
-	jb_u64(&jb, "time_ns", rec->time_ns);
-	jb_str(&jb, "type", name);
-	jb_u64(&jb, "dev", rec->dev_id);
-	if (dev_name && rec->type == INPUTAUDIT_REC_DEV_ADDED) {
-		jb_escaped(&jb, "name", dev_name);
-		if (truncated)
-			jb_lit(&jb, ",\"name_truncated\":true");
-	}
-	if (name_records && rec->type == INPUTAUDIT_REC_DEV_ADDED)
-		jb_u64(&jb, "name_records", name_records);
-	format(&jb, rec);
-	return jb_finish(&jb);
+	if (rec->type != INPUTAUDIT_REC_DEV_ADDED)
+		return record_json_format(rec, buf, size);
+	return format_kernel(rec, type_of(rec->type), dev_name, truncated,
+			     name_records, buf, size);
 }
 
 int record_json_raw(const struct inputaudit_record *rec, char *buf,
 		    size_t size)
 {
-	struct jbuf jb = { .buf = buf, .size = size };
-
-	if (!size)
-		return -ENOSPC;
-	buf[0] = '\0';
-	jb_lit(&jb, "{\"seq\":");
-	jb_num(&jb, rec->seq);
-	jb_u64(&jb, "time_ns", rec->time_ns);
-	jb_str(&jb, "type", "raw");
-	jb_u64(&jb, "dev", rec->dev_id);
-	format_unknown(&jb, rec);
-	return jb_finish(&jb);
+	return format_kernel(rec, &raw_type, NULL, false, 0, buf, size);
 }
 
 int record_json_loss(uint64_t time_ns, uint64_t first_seq, uint64_t last_seq,
 		     char *buf, size_t size)
 {
-	struct jbuf jb = { .buf = buf, .size = size };
+	struct line l;
+	char *p;
 
-	if (!size)
-		return -ENOSPC;
-	buf[0] = '\0';
-	jb_lit(&jb, "{\"type\":\"loss\"");
-	jb_u64(&jb, "time_ns", time_ns);
-	jb_u64(&jb, "first_seq", first_seq);
-	jb_u64(&jb, "last_seq", last_seq);
-	jb_u64(&jb, "missing", last_seq - first_seq + 1);
-	return jb_finish(&jb);
+	line_start(&l, buf, size);
+	p = run(&l);
+	if (p) {
+		p = jb_wlit(p, "{\"type\":\"loss\"");
+		p = w_u64(p, "time_ns", time_ns);
+		p = w_u64(p, "first_seq", first_seq);
+		p = w_u64(p, "last_seq", last_seq);
+		jb_commit(&l.jb, w_u64(p, "missing", last_seq - first_seq + 1));
+	}
+	return line_end(&l);
 }
 
 int record_json_stats(const struct record_stats *stats, char *buf, size_t size)
 {
-	struct jbuf jb = { .buf = buf, .size = size };
+	struct line l;
+	char *p;
 
-	if (!size)
-		return -ENOSPC;
-	buf[0] = '\0';
-	jb_lit(&jb, "{\"type\":\"stats\"");
-	jb_u64(&jb, "time_ns", stats->time_ns);
-	jb_u64(&jb, "received", stats->received);
-	jb_u64(&jb, "lost", stats->lost);
-	jb_u64(&jb, "duplicates", stats->duplicates);
-	jb_u64(&jb, "ring_drops", stats->ring_drops);
-	jb_u64(&jb, "bpf_submitted", stats->bpf_submitted);
-	jb_u64(&jb, "policy_dropped", stats->policy_dropped);
-	if (stats->final)
-		jb_lit(&jb, ",\"final\":true");
-	else
-		jb_lit(&jb, ",\"final\":false");
-	return jb_finish(&jb);
+	line_start(&l, buf, size);
+	p = run(&l);
+	if (p) {
+		p = jb_wlit(p, "{\"type\":\"stats\"");
+		p = w_u64(p, "time_ns", stats->time_ns);
+		p = w_u64(p, "received", stats->received);
+		p = w_u64(p, "lost", stats->lost);
+		p = w_u64(p, "duplicates", stats->duplicates);
+		p = w_u64(p, "ring_drops", stats->ring_drops);
+		p = w_u64(p, "bpf_submitted", stats->bpf_submitted);
+		p = w_u64(p, "policy_dropped", stats->policy_dropped);
+		if (stats->final)
+			p = jb_wlit(p, ",\"final\":true");
+		else
+			p = jb_wlit(p, ",\"final\":false");
+		jb_commit(&l.jb, p);
+	}
+	return line_end(&l);
 }
+
+/* {"time_ns":N,"type":"T" of a daemon line, T a string literal. */
+#define w_daemon_head(p, time_ns, type)					\
+	jb_wlit(jb_wnum(jb_wlit(p, "{\"time_ns\":"), time_ns),		\
+		",\"type\":\"" type "\"")
 
 int record_json_alert(const struct record_alert *alert, char *buf, size_t size)
 {
-	struct jbuf jb = { .buf = buf, .size = size };
+	struct line l;
+	char *p;
 
-	if (!size)
-		return -ENOSPC;
-	buf[0] = '\0';
-	jb_lit(&jb, "{\"time_ns\":");
-	jb_num(&jb, alert->time_ns);
-	jb_str(&jb, "type", "alert");
-	jb_escaped(&jb, "reason", alert->reason);
-	jb_u64(&jb, "dev", alert->dev);
-	if (alert->ref_seq)
-		jb_u64(&jb, "ref_seq", alert->ref_seq);
+	line_start(&l, buf, size);
+	p = run(&l);
+	if (p)
+		jb_commit(&l.jb, w_daemon_head(p, alert->time_ns, "alert"));
+	jb_escaped(&l.jb, "reason", alert->reason);
+	p = run(&l);
+	if (p) {
+		p = w_u64(p, "dev", alert->dev);
+		if (alert->ref_seq)
+			p = w_u64(p, "ref_seq", alert->ref_seq);
+		jb_commit(&l.jb, p);
+	}
 	if (alert->rule)
-		jb_escaped(&jb, "rule", alert->rule);
-	return jb_finish(&jb);
+		jb_escaped(&l.jb, "rule", alert->rule);
+	return line_end(&l);
 }
 
 int record_json_sink_loss(uint64_t time_ns, const char *sink, uint64_t dropped,
 			  char *buf, size_t size)
 {
-	struct jbuf jb = { .buf = buf, .size = size };
+	struct line l;
+	char *p;
 
-	if (!size)
-		return -ENOSPC;
-	buf[0] = '\0';
-	jb_lit(&jb, "{\"time_ns\":");
-	jb_num(&jb, time_ns);
-	jb_str(&jb, "type", "sink_loss");
-	jb_escaped(&jb, "sink", sink);
-	jb_u64(&jb, "dropped", dropped);
-	return jb_finish(&jb);
+	line_start(&l, buf, size);
+	p = run(&l);
+	if (p)
+		jb_commit(&l.jb, w_daemon_head(p, time_ns, "sink_loss"));
+	jb_escaped(&l.jb, "sink", sink);
+	p = run(&l);
+	if (p)
+		jb_commit(&l.jb, w_u64(p, "dropped", dropped));
+	return line_end(&l);
 }

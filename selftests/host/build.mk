@@ -96,7 +96,7 @@ $(HOST_TEST_OUT)/test_privdrop: $(HOST_TEST_OUT)/test_privdrop.o \
 $(HOST_TEST_OUT)/test_privdrop: HOST_TEST_LIBS := -lseccomp -lcap-ng
 
 $(HOST_TEST_OUT)/test_chain: $(HOST_TEST_OUT)/test_chain.o \
-		$(HOST_TEST_OUT)/lib/chain.o $(HOST_TEST_OUT)/lib/log.o
+		$(HOST_TEST_OUT)/lib/chain.o $(HOST_TEST_OUT)/lib/jbuf.o $(HOST_TEST_OUT)/lib/log.o
 $(HOST_TEST_OUT)/test_chain: HOST_TEST_LIBS := -lcrypto
 # test_verify also runs the real inputauditctl, built with the sanitizers.
 $(HOST_TEST_OUT)/test_verify: $(HOST_TEST_OUT)/test_verify.o \
