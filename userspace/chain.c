@@ -29,13 +29,27 @@ static int chain_mac_fetch(void)
 }
 
 /*
- * An HMAC context keyed with the last key used, copied for each MAC: keying
- * (and looking up SHA-256) once instead of per line.
+ * One HMAC context, keyed with the last key used and started afresh for
+ * each MAC: EVP_MAC_init() without a key restarts it with the key it has.
+ * Keying, looking up SHA-256 and allocating happen once instead of per
+ * line (a copy of a keyed context per line cost about 4,000 instructions).
  */
-static EVP_MAC_CTX *chain_tmpl;
-static uint8_t chain_tmpl_key[CHAIN_KEY_MAX];
-static size_t chain_tmpl_len;
+static EVP_MAC_CTX *chain_ctx;
+static uint8_t chain_ctx_key[CHAIN_KEY_MAX];
+static size_t chain_ctx_len;
 
+static void chain_ctx_drop(void)
+{
+	EVP_MAC_CTX_free(chain_ctx);
+	chain_ctx = NULL;
+	OPENSSL_cleanse(chain_ctx_key, sizeof(chain_ctx_key));
+	chain_ctx_len = 0;
+}
+
+/*
+ * A context started for a MAC under key, or NULL.  It is chain_ctx unless
+ * the key is too long to remember; the caller frees any other.
+ */
 static EVP_MAC_CTX *chain_keyed(const uint8_t *key, size_t key_len)
 {
 	static const uint8_t nokey;
@@ -46,9 +60,12 @@ static EVP_MAC_CTX *chain_keyed(const uint8_t *key, size_t key_len)
 	};
 	EVP_MAC_CTX *ctx;
 
-	if (chain_tmpl && key_len == chain_tmpl_len && key_len <= CHAIN_KEY_MAX &&
-	    !CRYPTO_memcmp(key, chain_tmpl_key, key_len))
-		return EVP_MAC_CTX_dup(chain_tmpl);
+	if (chain_ctx && key_len == chain_ctx_len &&
+	    !CRYPTO_memcmp(key, chain_ctx_key, key_len)) {
+		if (EVP_MAC_init(chain_ctx, NULL, 0, NULL))
+			return chain_ctx;
+		chain_ctx_drop();
+	}
 	if (chain_mac_fetch())
 		return NULL;
 	ctx = EVP_MAC_CTX_new(chain_mac);
@@ -61,12 +78,11 @@ static EVP_MAC_CTX *chain_keyed(const uint8_t *key, size_t key_len)
 	}
 	if (key_len > CHAIN_KEY_MAX)
 		return ctx;
-	EVP_MAC_CTX_free(chain_tmpl);
-	OPENSSL_cleanse(chain_tmpl_key, sizeof(chain_tmpl_key));
-	chain_tmpl = ctx;
-	memcpy(chain_tmpl_key, key, key_len);
-	chain_tmpl_len = key_len;
-	return EVP_MAC_CTX_dup(chain_tmpl);
+	chain_ctx_drop();
+	chain_ctx = ctx;
+	memcpy(chain_ctx_key, key, key_len);
+	chain_ctx_len = key_len;
+	return ctx;
 }
 
 int chain_hmac(const uint8_t *key, size_t key_len, const void *a, size_t alen,
@@ -87,7 +103,8 @@ int chain_hmac(const uint8_t *key, size_t key_len, const void *a, size_t alen,
 		goto out;
 	ret = 0;
 out:
-	EVP_MAC_CTX_free(ctx);
+	if (ctx != chain_ctx)
+		EVP_MAC_CTX_free(ctx);
 	return ret;
 }
 
@@ -251,19 +268,15 @@ int chain_init(struct chain *c, const uint8_t *key, size_t key_len)
 	if (chain_mac_fetch())
 		return -ENOSYS;
 	/* key the HMAC now, while OpenSSL may still load what it needs */
-	EVP_MAC_CTX_free(chain_keyed(c->key, c->key_len));
+	chain_keyed(c->key, c->key_len);
 	return 0;
 }
 
 void chain_wipe(struct chain *c)
 {
-	if (chain_tmpl && c->key_len == chain_tmpl_len &&
-	    !CRYPTO_memcmp(c->key, chain_tmpl_key, c->key_len)) {
-		EVP_MAC_CTX_free(chain_tmpl);
-		chain_tmpl = NULL;
-		OPENSSL_cleanse(chain_tmpl_key, sizeof(chain_tmpl_key));
-		chain_tmpl_len = 0;
-	}
+	if (chain_ctx && c->key_len == chain_ctx_len &&
+	    !CRYPTO_memcmp(c->key, chain_ctx_key, c->key_len))
+		chain_ctx_drop();
 	OPENSSL_cleanse(c, sizeof(*c));
 }
 
