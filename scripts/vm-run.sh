@@ -12,6 +12,10 @@ VM_MEM=${VM_MEM:-1024}
 VM_FILES=${VM_FILES:-}		# extra "hostpath:guestpath" pairs, space separated
 VM_QEMU_ARGS=${VM_QEMU_ARGS:-}	# e.g. "-icount shift=0,sleep=off -seed 42 -rtc base=2024-01-01T00:00:00,clock=vm"
 VM_APPEND=${VM_APPEND:-}	# extra kernel command line
+# "stdio": the console streams through a pipe as the guest runs.  "file": QEMU writes it to a file,
+# read when the guest is done, so a slow reader on a loaded host cannot hold up the guest's serial
+# port at moments of the host's choosing (make bench uses it, for bit-identical -icount runs).
+VM_CONSOLE=${VM_CONSOLE:-stdio}
 kdir=$CACHE/kernels/$abi
 vm=$OUT/vm-$abi
 root=$vm/root
@@ -110,7 +114,10 @@ poweroff -f
 while :; do sleep 60; done
 INIT
 chmod 755 "$root/init"
-(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$vm/initrd.cpio"
+# Reproducible: the same files give the same bytes (times, inode and device numbers fixed), so
+# that -icount boots of the same build are instruction for instruction the same.
+find "$root" -exec touch -h -d @1704067200 {} +
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --reproducible --quiet) >"$vm/initrd.cpio"
 
 # Boot.  The console goes to console.log; the lines between the markers are the command's output.
 log=$vm/console.log
@@ -118,18 +125,31 @@ tap=$vm/output.tap
 echo "# vm $abi: booting $(basename "$vm")/initrd.cpio ($(du -k "$vm/initrd.cpio" | cut -f1) KiB): $*"
 awk=(awk)		# mawk reads its input in blocks unless interactive: stream the guest output
 if command -v mawk >/dev/null; then awk=(mawk -W interactive); fi
-start=$(date +%s)
-set +e
-timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$VM_MEM" \
-	-nographic -no-reboot -net none -kernel "$kdir/vmlinuz" -initrd "$vm/initrd.cpio" \
-	$VM_QEMU_ARGS -append "console=ttyS0 panic=-1 quiet $VM_APPEND" </dev/null 2>&1 |
+qemu() {	# qemu CONSOLE-ARGS...
+	timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$VM_MEM" \
+		-no-reboot -net none -kernel "$kdir/vmlinuz" -initrd "$vm/initrd.cpio" "$@" \
+		$VM_QEMU_ARGS -append "console=ttyS0 panic=-1 quiet $VM_APPEND" </dev/null
+}
+# The console to console.log; the command's output (between the markers) to stdout.
+console() {
 	"${awk[@]}" -v v="${V:-0}" -v clog="$log" '
 		{ sub(/\r$/, ""); print > clog; fflush(clog) }
 		/=== INPUTAUDIT-BEGIN/ { on = 1 }
 		/=== INPUTAUDIT-END/ { on = 0 }
 		on && !/=== INPUTAUDIT-BEGIN/ && !/^\[ *[0-9]+\.[0-9]+\] / { print; fflush(); next }
-		v == 1 { print "# console: " $0; fflush() }' | tee "$tap"
-qrc=${PIPESTATUS[0]}
+		v == 1 { print "# console: " $0; fflush() }'
+}
+start=$(date +%s)
+set +e
+if [ "$VM_CONSOLE" = file ]; then
+	rm -f "$vm/console.raw"
+	qemu -display none -monitor none -serial file:"$vm/console.raw" >/dev/null 2>&1
+	qrc=$?
+	console <"$vm/console.raw" | tee "$tap"
+else
+	qemu -nographic 2>&1 | console | tee "$tap"
+	qrc=${PIPESTATUS[0]}
+fi
 set -e
 secs=$(($(date +%s) - start))
 
