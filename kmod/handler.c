@@ -165,8 +165,8 @@ static void inputaudit_retire(struct inputaudit_dev *iad)
 /*
  * Open or close @iad's handle as inputaudit_capturing says.  An open that
  * fails (the device is going away, or its driver's open() failed) is tried
- * again by the monitor every tick.  A frame cut short by the close counts
- * as seen.
+ * again by the monitor every tick (logged once per error).  A frame cut
+ * short by the close counts as seen.
  *
  * Context: process context, inputaudit_devices_lock held.
  */
@@ -179,9 +179,10 @@ static void inputaudit_handle_sync(struct inputaudit_dev *iad)
 		error = input_open_device(&iad->handle);
 		if (!error)
 			iad->opened = true;
-		else if (error != -ENODEV)
-			pr_warn_ratelimited("device %u: open failed (%d), retrying\n",
-					    iad->id, error);
+		else if (error != -ENODEV && error != iad->open_error)
+			pr_warn("device %u: open failed (%d), retrying\n",
+				iad->id, error);
+		iad->open_error = error;
 	} else if (!inputaudit_capturing && iad->opened) {
 		input_close_device(&iad->handle);
 		iad->opened = false;

@@ -69,6 +69,7 @@ enum inputaudit_frame {
  * @enabled: capture from this device; when false its frames are filtered
  * @opened: the handle is open (a consumer is attached and the open worked),
  *	under inputaudit_devices_lock
+ * @open_error: the last open's error (0: none), under inputaudit_devices_lock
  * @creator_pid: tgid of the process that registered the device, or
  *	INPUTAUDIT_NO_CREATOR
  * @creator_uid: its uid in the initial user namespace
@@ -102,6 +103,7 @@ struct inputaudit_dev {
 	bool mt_touch;
 	bool enabled;
 	bool opened;
+	int open_error;
 	u32 creator_pid;
 	u32 creator_uid;
 	char creator_comm[TASK_COMM_LEN];
