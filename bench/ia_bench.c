@@ -339,22 +339,33 @@ static void *fifo_thread(void *arg)
 	return NULL;
 }
 
+/*
+ * Start a thread that first stores its tid through its argument (and never
+ * touches it again); return that tid once it is there.
+ */
+static pid_t start_tid_thread(void *(*fn)(void *), const char *what)
+{
+	pid_t tid = 0;
+	pthread_t th;
+	int err;
+
+	err = pthread_create(&th, NULL, fn, &tid);
+	if (err)
+		die(what, err);
+	while (!__atomic_load_n(&tid, __ATOMIC_ACQUIRE))
+		sched_yield();
+	return tid;
+}
+
 static pid_t start_daemon(void)
 {
 	static const char *const args[] = { "--no-config", "--stats-interval-ms", "0", NULL };
-	static pid_t fifo_tid;
-	pthread_t th;
-	pid_t pid;
-	int err;
+	pid_t fifo_tid, pid;
 
 	unlink(FIFO_PATH);
 	if (mkfifo(FIFO_PATH, 0600))
 		die("mkfifo", errno);
-	err = pthread_create(&th, NULL, fifo_thread, &fifo_tid);
-	if (err)
-		die("pthread_create fifo", err);
-	while (!__atomic_load_n(&fifo_tid, __ATOMIC_ACQUIRE))
-		sched_yield();
+	fifo_tid = start_tid_thread(fifo_thread, "pthread_create fifo");
 	pid = daemon_start(FIFO_PATH, args);
 	if (pid < 0)
 		die("inputauditd did not attach", pid);
@@ -401,10 +412,8 @@ static void *floor_thread(void *arg)
 
 static void start_floor(void)
 {
-	static pid_t tid;
 	struct bpf_link *link;
-	pthread_t th;
-	int err;
+	pid_t tid;
 
 	floor_skel = floor_bpf__open_and_load();
 	if (!floor_skel)
@@ -420,11 +429,7 @@ static void start_floor(void)
 				    floor_cb, NULL, NULL);
 	if (!floor_rb)
 		die("floor: ring_buffer__new", errno);
-	err = pthread_create(&th, NULL, floor_thread, &tid);
-	if (err)
-		die("pthread_create floor", err);
-	while (!__atomic_load_n(&tid, __ATOMIC_ACQUIRE))
-		sched_yield();
+	tid = start_tid_thread(floor_thread, "pthread_create floor");
 	taskset_add(&subtract, getpid(), tid);
 	consumer = (struct task){ getpid(), tid };
 }

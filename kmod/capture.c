@@ -59,12 +59,13 @@ static void inputaudit_touch(struct inputaudit_dev *iad, unsigned int level,
 					    INPUTAUDIT_EV_TOUCH_UP, 0, 0);
 }
 
+/* @keyboard: inputaudit_is_keyboard_key(@code), known to the caller. */
 static void inputaudit_key(struct inputaudit_dev *iad, unsigned int level,
-			   unsigned int code, int value)
+			   unsigned int code, int value, bool keyboard)
 {
 	bool press = value == 1;
 
-	if (inputaudit_is_keyboard_key(code)) {
+	if (keyboard) {
 		if (press)
 			iad->act.key_presses++;
 		/* Classified only for a record: activity needs no class. */
@@ -180,16 +181,19 @@ static void inputaudit_end_frame(struct inputaudit_dev *iad,
 static void inputaudit_value(struct inputaudit_dev *iad, unsigned int level,
 			     const struct input_value *v)
 {
+	bool keyboard;
+
 	switch (v->type) {
 	case EV_KEY:
 		/* Autorepeat (2) is neither a press nor a release. */
 		if (v->value != 0 && v->value != 1)
 			break;
+		keyboard = inputaudit_is_keyboard_key(v->code);
 		/* Injection bursts are looked for in suppressed frames too. */
-		if (v->value == 1 && inputaudit_is_keyboard_key(v->code))
+		if (v->value == 1 && keyboard)
 			inputaudit_inject_press(iad);
 		if (iad->frame == INPUTAUDIT_FRAME_PASS)
-			inputaudit_key(iad, level, v->code, v->value);
+			inputaudit_key(iad, level, v->code, v->value, keyboard);
 		break;
 	case EV_REL:
 		if (iad->frame == INPUTAUDIT_FRAME_PASS)

@@ -190,14 +190,20 @@ static void inputaudit_handle_sync(struct inputaudit_dev *iad)
 	}
 }
 
-static void inputaudit_handles_set(bool capturing)
+/* Context: process context, inputaudit_devices_lock held. */
+static void inputaudit_handles_sync(void)
 {
 	struct inputaudit_dev *iad;
 
-	mutex_lock(&inputaudit_devices_lock);
-	inputaudit_capturing = capturing;
 	list_for_each_entry(iad, &inputaudit_devices, node)
 		inputaudit_handle_sync(iad);
+}
+
+static void inputaudit_handles_set(bool capturing)
+{
+	mutex_lock(&inputaudit_devices_lock);
+	inputaudit_capturing = capturing;
+	inputaudit_handles_sync();
 	mutex_unlock(&inputaudit_devices_lock);
 }
 
@@ -235,12 +241,8 @@ void inputaudit_handles_close(void)
  */
 void inputaudit_handles_retry(void)
 {
-	struct inputaudit_dev *iad;
-
 	mutex_lock(&inputaudit_devices_lock);
-	if (inputaudit_capturing)
-		list_for_each_entry(iad, &inputaudit_devices, node)
-			inputaudit_handle_sync(iad);
+	inputaudit_handles_sync();
 	mutex_unlock(&inputaudit_devices_lock);
 }
 

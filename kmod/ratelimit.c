@@ -26,28 +26,38 @@ static u64 inputaudit_global_interval, inputaudit_global_tolerance;
  */
 static atomic64_t inputaudit_global_tat = ATOMIC64_INIT(0);
 
-static bool inputaudit_gcra(u64 *tat, u64 now, u64 interval, u64 tolerance)
+/*
+ * One GCRA decision: does a frame at @now conform to a bucket at @tat?  If
+ * so, *@next is the bucket's new tat.
+ */
+static bool inputaudit_gcra_step(u64 tat, u64 now, u64 interval,
+				 u64 tolerance, u64 *next)
 {
-	u64 t = max(*tat, now);
+	u64 t = max(tat, now);
 
 	if (t - now > tolerance)
 		return false;
-	*tat = t + interval;
+	*next = t + interval;
 	return true;
 }
 
-/* inputaudit_gcra() on a bucket that other CPUs update concurrently. */
+/* A bucket only its device's event path updates (under event_lock). */
+static bool inputaudit_gcra(u64 *tat, u64 now, u64 interval, u64 tolerance)
+{
+	return inputaudit_gcra_step(*tat, now, interval, tolerance, tat);
+}
+
+/* A bucket that other CPUs update concurrently. */
 static bool inputaudit_gcra_shared(atomic64_t *tat, u64 now, u64 interval,
 				   u64 tolerance)
 {
 	s64 old = atomic64_read(tat);
-	u64 t;
+	u64 next;
 
 	do {
-		t = max_t(u64, old, now);
-		if (t - now > tolerance)
+		if (!inputaudit_gcra_step(old, now, interval, tolerance, &next))
 			return false;
-	} while (!atomic64_try_cmpxchg(tat, &old, t + interval));
+	} while (!atomic64_try_cmpxchg(tat, &old, next));
 	return true;
 }
 
