@@ -15,10 +15,10 @@ BENCH_LIB_SRCS := $(addprefix selftests/vm/,uinput_util.c kmod_util.c daemon_uti
 all: bench-bins
 bench-bins: $(IA_BENCH) $(BENCH_REPORT)
 
-$(FLOOR_OBJ): bench/floor.bpf.c
+$(FLOOR_OBJ): bench/floor.bpf.c include/inputaudit.h
 	$(call msg,CLANG-BPF,$(@:$(OUT)/%=%))
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_x86 \
+	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_x86 -Iinclude \
 		-I/usr/include/$(shell $(CC) -dumpmachine) -Wall -Wextra -Werror -c $< -o $@
 
 $(FLOOR_SKEL): $(FLOOR_OBJ)

@@ -3,11 +3,15 @@
  * inputaudit record format: the one header shared by the kernel module,
  * the BPF program, the daemon and the tests.
  *
- * The module fires one tracepoint per record with integer arguments only
- * (seq, time_ns, type, flags, dev_id, v0..v3).  The BPF program copies them
- * verbatim into a struct inputaudit_record in the ring buffer.  What each
- * payload word means depends on the type; the encodings are below and in
- * README.md ("Record schema").
+ * The module fires one tracepoint with integer arguments only (seq,
+ * time_ns, type, flags, dev_id, v0..v3).  A firing carries either one
+ * record, which the BPF program copies verbatim into a struct
+ * inputaudit_record in the ring buffer, or a batch of up to
+ * INPUTAUDIT_BATCH_MAX event records of one device (type
+ * INPUTAUDIT_TP_EVENT_BATCH, below), which it unpacks into as many records
+ * in one ring sample.  A ring sample therefore holds one or more records
+ * back to back.  What each payload word means depends on the type; the
+ * encodings are below and in README.md ("Record schema").
  *
  * Nothing in a record below level "keys" identifies which key was pressed:
  * key records carry a coarse class only, and there are no scancodes and no
@@ -127,6 +131,30 @@ enum inputaudit_type {
 	 */
 	INPUTAUDIT_REC_DEV_NAME = 11,
 };
+
+/*
+ * Tracepoint only, never in the ring: a batch of INPUTAUDIT_REC_EVENT
+ * records of one device that share one time (one time_res_ms step).
+ * Sending them in one firing costs the tracepoint and the ring reservation
+ * once per batch instead of once per record.
+ * seq: the first record's sequence number; record i has seq + i
+ * time_ns, dev_id: those of every record in the batch
+ * flags: how many records, 1..INPUTAUDIT_BATCH_MAX
+ * v0..v3: the records, packed in 32 bits each: record i is
+ *	(__u32)(v[i / 2] >> (32 * (i % 2))), and its flags, v0 and v1 are
+ *	INPUTAUDIT_BATCH_KIND(), INPUTAUDIT_BATCH_VALUE() and
+ *	INPUTAUDIT_BATCH_CODE() of that (v2 and v3 are 0); unused slots are 0.
+ * An event whose v0 does not fit INPUTAUDIT_BATCH_VALUE_MAX is sent as a
+ * record of its own.
+ */
+#define INPUTAUDIT_TP_EVENT_BATCH	0x8000
+#define INPUTAUDIT_BATCH_MAX		8
+#define INPUTAUDIT_BATCH_VALUE_MAX	0xffff
+#define INPUTAUDIT_BATCH_PACK(kind, code, value)			\
+	((__u32)(kind) | (__u32)(code) << 4 | (__u32)(value) << 16)
+#define INPUTAUDIT_BATCH_KIND(p)	((__u16)((p) & 0xf))
+#define INPUTAUDIT_BATCH_CODE(p)	((__u64)(((p) >> 4) & 0xfff))
+#define INPUTAUDIT_BATCH_VALUE(p)	((__u64)((p) >> 16))
 
 /* INPUTAUDIT_REC_DEV_NAME: chunking of the device name. */
 #define INPUTAUDIT_NAME_CHUNK		32

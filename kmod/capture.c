@@ -45,9 +45,8 @@ static void inputaudit_event(struct inputaudit_dev *iad, unsigned int level,
 			     u64 code)
 {
 	if (level >= INPUTAUDIT_LEVEL_EVENTS)
-		inputaudit_emit_dev(iad, INPUTAUDIT_REC_EVENT, kind, class,
-				    level >= INPUTAUDIT_LEVEL_KEYS ? code : 0,
-				    0, 0);
+		inputaudit_stage_event(iad, kind, class,
+				       level >= INPUTAUDIT_LEVEL_KEYS ? code : 0);
 }
 
 static void inputaudit_touch(struct inputaudit_dev *iad, unsigned int level,
@@ -257,6 +256,8 @@ void inputaudit_capture(struct inputaudit_dev *iad,
  *
  * The rest of the frame will not come, so it is accounted now, as a frame
  * seen, and the next frame after the handle is opened again starts afresh.
+ * Staged event records are sent: the tracepoint's last probe is still in
+ * place while its callback closes the handles.
  *
  * Context: process context, after input_close_device() returned (no event
  * in flight); takes @iad's dev->event_lock against the workers.
@@ -268,6 +269,7 @@ void inputaudit_capture_closed(struct inputaudit_dev *iad)
 	spin_lock_irqsave(&iad->handle.dev->event_lock, flags);
 	if (iad->frame != INPUTAUDIT_FRAME_NONE)
 		inputaudit_end_frame(iad, READ_ONCE(inputaudit_level));
+	inputaudit_stage_flush(iad);
 	spin_unlock_irqrestore(&iad->handle.dev->event_lock, flags);
 }
 

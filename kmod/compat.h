@@ -45,4 +45,14 @@ static void inputaudit_events(struct input_handle *handle,
 #define INPUTAUDIT_PASSIVE_OBSERVER
 #endif
 
+/*
+ * Linux 6.2 added timer_shutdown_sync(): the timer cannot be armed again.
+ * del_timer_sync() is what 6.1 has (and what later kernels dropped).
+ */
+#if KERNEL_VERSION(6, 2, 0) <= LINUX_VERSION_CODE
+#define inputaudit_timer_shutdown_sync(t)	timer_shutdown_sync(t)
+#else
+#define inputaudit_timer_shutdown_sync(t)	del_timer_sync(t)
+#endif
+
 #endif /* _INPUTAUDIT_COMPAT_H */

@@ -11,6 +11,8 @@
 #include <linux/mod_devicetable.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/timer.h>
 #include <linux/ktime.h>
 #include <linux/uidgid.h>
 
@@ -280,6 +282,7 @@ static int inputaudit_connect(struct input_handler *handler,
 			test_bit(ABS_MT_TRACKING_ID, dev->absbit);
 	iad->enabled = true;
 	inputaudit_set_creator(iad);
+	timer_setup(&iad->stage_timer, inputaudit_stage_timer, 0);
 
 	iad->handle.dev = dev;
 	iad->handle.handler = handler;
@@ -325,6 +328,8 @@ static void inputaudit_disconnect(struct input_handle *handle)
 
 	inputaudit_remove(iad);
 	input_unregister_handle(handle);
+	/* No event comes any more, so nothing arms it again. */
+	inputaudit_timer_shutdown_sync(&iad->stage_timer);
 	inputaudit_dev_sysfs_del(iad);
 	inputaudit_retire(iad);
 	inputaudit_dev_put(iad);
@@ -401,6 +406,29 @@ unsigned int inputaudit_device_count(void)
 	n = inputaudit_ndevices;
 	mutex_unlock(&inputaudit_devices_lock);
 	return n;
+}
+
+/**
+ * inputaudit_devices_walk() - call @fn for every device, under its lock
+ * @fn: what to do; called with the device's dev->event_lock held, IRQs off
+ *
+ * Context: process context; takes inputaudit_devices_lock, then each
+ * dev->event_lock.
+ */
+void inputaudit_devices_walk(void (*fn)(struct inputaudit_dev *iad))
+{
+	struct inputaudit_dev *iad;
+	unsigned long flags;
+
+	mutex_lock(&inputaudit_devices_lock);
+	list_for_each_entry(iad, &inputaudit_devices, node) {
+		spinlock_t *event_lock = &iad->handle.dev->event_lock;
+
+		spin_lock_irqsave(event_lock, flags);
+		fn(iad);
+		spin_unlock_irqrestore(event_lock, flags);
+	}
+	mutex_unlock(&inputaudit_devices_lock);
 }
 
 /**

@@ -15,7 +15,8 @@
  *                                   input_close_device()
  *   dev->event_lock (input core)    spinlock, IRQs off; held by the input
  *                                   core around .events(); protects the
- *                                   per-device capture state below
+ *                                   per-device capture state below, staged
+ *                                   event records included
  * The global rate-limit bucket takes no lock (compare-and-exchange).
  */
 #ifndef _INPUTAUDIT_INTERNAL_H
@@ -27,6 +28,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
+#include <linux/timer.h>
 #include <linux/types.h>
 
 #include "inputaudit.h"
@@ -93,6 +95,12 @@ enum inputaudit_frame {
  * @inj_min_ns: shortest interval in the current burst
  * @inj_reported: the current burst has had its verdict
  * @blind_since: when another handle's grab was first seen, or 0
+ * @staged: event records staged for one tracepoint firing (batch.c)
+ * @staged_ns: their time, coarsened
+ * @stage: the staged records, packed as INPUTAUDIT_TP_EVENT_BATCH says;
+ *	zero beyond @staged
+ * @stage_timer: sends staged records at the next tick at the latest; its
+ *	callback takes dev->event_lock
  */
 struct inputaudit_dev {
 	struct input_handle handle;
@@ -124,6 +132,10 @@ struct inputaudit_dev {
 	u64 inj_min_ns;
 	bool inj_reported;
 	u64 blind_since;
+	u8 staged;
+	u64 staged_ns;
+	u64 stage[INPUTAUDIT_BATCH_MAX / 2];
+	struct timer_list stage_timer;
 };
 
 /**
@@ -172,6 +184,8 @@ bool inputaudit_emit(u16 type, u16 flags, u32 dev_id,
 void inputaudit_emit_dev(struct inputaudit_dev *iad, u16 type, u16 flags,
 			 u64 v0, u64 v1, u64 v2, u64 v3);
 void inputaudit_emit_config(u16 item, u32 dev_id, u64 old_val, u64 new_val);
+void inputaudit_emit_batch(u32 dev_id, u64 time_ns, unsigned int n,
+			   const u64 *packed);
 u64 inputaudit_coarsen(u64 ns);
 bool inputaudit_consumer_attached(void);
 u64 inputaudit_records_emitted(void);
@@ -186,6 +200,12 @@ void inputaudit_capture(struct inputaudit_dev *iad,
 void inputaudit_flush_activity(struct inputaudit_dev *iad);
 void inputaudit_report_suppressed(struct inputaudit_dev *iad);
 void inputaudit_capture_closed(struct inputaudit_dev *iad);
+
+/* batch.c */
+void inputaudit_stage_event(struct inputaudit_dev *iad, u16 kind, u64 value,
+			    u64 code);
+void inputaudit_stage_flush(struct inputaudit_dev *iad);
+void inputaudit_stage_timer(struct timer_list *t);
 
 /* inject.c */
 void inputaudit_inject_press(struct inputaudit_dev *iad);
@@ -217,6 +237,7 @@ void inputaudit_handles_close(void);
 void inputaudit_handles_retry(void);
 unsigned int inputaudit_device_count(void);
 void inputaudit_totals(struct inputaudit_counters *sum);
+void inputaudit_devices_walk(void (*fn)(struct inputaudit_dev *iad));
 
 /* sysfs.c and devsysfs.c */
 extern struct kobject *inputaudit_devices_kobj;

@@ -76,32 +76,25 @@ static void inputaudit_heartbeat(u64 now)
 	preempt_enable();
 }
 
+/* Context: @iad's dev->event_lock held, IRQs off (the monitor worker). */
+static void inputaudit_monitor_dev(struct inputaudit_dev *iad)
+{
+	u64 now = inputaudit_now();
+
+	inputaudit_blind_update(iad, now);
+	/* A flood that has gone on a second, or has just ended. */
+	if (iad->suppressed &&
+	    (now - iad->suppressed_since >= NSEC_PER_SEC ||
+	     now - iad->suppressed_last_ns >= INPUTAUDIT_FLOOD_OVER_NS))
+		inputaudit_report_suppressed(iad);
+}
+
 /* Context: process context (system workqueue). */
 static void inputaudit_monitor_fn(struct work_struct *work)
 {
-	struct inputaudit_dev *iad;
-	unsigned long flags;
-	u64 now;
-
 	inputaudit_consumer_report();
 	inputaudit_handles_retry();
-
-	mutex_lock(&inputaudit_devices_lock);
-	list_for_each_entry(iad, &inputaudit_devices, node) {
-		spinlock_t *event_lock = &iad->handle.dev->event_lock;
-
-		spin_lock_irqsave(event_lock, flags);
-		now = inputaudit_now();
-		inputaudit_blind_update(iad, now);
-		/* A flood that has gone on a second, or has just ended. */
-		if (iad->suppressed &&
-		    (now - iad->suppressed_since >= NSEC_PER_SEC ||
-		     now - iad->suppressed_last_ns >= INPUTAUDIT_FLOOD_OVER_NS))
-			inputaudit_report_suppressed(iad);
-		spin_unlock_irqrestore(event_lock, flags);
-	}
-	mutex_unlock(&inputaudit_devices_lock);
-
+	inputaudit_devices_walk(inputaudit_monitor_dev);
 	inputaudit_heartbeat(ktime_get_ns());
 	queue_delayed_work(system_wq, &inputaudit_monitor_work,
 			   msecs_to_jiffies(INPUTAUDIT_MONITOR_MS));

@@ -130,6 +130,32 @@ bool inputaudit_emit(u16 type, u16 flags, u32 dev_id,
 }
 
 /**
+ * inputaudit_emit_batch() - send a batch of event records of one device
+ * @dev_id: the device
+ * @time_ns: their time, coarsened
+ * @n: how many, 1..INPUTAUDIT_BATCH_MAX
+ * @packed: INPUTAUDIT_BATCH_MAX / 2 words, as INPUTAUDIT_TP_EVENT_BATCH says
+ *
+ * Each record gets its own sequence number, or is counted as unconsumed.
+ *
+ * Context: as inputaudit_emit().
+ */
+void inputaudit_emit_batch(u32 dev_id, u64 time_ns, unsigned int n,
+			   const u64 *packed)
+{
+	u64 seq;
+
+	if (!trace_inputaudit_record_enabled()) {
+		atomic64_add(n, &inputaudit_unconsumed);
+		return;
+	}
+	seq = atomic64_add_return(n, &inputaudit_seq) - n + 1;
+	trace_inputaudit_record(seq, time_ns, INPUTAUDIT_TP_EVENT_BATCH, n,
+				dev_id, packed[0], packed[1], packed[2],
+				packed[3]);
+}
+
+/**
  * inputaudit_emit_dev() - send one record about a device and count it
  * @iad: the device
  * @type: enum inputaudit_type
@@ -139,12 +165,16 @@ bool inputaudit_emit(u16 type, u16 flags, u32 dev_id,
  * @v2: payload word 2
  * @v3: payload word 3
  *
+ * The device's staged event records go first, so its records keep their
+ * order.
+ *
  * Context: as inputaudit_emit(), and with @iad's dev->event_lock held or
  * the device not delivering events (connect and disconnect).
  */
 void inputaudit_emit_dev(struct inputaudit_dev *iad, u16 type, u16 flags,
 			 u64 v0, u64 v1, u64 v2, u64 v3)
 {
+	inputaudit_stage_flush(iad);
 	iad->records++;
 	inputaudit_emit(type, flags, iad->id, v0, v1, v2, v3);
 }
@@ -156,12 +186,16 @@ void inputaudit_emit_dev(struct inputaudit_dev *iad, u16 type, u16 flags,
  * @old_val: the value before
  * @new_val: the value after
  *
- * Context: process context (a sysfs write).
+ * Event records staged before the change are sent first.
+ *
+ * Context: process context (a sysfs write), inputaudit_settings_lock held;
+ * takes inputaudit_devices_lock and each dev->event_lock.
  */
 void inputaudit_emit_config(u16 item, u32 dev_id, u64 old_val, u64 new_val)
 {
 	uid_t uid = from_kuid_munged(&init_user_ns, current_uid());
 
+	inputaudit_devices_walk(inputaudit_stage_flush);
 	preempt_disable();
 	inputaudit_emit(INPUTAUDIT_REC_CONFIG, item, dev_id, old_val, new_val,
 			uid, 0);

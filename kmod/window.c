@@ -21,19 +21,7 @@ static void inputaudit_window_arm(void)
 /* Context: process context (system workqueue). */
 static void inputaudit_window_fn(struct work_struct *work)
 {
-	struct inputaudit_dev *iad;
-	unsigned long flags;
-
-	mutex_lock(&inputaudit_devices_lock);
-	list_for_each_entry(iad, &inputaudit_devices, node) {
-		spinlock_t *event_lock = &iad->handle.dev->event_lock;
-
-		spin_lock_irqsave(event_lock, flags);
-		inputaudit_flush_activity(iad);
-		spin_unlock_irqrestore(event_lock, flags);
-	}
-	mutex_unlock(&inputaudit_devices_lock);
-
+	inputaudit_devices_walk(inputaudit_flush_activity);
 	inputaudit_window_arm();
 }
 

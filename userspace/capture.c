@@ -9,6 +9,7 @@
 
 int capture_load(struct capture *cap, uint32_t ring_size, uint64_t latency_ns)
 {
+	unsigned int hz;
 	int err;
 
 	cap->skel = inputaudit_bpf__open();
@@ -22,7 +23,13 @@ int capture_load(struct capture *cap, uint32_t ring_size, uint64_t latency_ns)
 	cap->skel->rodata->wakeup_threshold = ring_size / 4;
 	cap->skel->rodata->latency_ns = latency_ns;
 
-	return inputaudit_bpf__load(cap->skel);
+	err = inputaudit_bpf__load(cap->skel);
+	if (err)
+		return err;
+	/* libbpf has read the kernel's config (or left 0) by now. */
+	hz = cap->skel->kconfig->CONFIG_HZ;
+	cap->stage_ms = hz ? (1000 + hz - 1) / hz : 10;
+	return 0;
 }
 
 int capture_attach(struct capture *cap, const char **name)

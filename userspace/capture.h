@@ -16,6 +16,12 @@ struct capture {
 	struct inputaudit_bpf *skel;
 	struct bpf_link *link;
 	struct ring_buffer *rb;
+	/*
+	 * How late the module may send an event record: it stages them for
+	 * up to one kernel tick (kmod/batch.c).  1000 / CONFIG_HZ rounded up,
+	 * or 10 (HZ=100, the slowest tick) when the config is not readable.
+	 */
+	unsigned int stage_ms;
 };
 
 struct capture_counters {
@@ -23,7 +29,7 @@ struct capture_counters {
 	uint64_t drops;		/* reserves that failed: ring full */
 };
 
-/* Open and load the program.  Return: 0 or a negative errno. */
+/* Open and load the program; set stage_ms.  Return: 0 or a negative errno. */
 int capture_load(struct capture *cap, uint32_t ring_size, uint64_t latency_ns);
 /*
  * Attach to the tracepoint under either of its names.

@@ -312,23 +312,26 @@ static uint64_t expected_next_seq(struct daemon *d)
 	return emitted + 1;
 }
 
+/* A ring sample: one record, or a batch of event records back to back. */
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct daemon *d = ctx;
 	struct inputaudit_record rec;
+	const char *p = data;
 
-	d->round_records++;
-	if (size < sizeof(rec)) {
+	if (!size || size % sizeof(rec)) {
 		if (!d->malformed++)
 			log_warnx("ignoring a %zu-byte ring sample", size);
 		return 0;
 	}
-	memcpy(&rec, data, sizeof(rec));
-	pipeline_kernel_record(&d->pipe, &rec);
-
-	if (d->opt.count && d->pipe.seq.received >= d->opt.count) {
-		d->count_reached = true;
-		return -ECANCELED;	/* stop this drain right here */
+	for (; size; p += sizeof(rec), size -= sizeof(rec)) {
+		d->round_records++;
+		memcpy(&rec, p, sizeof(rec));
+		pipeline_kernel_record(&d->pipe, &rec);
+		if (d->opt.count && d->pipe.seq.received >= d->opt.count) {
+			d->count_reached = true;
+			return -ECANCELED;	/* stop this drain right here */
+		}
 	}
 	return 0;
 }
@@ -488,16 +491,27 @@ static void reload_config(struct daemon *d)
 
 /*
  * The poll timeout follows the BPF wakeup policy (bpf/inputaudit.bpf.c):
- * while records arrive, wait at most the latency budget, since records
- * submitted without a wakeup are only found by the drain after the wait;
- * after a round that found nothing, sleep long, because the next record
- * comes after the budget has passed and so forces a wakeup.
+ * while records arrive, wait at most the latency budget less the time the
+ * module may hold an event record (one tick, cap.stage_ms; at least half
+ * the budget is kept), since records submitted without a wakeup are only
+ * found by the drain after the wait; after a round that found nothing,
+ * sleep long, because the next record comes after the budget has passed
+ * and so forces a wakeup.
  */
+static int busy_timeout(const struct daemon *d)
+{
+	unsigned int latency = d->opt.latency_ms ?: d->cfg.daemon.latency_ms;
+	unsigned int half = latency / 2 ?: 1;
+
+	if (latency > d->cap.stage_ms && latency - d->cap.stage_ms >= half)
+		return latency - d->cap.stage_ms;
+	return half;
+}
+
 static int poll_timeout(const struct daemon *d, bool idle, uint64_t next)
 {
 	uint64_t now = monotonic_ms();
-	int timeout = idle ? IDLE_POLL_MS :
-		(int)(d->opt.latency_ms ?: d->cfg.daemon.latency_ms);
+	int timeout = idle ? IDLE_POLL_MS : busy_timeout(d);
 
 	if (next <= now)
 		return 0;

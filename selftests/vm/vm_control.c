@@ -685,6 +685,69 @@ TEST_F_TIMEOUT(control, frames_seen_only_while_consumed, TEST_TIMEOUT)
 	EXPECT_EQ(3, count_events(&self->c.j, dev, "key_release", NULL));
 }
 
+/*
+ * Event records go to the ring in batches (kmod/batch.c), which must not
+ * show: every record has its own seq, in the order typed, with its coarse
+ * time; a lone key is delivered by the stage timer without more input; the
+ * records staged when the level changes come before the config record.
+ */
+TEST_F_TIMEOUT(control, batched_events_keep_order_seq_and_time, TEST_TIMEOUT)
+{
+	static const char typed[] = "abcdefghijklmnopqrs";	/* 38 records */
+	const int nrec = 2 * (sizeof(typed) - 1);
+	uint64_t dev, seq, last_seq = 0, t, config_seq = 0, kernel, missing;
+	char dir[128], kind[32];
+	int events = 0;
+
+	ASSERT_EQ(0, kmod_load("level=events time_res_ms=1000"));
+	self->c.daemon = daemon_start(self->c.out, NULL);
+	ASSERT_LT(0, self->c.daemon);
+	self->c.ufd = uinput_create(UINPUT_KEYBOARD, "ia-test-batch");
+	ASSERT_LE(0, self->c.ufd);
+	ASSERT_EQ(0, own_device_dir(dir, sizeof(dir)));
+	dev = strtoull(strrchr(dir, '/') + 1, NULL, 10);
+
+	/* One key, then nothing: the timer must send it, not the next key. */
+	ASSERT_EQ(1, uinput_type(self->c.ufd, "z"));
+	sleep_ms(500);
+	ASSERT_EQ(0, capture_reload(&self->c));
+	EXPECT_EQ(1, count_events(&self->c.j, dev, "key_press", NULL));
+	EXPECT_EQ(1, count_events(&self->c.j, dev, "key_release", NULL));
+
+	/* A burst, and the level lowered right after it. */
+	ASSERT_EQ((int)sizeof(typed) - 1, uinput_type(self->c.ufd, typed));
+	ASSERT_EQ(0, write_file(PARAM("level"), "activity\n"));
+	ASSERT_NE(0UL, capture_finish(&self->c));
+
+	for (size_t i = 0; i < self->c.j.count; i++) {
+		const char *line = self->c.j.lines[i];
+		uint64_t d;
+
+		if (json_type_is(line, "config") && json_u64(line, "seq", &seq))
+			config_seq = seq;
+		if (!json_type_is(line, "event") || !json_u64(line, "dev", &d) ||
+		    d != dev)
+			continue;
+		ASSERT_TRUE(json_u64(line, "seq", &seq));
+		ASSERT_TRUE(json_u64(line, "time_ns", &t));
+		ASSERT_TRUE(json_str(line, "event", kind, sizeof(kind)));
+		EXPECT_LT(last_seq, seq);
+		EXPECT_EQ(0UL, config_seq) {
+			TH_LOG("event seq %llu after the config record",
+			       (unsigned long long)seq);
+		}
+		EXPECT_EQ(0UL, t % 1000000000UL);
+		/* "z", then the burst: press, release, press, ... */
+		EXPECT_STREQ(events % 2 ? "key_release" : "key_press", kind);
+		last_seq = seq;
+		events++;
+	}
+	EXPECT_EQ(2 + nrec, events);
+	EXPECT_LT(last_seq, config_seq);
+	count_records(&self->c.j, &kernel, &missing);
+	EXPECT_EQ(0UL, missing);
+}
+
 /* Heartbeats come every heartbeat_ms, time without a consumer is reported, times are coarse. */
 TEST_F_TIMEOUT(control, heartbeat_consumer_and_time_resolution, TEST_TIMEOUT)
 {
