@@ -2,7 +2,8 @@
 /*
  * inputaudit: sequence numbers, timestamps, consumers and the tracepoint.
  *
- * Every record that leaves the kernel goes through inputaudit_emit().  A
+ * Every record that leaves the kernel goes through inputaudit_emit(), or
+ * inputaudit_emit_batch() for event records sent in batches (batch.c).  A
  * record is given a sequence number only when a consumer is attached to
  * the tracepoint, so the daemon can prove from gaps in the sequence that it
  * received every record emitted while it was there; records produced while

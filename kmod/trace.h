@@ -3,9 +3,11 @@
  * inputaudit: the module tracepoint every record leaves the kernel through.
  *
  * A bare tracepoint: integer arguments only, no tracefs event, read by
- * raw_tp BPF programs (which need no module BTF).  Anything root attaches
- * here sees exactly what the current capture level allows, so the
- * arguments are already minimized when the tracepoint fires.  record.c
+ * raw_tp BPF programs (which need no module BTF).  A firing is one record
+ * or a batch of event records of one device (INPUTAUDIT_TP_EVENT_BATCH in
+ * include/inputaudit.h).  Anything root attaches here sees exactly what
+ * the current capture level allows, so the arguments are already
+ * minimized when the tracepoint fires.  record.c
  * defines it (CREATE_TRACE_POINTS); define_trace.h also makes the entry
  * that lets raw_tp programs find it.
  *

@@ -259,21 +259,36 @@ TEST_F(bpf_ring, full_ring_counts_drops)
  * only a wait that found it empty makes epoll forget it, which is the
  * state of an idle daemon.
  */
-TEST_F(bpf_ring, wakeup_policy)
+/*
+ * Load for the wakeup tests: wake at three records since the last wakeup
+ * (3 * 64 bytes), or when 5 s passed since it.  Return: why the test
+ * cannot run here, or NULL (and *err is load()'s result).
+ */
+static const char *load_wakeup(FIXTURE_DATA(bpf_ring) *self, int *err)
 {
-	const __u64 latency_ns = 5ull * 1000 * 1000 * 1000;
+	static char why[128];
 	struct timespec now;
-	int err;
 
 	/* The first wakeup relies on "now - 0 >= latency". */
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (now.tv_sec < 10)
-		SKIP(return, "system up less than 10 s");
+		return "system up less than 10 s";
+	*err = load(self, 1 << 16, 3 * 64, 5ull * 1000 * 1000 * 1000);
+	if (!no_privilege(*err))
+		return NULL;
+	snprintf(why, sizeof(why), "cannot load BPF programs: %s",
+		 strerror(-*err));
+	return why;
+}
 
-	/* Wake at three records since the last wakeup (3 * 64 bytes). */
-	err = load(self, 1 << 16, 3 * 64, latency_ns);
-	if (no_privilege(err))
-		SKIP(return, "cannot load BPF programs: %s", strerror(-err));
+TEST_F(bpf_ring, wakeup_policy)
+{
+	const char *why;
+	int err;
+
+	why = load_wakeup(self, &err);
+	if (why)
+		SKIP(return, "%s", why);
 	ASSERT_EQ(0, err);
 
 	/* First record after idle: woken at once. */
@@ -396,17 +411,12 @@ TEST_F(bpf_ring, batch_drops_count_records)
 /* The wakeup threshold counts a batch's records, not its one sample. */
 TEST_F(bpf_ring, batch_wakeup_counts_records)
 {
-	const __u64 latency_ns = 5ull * 1000 * 1000 * 1000;
-	struct timespec now;
+	const char *why;
 	int err;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (now.tv_sec < 10)
-		SKIP(return, "system up less than 10 s");
-	/* Wake at three records since the last wakeup (3 * 64 bytes). */
-	err = load(self, 1 << 16, 3 * 64, latency_ns);
-	if (no_privilege(err))
-		SKIP(return, "cannot load BPF programs: %s", strerror(-err));
+	why = load_wakeup(self, &err);
+	if (why)
+		SKIP(return, "%s", why);
 	ASSERT_EQ(0, err);
 
 	/* First after idle: woken at once. */
