@@ -21,7 +21,6 @@
 #include <linux/input.h>
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
-#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/timer.h>
 
@@ -94,12 +93,7 @@ void inputaudit_stage_event(struct inputaudit_dev *iad, u16 kind, u64 value,
  */
 void inputaudit_stage_timer(struct timer_list *t)
 {
-	struct inputaudit_dev *iad = container_of(t, struct inputaudit_dev,
-						  stage_timer);
-	spinlock_t *event_lock = &iad->handle.dev->event_lock;
-	unsigned long flags;
-
-	spin_lock_irqsave(event_lock, flags);
-	inputaudit_stage_flush(iad);
-	spin_unlock_irqrestore(event_lock, flags);
+	inputaudit_dev_locked(container_of(t, struct inputaudit_dev,
+					   stage_timer),
+			      inputaudit_stage_flush);
 }

@@ -259,18 +259,14 @@ void inputaudit_capture(struct inputaudit_dev *iad,
  * Staged event records are sent: the tracepoint's last probe is still in
  * place while its callback closes the handles.
  *
- * Context: process context, after input_close_device() returned (no event
- * in flight); takes @iad's dev->event_lock against the workers.
+ * Context: after input_close_device() returned (no event in flight), with
+ * @iad's dev->event_lock held against the workers, IRQs off.
  */
 void inputaudit_capture_closed(struct inputaudit_dev *iad)
 {
-	unsigned long flags;
-
-	spin_lock_irqsave(&iad->handle.dev->event_lock, flags);
 	if (iad->frame != INPUTAUDIT_FRAME_NONE)
 		inputaudit_end_frame(iad, READ_ONCE(inputaudit_level));
 	inputaudit_stage_flush(iad);
-	spin_unlock_irqrestore(&iad->handle.dev->event_lock, flags);
 }
 
 /**

@@ -188,7 +188,7 @@ static void inputaudit_handle_sync(struct inputaudit_dev *iad)
 	} else if (!inputaudit_capturing && iad->opened) {
 		input_close_device(&iad->handle);
 		iad->opened = false;
-		inputaudit_capture_closed(iad);
+		inputaudit_dev_locked(iad, inputaudit_capture_closed);
 	}
 }
 
@@ -409,6 +409,24 @@ unsigned int inputaudit_device_count(void)
 }
 
 /**
+ * inputaudit_dev_locked() - call @fn for a device under its event lock
+ * @iad: the device
+ * @fn: what to do; called with @iad's dev->event_lock held, IRQs off
+ *
+ * Context: process or softirq context, dev->event_lock not held; takes it.
+ */
+void inputaudit_dev_locked(struct inputaudit_dev *iad,
+			   void (*fn)(struct inputaudit_dev *iad))
+{
+	spinlock_t *event_lock = &iad->handle.dev->event_lock;
+	unsigned long flags;
+
+	spin_lock_irqsave(event_lock, flags);
+	fn(iad);
+	spin_unlock_irqrestore(event_lock, flags);
+}
+
+/**
  * inputaudit_devices_walk() - call @fn for every device, under its lock
  * @fn: what to do; called with the device's dev->event_lock held, IRQs off
  *
@@ -418,16 +436,10 @@ unsigned int inputaudit_device_count(void)
 void inputaudit_devices_walk(void (*fn)(struct inputaudit_dev *iad))
 {
 	struct inputaudit_dev *iad;
-	unsigned long flags;
 
 	mutex_lock(&inputaudit_devices_lock);
-	list_for_each_entry(iad, &inputaudit_devices, node) {
-		spinlock_t *event_lock = &iad->handle.dev->event_lock;
-
-		spin_lock_irqsave(event_lock, flags);
-		fn(iad);
-		spin_unlock_irqrestore(event_lock, flags);
-	}
+	list_for_each_entry(iad, &inputaudit_devices, node)
+		inputaudit_dev_locked(iad, fn);
 	mutex_unlock(&inputaudit_devices_lock);
 }
 

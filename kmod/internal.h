@@ -237,6 +237,8 @@ void inputaudit_handles_close(void);
 void inputaudit_handles_retry(void);
 unsigned int inputaudit_device_count(void);
 void inputaudit_totals(struct inputaudit_counters *sum);
+void inputaudit_dev_locked(struct inputaudit_dev *iad,
+			   void (*fn)(struct inputaudit_dev *iad));
 void inputaudit_devices_walk(void (*fn)(struct inputaudit_dev *iad));
 
 /* sysfs.c and devsysfs.c */

@@ -83,6 +83,20 @@ static void inputaudit_consumer_went(u64 now)
 	inputaudit_consumer_pending = false;
 }
 
+/*
+ * Sequence numbers for @n records about to go through the tracepoint: the
+ * first of them (the others follow), or 0 when no consumer is attached, in
+ * which case the records are counted as unconsumed instead.
+ */
+static u64 inputaudit_seq_take(unsigned int n)
+{
+	if (!trace_inputaudit_record_enabled()) {
+		atomic64_add(n, &inputaudit_unconsumed);
+		return 0;
+	}
+	return atomic64_add_return(n, &inputaudit_seq) - n + 1;
+}
+
 /**
  * inputaudit_coarsen() - round a time down to the time resolution
  * @ns: a time or a duration, ns
@@ -120,11 +134,11 @@ u64 inputaudit_coarsen(u64 ns)
 bool inputaudit_emit(u16 type, u16 flags, u32 dev_id,
 		     u64 v0, u64 v1, u64 v2, u64 v3)
 {
-	if (!trace_inputaudit_record_enabled()) {
-		atomic64_inc(&inputaudit_unconsumed);
+	u64 seq = inputaudit_seq_take(1);
+
+	if (!seq)
 		return false;
-	}
-	trace_inputaudit_record(atomic64_inc_return(&inputaudit_seq),
+	trace_inputaudit_record(seq,
 				inputaudit_coarsen(ktime_get_coarse_boottime_ns()),
 				type, flags, dev_id, v0, v1, v2, v3);
 	return true;
@@ -144,13 +158,10 @@ bool inputaudit_emit(u16 type, u16 flags, u32 dev_id,
 void inputaudit_emit_batch(u32 dev_id, u64 time_ns, unsigned int n,
 			   const u64 *packed)
 {
-	u64 seq;
+	u64 seq = inputaudit_seq_take(n);
 
-	if (!trace_inputaudit_record_enabled()) {
-		atomic64_add(n, &inputaudit_unconsumed);
+	if (!seq)
 		return;
-	}
-	seq = atomic64_add_return(n, &inputaudit_seq) - n + 1;
 	trace_inputaudit_record(seq, time_ns, INPUTAUDIT_TP_EVENT_BATCH, n,
 				dev_id, packed[0], packed[1], packed[2],
 				packed[3]);
