@@ -532,14 +532,14 @@ static int run(struct daemon *d, const sigset_t *waitmask)
 	uint64_t next_stats = interval ? monotonic_ms() + interval : UINT64_MAX;
 	uint64_t next_tick = monotonic_ms() + TICK_MS;
 	bool idle = false;
-	int timeout, err;
+	int timeout, woken, err;
 
 	while (!exiting && !d->pipe.write_err) {
 		timeout = poll_timeout(d, idle, next_stats < next_tick ?
 					     next_stats : next_tick);
-		err = capture_wait(&d->cap, timeout, waitmask);
-		if (err < 0 && err != -EINTR)
-			return err;
+		woken = capture_wait(&d->cap, timeout, waitmask);
+		if (woken < 0 && woken != -EINTR)
+			return woken;
 
 		d->round_records = 0;
 		err = capture_consume(&d->cap);
@@ -551,8 +551,12 @@ static int run(struct daemon *d, const sigset_t *waitmask)
 		/*
 		 * A whole timeout with nothing new: the ring is drained and
 		 * idle, so a hole still open now is a record that never came.
+		 * Only a wait that timed out says so: a wakeup whose drain
+		 * finds nothing means the sample at the ring's head is still
+		 * being written (another CPU reserved it first), and the holes
+		 * below the last record seen may be in it.
 		 */
-		idle = !err && timeout > 0 && !d->round_records;
+		idle = woken == 0 && timeout > 0 && !err && !d->round_records;
 		if (idle)
 			seqtrack_flush(&d->pipe.seq);
 

@@ -11,7 +11,8 @@
  *  - a record arrives SEQTRACK_WINDOW or more above it, so the window must
  *    slide past it, or
  *  - seqtrack_flush() is called: the daemon does so when the ring is drained
- *    and idle (a poll round consumed nothing) and at exit.
+ *    and idle (a wait that timed out, then a drain that found nothing) and
+ *    at exit.
  * Contiguous missing numbers are reported as one range.  Numbers below base
  * (already seen, already declared lost, or older than the expected first
  * record) are counted as duplicates and otherwise ignored.
