@@ -44,11 +44,15 @@ enum inputaudit_level {
 /* Record types (struct inputaudit_record.type). */
 enum inputaudit_type {
 	/*
-	 * A device was attached.
+	 * A device's identity: sent when the device is attached while a
+	 * consumer is there, and, for every device already attached, when a
+	 * consumer attaches after none (INPUTAUDIT_DEV_PRESENT: the inventory).
+	 * Either way it precedes every other record of the device that the
+	 * consumer receives.
 	 * flags: enum inputaudit_dev_flags
 	 * v0: INPUTAUDIT_IDENT(bus, vendor, product, version)
 	 * v1: creator pid (low 32 bits), creator uid (high 32 bits); both
-	 *     INPUTAUDIT_NO_CREATOR when no process registered the device
+	 *     INPUTAUDIT_NO_CREATOR unless INPUTAUDIT_DEV_CREATOR
 	 * v2, v3: creator comm, 16 bytes, NUL padded, little endian
 	 */
 	INPUTAUDIT_REC_DEV_ADDED = 1,
@@ -93,10 +97,11 @@ enum inputaudit_type {
 	 */
 	INPUTAUDIT_REC_SUPPRESSED = 6,
 	/*
-	 * Heartbeat with the global counters, every heartbeat_ms.
-	 * v0: frames seen, v1: frames suppressed, v2: frames filtered,
+	 * Heartbeat with the global counters, every heartbeat_ms while a
+	 * consumer is attached.
+	 * v0: frames seen, v1: frames suppressed, v2: 0 (reserved),
 	 * v3: records produced while no consumer was attached
-	 * (frames emitted = seen - suppressed - filtered)
+	 * (frames emitted = seen - suppressed)
 	 */
 	INPUTAUDIT_REC_HEARTBEAT = 7,
 	/*
@@ -105,6 +110,9 @@ enum inputaudit_type {
 	 * flags: INPUTAUDIT_BLIND_START or INPUTAUDIT_BLIND_END
 	 * v0: for an end, how long the device was blind, in ns (rounded to
 	 *     the time resolution); v1: total blind time of the device, ns
+	 * v2: for an end, INPUTAUDIT_BLIND_BOUND when the grab began after
+	 *     the monitor's last look (it was seen only when it ended): v0 is
+	 *     then an upper bound
 	 */
 	INPUTAUDIT_REC_BLIND = 8,
 	/*
@@ -175,13 +183,47 @@ enum inputaudit_blind {
 	INPUTAUDIT_BLIND_END = 2,
 };
 
-/* INPUTAUDIT_REC_DEV_ADDED flags: what the device can do. */
+/* INPUTAUDIT_REC_BLIND v2 of an end. */
+#define INPUTAUDIT_BLIND_BOUND		1
+
+/*
+ * INPUTAUDIT_REC_DEV_ADDED flags: what the device can do, how it came to
+ * be, and why it is announced.
+ */
 enum inputaudit_dev_flags {
 	INPUTAUDIT_DEV_KEYBOARD = 1 << 0,	/* has ordinary keys */
 	INPUTAUDIT_DEV_POINTER = 1 << 1,	/* relative axes or mouse buttons */
 	INPUTAUDIT_DEV_TOUCH = 1 << 2,		/* absolute or multitouch axes */
 	INPUTAUDIT_DEV_SWITCH = 1 << 3,		/* switches (lid, tablet mode) */
-	INPUTAUDIT_DEV_CREATOR = 1 << 4,	/* registered by a process */
+	/* v1..v3 name the process that created the device */
+	INPUTAUDIT_DEV_CREATOR = 1 << 4,
+	/* attached before the consumer: part of the inventory */
+	INPUTAUDIT_DEV_PRESENT = 1 << 5,
+	/* enum inputaudit_origin << INPUTAUDIT_DEV_ORIGIN_SHIFT */
+	INPUTAUDIT_DEV_ORIGIN_MASK = 3 << 6,
+	/*
+	 * made by a process through uinput or uhid, but the kernel could not
+	 * name it (no process holds the device's file any more, or the file
+	 * is in flight in a socket): no creator fields
+	 */
+	INPUTAUDIT_DEV_CREATOR_UNKNOWN = 1 << 8,
+};
+
+#define INPUTAUDIT_DEV_ORIGIN_SHIFT	6
+#define INPUTAUDIT_DEV_ORIGIN(flags)				\
+	(((flags) & INPUTAUDIT_DEV_ORIGIN_MASK) >> INPUTAUDIT_DEV_ORIGIN_SHIFT)
+
+/*
+ * How a device came to be.  A device with a physical parent (USB, serio,
+ * I2C, platform, ...) is hardware and never has a creator, whichever
+ * process triggered its probe.  A uinput or uhid device carries the process
+ * holding the /dev/uinput or /dev/uhid file it was made through.
+ */
+enum inputaudit_origin {
+	INPUTAUDIT_ORIGIN_HARDWARE = 0,
+	INPUTAUDIT_ORIGIN_UINPUT = 1,
+	INPUTAUDIT_ORIGIN_UHID = 2,
+	INPUTAUDIT_ORIGIN_VIRTUAL = 3,	/* other virtual: made by the kernel */
 };
 
 /* INPUTAUDIT_REC_EVENT flags. */
@@ -247,7 +289,8 @@ struct inputaudit_record {
 	__u64 time_ns;	/* CLOCK_BOOTTIME, rounded down to the resolution */
 	__u16 type;	/* enum inputaudit_type */
 	__u16 flags;	/* per type, see above */
-	__u32 dev_id;	/* device id, never reused while the module is loaded */
+	__u32 dev_id;	/* device id: unique among attached devices, not
+			 * reused before the u32 space wraps */
 	__u64 v[4];	/* payload, per type, see above */
 };
 
