@@ -31,12 +31,13 @@
  * @iad: the device
  *
  * Context: @iad's dev->event_lock held with IRQs off, or the device no
- * longer delivering events and its stage timer shut down (disconnect).
+ * longer reachable by events, workers and its stage timer (disconnect).
  */
 void inputaudit_stage_flush(struct inputaudit_dev *iad)
 {
 	if (!iad->staged)
 		return;
+	inputaudit_announce(iad);
 	inputaudit_emit_batch(iad->id, iad->staged_ns, iad->staged, iad->stage);
 	iad->staged = 0;
 	memset(iad->stage, 0, sizeof(iad->stage));

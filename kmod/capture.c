@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * inputaudit: the capture path.  Decides per frame whether it passes, is
- * suppressed by a rate limit or is filtered, turns the values of passing
- * frames into activity counts and, at level "events", into minimized
- * event records.
+ * inputaudit: the capture path.  Decides per frame whether it passes or is
+ * suppressed by a rate limit, turns the values of passing frames into
+ * activity counts and, at level "events", into minimized event records.
  *
  * Everything here runs from the input core's .events callback, with the
  * device's event_lock held and IRQs off: no allocation, no sleeping, no
@@ -108,8 +107,7 @@ static void inputaudit_rel(struct inputaudit_dev *iad, unsigned int code,
  * inputaudit_report_suppressed() - report the frames suppressed so far
  * @iad: the device
  *
- * Context: @iad's dev->event_lock held, IRQs off, or the device no longer
- * delivering events.
+ * Context: @iad's dev->event_lock held, IRQs off.
  */
 void inputaudit_report_suppressed(struct inputaudit_dev *iad)
 {
@@ -121,15 +119,9 @@ void inputaudit_report_suppressed(struct inputaudit_dev *iad)
 }
 
 /* The first value of a frame decides what happens to all of it. */
-static void inputaudit_begin_frame(struct inputaudit_dev *iad,
-				   unsigned int level)
+static void inputaudit_begin_frame(struct inputaudit_dev *iad)
 {
 	int limit;
-
-	if (level == INPUTAUDIT_LEVEL_OFF || !READ_ONCE(iad->enabled)) {
-		iad->frame = INPUTAUDIT_FRAME_FILTER;
-		return;
-	}
 
 	iad->frame_ns = inputaudit_now();
 	limit = inputaudit_ratelimit_frame(iad, iad->frame_ns);
@@ -166,11 +158,8 @@ static void inputaudit_end_frame(struct inputaudit_dev *iad,
 			inputaudit_event(iad, level, INPUTAUDIT_EV_MOTION,
 					 iad->motion_events, 0);
 		break;
-	case INPUTAUDIT_FRAME_SUPPRESS:
-		iad->cnt.frames_suppressed++;
-		break;
 	default:
-		iad->cnt.frames_filtered++;
+		iad->cnt.frames_suppressed++;
 		break;
 	}
 	iad->motion_events = 0;
@@ -224,7 +213,9 @@ static void inputaudit_value(struct inputaudit_dev *iad, unsigned int level,
  * @count: how many
  *
  * A frame is everything up to SYN_REPORT, even when the input core hands
- * it over in pieces; it is never split between outcomes.
+ * it over in pieces; it is never split between outcomes.  A device that is
+ * not being captured (no consumer, level "off", disabled: its handle is
+ * about to close) is ignored entirely.
  *
  * Context: the input core's .events callback: @iad's dev->event_lock held,
  * IRQs off.
@@ -236,48 +227,52 @@ void inputaudit_capture(struct inputaudit_dev *iad,
 	const struct input_value *v;
 
 	lockdep_assert_held(&iad->handle.dev->event_lock);
+	if (unlikely(!iad->capturing || level == INPUTAUDIT_LEVEL_OFF))
+		return;
 
 	for (v = vals; v != vals + count; v++) {
 		if (iad->frame == INPUTAUDIT_FRAME_NONE)
-			inputaudit_begin_frame(iad, level);
+			inputaudit_begin_frame(iad);
 		if (v->type == EV_SYN) {
 			if (v->code == SYN_REPORT)
 				inputaudit_end_frame(iad, level);
 			continue;
 		}
-		if (iad->frame != INPUTAUDIT_FRAME_FILTER)
-			inputaudit_value(iad, level, v);
+		inputaudit_value(iad, level, v);
 	}
 }
 
 /**
- * inputaudit_capture_closed() - the handle was closed: end a frame cut short
+ * inputaudit_capture_end() - capture of a device stops: send what is due
  * @iad: the device
  *
- * The rest of the frame will not come, so it is accounted now, as a frame
- * seen, and the next frame after the handle is opened again starts afresh.
- * Staged event records are sent: the tracepoint's last probe is still in
- * place while its callback closes the handles.
+ * The rest of a frame cut short will not be looked at, so it is accounted
+ * now, as seen; the next frame after capture starts again starts afresh.
+ * Staged event records, the suppressed count, an open blind span and the
+ * current activity window are sent: when the last consumer leaves, its
+ * probe is still live while this runs.
  *
- * Context: after input_close_device() returned (no event in flight), with
- * @iad's dev->event_lock held against the workers, IRQs off.
+ * Context: @iad's dev->event_lock held, IRQs off, capture of @iad stopped.
  */
-void inputaudit_capture_closed(struct inputaudit_dev *iad)
+void inputaudit_capture_end(struct inputaudit_dev *iad)
 {
 	if (iad->frame != INPUTAUDIT_FRAME_NONE)
 		inputaudit_end_frame(iad, READ_ONCE(inputaudit_level));
 	inputaudit_stage_flush(iad);
+	inputaudit_report_suppressed(iad);
+	inputaudit_blind_stop(iad);
+	inputaudit_flush_activity(iad);
 }
 
 /**
  * inputaudit_flush_activity() - emit and reset the window's activity
  * @iad: the device
  *
- * Windows without activity produce no record.  Counts gathered before the
- * level was lowered to "off" are discarded, not sent.
+ * Windows without activity produce no record.  Activity is only gathered
+ * while the device is captured, at level "activity" or above, so whatever
+ * is here may be sent.
  *
- * Context: @iad's dev->event_lock held with IRQs off, or the device no
- * longer delivering events (disconnect).
+ * Context: @iad's dev->event_lock held, IRQs off.
  */
 void inputaudit_flush_activity(struct inputaudit_dev *iad)
 {
@@ -286,10 +281,8 @@ void inputaudit_flush_activity(struct inputaudit_dev *iad)
 	if (!(a->key_presses | a->button_clicks | a->motion |
 	      a->touches | a->switches))
 		return;
-	if (READ_ONCE(inputaudit_level) >= INPUTAUDIT_LEVEL_ACTIVITY)
-		inputaudit_emit_dev(iad, INPUTAUDIT_REC_ACTIVITY, 0,
-				    a->key_presses, a->button_clicks,
-				    a->motion,
-				    (u64)a->switches << 32 | a->touches);
+	inputaudit_emit_dev(iad, INPUTAUDIT_REC_ACTIVITY, 0, a->key_presses,
+			    a->button_clicks, a->motion,
+			    (u64)a->switches << 32 | a->touches);
 	memset(a, 0, sizeof(*a));
 }

@@ -3,8 +3,8 @@
  * inputaudit: one directory per attached device under
  * /sys/kernel/inputaudit/devices/<id>/.
  *
- * Identity, creator, activity and counters are for root only; "enabled"
- * is the one writable file, root only, and obeys the global lock.  A
+ * Identity, origin, creator, activity and counters are for root only;
+ * "enabled" is the one writable file, root only, and obeys the global lock.  A
  * device's directory lives exactly as long as inputaudit is attached to
  * it: disconnect removes it before the device goes away.
  */
@@ -13,9 +13,7 @@
 #include <linux/cred.h>
 #include <linux/kobject.h>
 #include <linux/slab.h>
-#include <linux/spinlock.h>
 #include <linux/sysfs.h>
-#include <linux/ktime.h>
 #include <linux/uidgid.h>
 
 #include "internal.h"
@@ -48,10 +46,19 @@ static ssize_t creator_show(struct kobject *kobj, struct kobj_attribute *attr,
 {
 	struct inputaudit_dev *iad = to_iad(kobj);
 
-	if (!(iad->caps & INPUTAUDIT_DEV_CREATOR))
+	if (iad->flags & INPUTAUDIT_DEV_CREATOR_UNKNOWN)
+		return sysfs_emit(buf, "unknown\n");
+	if (!(iad->flags & INPUTAUDIT_DEV_CREATOR))
 		return sysfs_emit(buf, "none\n");
 	return sysfs_emit(buf, "pid=%u uid=%u comm=%s\n", iad->creator_pid,
 			  iad->creator_uid, iad->creator_comm);
+}
+
+static ssize_t origin_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  inputaudit_origin_name(to_iad(kobj)->flags));
 }
 
 static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -60,6 +67,12 @@ static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return sysfs_emit(buf, "%d\n", READ_ONCE(to_iad(kobj)->enabled));
 }
 
+/*
+ * Disabling stops capture at once (what the device gathered goes out
+ * first) and then records the change; enabling records it first.  Either
+ * way the device is announced before its config record, and the worker
+ * closes or opens its handle.
+ */
 static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
 			     const char *buf, size_t count)
 {
@@ -73,9 +86,18 @@ static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
 	ret = inputaudit_parse_uint(buf, count, 0, 1, &val);
 	old_val = iad->enabled;
 	if (!ret && val != old_val) {
-		WRITE_ONCE(iad->enabled, val);
+		inputaudit_dev_locked(iad, inputaudit_announce);
+		if (!val) {
+			WRITE_ONCE(iad->enabled, false);
+			inputaudit_dev_locked(iad, inputaudit_capture_stop);
+		}
 		inputaudit_emit_config(INPUTAUDIT_CFG_DEV_ENABLED, iad->id,
 				       old_val, val);
+		WRITE_ONCE(iad->enabled, val);
+		if (val)
+			inputaudit_sync_now(iad);
+		else
+			inputaudit_sync_dev(iad);	/* the close can wait */
 		pr_info("device %u enabled changed from %u to %u by uid %u\n",
 			iad->id, old_val, val,
 			from_kuid_munged(&init_user_ns, current_uid()));
@@ -84,32 +106,14 @@ static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
 	return ret ?: count;
 }
 
-/* A consistent snapshot of the device's counters and activity. */
-static void inputaudit_dev_snapshot(struct inputaudit_dev *iad,
-				    struct inputaudit_counters *cnt,
-				    struct inputaudit_activity *act, u64 *records)
-{
-	spinlock_t *event_lock = &iad->handle.dev->event_lock;
-	unsigned long flags;
-
-	spin_lock_irqsave(event_lock, flags);
-	*cnt = iad->cnt;
-	if (iad->blind_since)
-		cnt->blind_ns += inputaudit_now() - iad->blind_since;
-	*act = iad->act;
-	*records = iad->records;
-	spin_unlock_irqrestore(event_lock, flags);
-}
-
 static ssize_t counters_show(struct kobject *kobj,
 			     struct kobj_attribute *attr, char *buf)
 {
-	struct inputaudit_activity act;
 	struct inputaudit_counters cnt;
 	u64 records;
 	int len;
 
-	inputaudit_dev_snapshot(to_iad(kobj), &cnt, &act, &records);
+	inputaudit_dev_counters(to_iad(kobj), &cnt, NULL, &records);
 	len = inputaudit_counters_show(buf, &cnt);
 	return len + sysfs_emit_at(buf, len, "records %llu\n", records);
 }
@@ -119,9 +123,8 @@ static ssize_t activity_show(struct kobject *kobj,
 {
 	struct inputaudit_activity act;
 	struct inputaudit_counters cnt;
-	u64 records;
 
-	inputaudit_dev_snapshot(to_iad(kobj), &cnt, &act, &records);
+	inputaudit_dev_counters(to_iad(kobj), &cnt, &act, NULL);
 	return sysfs_emit(buf,
 			  "key_presses %llu\nbutton_clicks %llu\nmotion %llu\ntouches %u\nswitches %u\n",
 			  act.key_presses, act.button_clicks, act.motion,
@@ -133,6 +136,8 @@ static struct kobj_attribute phys_attr = __ATTR(phys, 0400, phys_show, NULL);
 static struct kobj_attribute id_attr = __ATTR(id, 0400, id_show, NULL);
 static struct kobj_attribute creator_attr =
 	__ATTR(creator, 0400, creator_show, NULL);
+static struct kobj_attribute origin_attr =
+	__ATTR(origin, 0400, origin_show, NULL);
 static struct kobj_attribute enabled_attr =
 	__ATTR(enabled, 0600, enabled_show, enabled_store);
 static struct kobj_attribute counters_attr =
@@ -145,6 +150,7 @@ static struct attribute *inputaudit_dev_attrs[] = {
 	&phys_attr.attr,
 	&id_attr.attr,
 	&creator_attr.attr,
+	&origin_attr.attr,
 	&enabled_attr.attr,
 	&counters_attr.attr,
 	&activity_attr.attr,
@@ -192,7 +198,18 @@ void inputaudit_dev_sysfs_del(struct inputaudit_dev *iad)
 }
 
 /**
- * inputaudit_dev_put() - drop the reference that frees the device
+ * inputaudit_dev_get() - take a reference on the device
+ * @iad: the device, its directory added
+ *
+ * Context: any.
+ */
+void inputaudit_dev_get(struct inputaudit_dev *iad)
+{
+	kobject_get(&iad->kobj);
+}
+
+/**
+ * inputaudit_dev_put() - drop a reference; the last one frees the device
  * @iad: the device
  *
  * Context: process context.

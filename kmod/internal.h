@@ -5,19 +5,29 @@
  * Locking, in the order it nests:
  *   input_mutex (input core)        held around connect() and disconnect()
  *   tracepoints_mutex (kernel)      held around the tracepoint's first-probe
- *                                   and last-probe callbacks, which open and
- *                                   close the handles
+ *                                   and last-probe callbacks (sync.c)
  *   inputaudit_settings_lock        mutex, serializes setting writes
- *   inputaudit_devices_lock         mutex, protects inputaudit_devices, the
- *                                   totals of removed devices and whether
- *                                   the handles are open
+ *   iad->open_lock                  mutex, serializes opening and closing
+ *                                   one device's handle (sync.c)
+ *   inputaudit_devices_lock         mutex, protects inputaudit_devices and
+ *                                   the counters of removed devices
  *   dev->mutex (input core)         taken by input_open_device() and
- *                                   input_close_device()
+ *                                   input_close_device(), held around the
+ *                                   handler's start() when a grab ends
  *   dev->event_lock (input core)    spinlock, IRQs off; held by the input
  *                                   core around .events(); protects the
  *                                   per-device capture state below, staged
  *                                   event records included
- * The global rate-limit bucket takes no lock (compare-and-exchange).
+ *   inputaudit_sync_lock, inputaudit_consumer_lock
+ *                                   spinlocks, IRQs off, innermost
+ * inputaudit_devices_lock is never held across an open or a close of a
+ * handle, so readers of the status files never wait for a driver.  The
+ * global rate-limit bucket takes no lock (compare-and-exchange).
+ *
+ * Every record leaves through the tracepoint with IRQs off (record.c), so
+ * a firing can never interrupt another on the same CPU: the BPF program
+ * would skip the nested one, a record with a sequence number lost without
+ * a trace.
  */
 #ifndef _INPUTAUDIT_INTERNAL_H
 #define _INPUTAUDIT_INTERNAL_H
@@ -42,12 +52,11 @@ struct inputaudit_activity {
 	u32 switches;
 };
 
-/* Frame accounting: seen = emitted + suppressed + filtered, always. */
+/* Frame accounting: seen = emitted + suppressed, always. */
 struct inputaudit_counters {
 	u64 frames_seen;
 	u64 frames_emitted;	/* passed on to capture */
 	u64 frames_suppressed;	/* by a rate limit */
-	u64 frames_filtered;	/* by the level or the device's enabled */
 	u64 blind_ns;		/* grabbed by another handle */
 };
 
@@ -56,7 +65,13 @@ enum inputaudit_frame {
 	INPUTAUDIT_FRAME_NONE,
 	INPUTAUDIT_FRAME_PASS,
 	INPUTAUDIT_FRAME_SUPPRESS,
-	INPUTAUDIT_FRAME_FILTER,
+};
+
+/* Why a device's identity is still to be announced (identity.c). */
+enum inputaudit_announce {
+	INPUTAUDIT_ANNOUNCE_NONE,	/* the consumer has it */
+	INPUTAUDIT_ANNOUNCE_NEW,	/* attached while a consumer was there */
+	INPUTAUDIT_ANNOUNCE_PRESENT,	/* attached before the consumer came */
 };
 
 /**
@@ -64,20 +79,33 @@ enum inputaudit_frame {
  * @handle: our handle on the device; handle.private points back here
  * @kobj: /sys/kernel/inputaudit/devices/<id>/; its release frees this
  * @node: entry in inputaudit_devices, under inputaudit_devices_lock
- * @id: device id, never reused while the module is loaded
- * @caps: enum inputaudit_dev_flags
+ * @sync_node: entry in the list of devices whose handle state is to be
+ *	brought in line (sync.c), under inputaudit_sync_lock; empty when not
+ *	queued.  A queued device holds a reference on @kobj.
+ * @open_lock: serializes opening and closing @handle; protects @opened,
+ *	@gone, @open_error, @open_backoff_ms and @open_retry_at (the monitor
+ *	reads the last two without it)
+ * @id: device id, unique among attached devices
+ * @flags: enum inputaudit_dev_flags for its DEV_ADDED record: what it can
+ *	do, its origin and whether a creator is named
  * @mt_touch: the device reports contacts by multitouch tracking ids, so
  *	BTN_TOUCH is not counted as a contact of its own
- * @enabled: capture from this device; when false its frames are filtered
- * @opened: the handle is open (a consumer is attached and the open worked),
- *	under inputaudit_devices_lock
- * @open_error: the last open's error (0: none), under inputaudit_devices_lock
- * @creator_pid: tgid of the process that registered the device, or
+ * @enabled: capture from this device (written under the settings lock)
+ * @opened: the handle is open
+ * @gone: disconnect has begun: the handle is not opened again
+ * @open_error: the last open's error (0: none)
+ * @open_backoff_ms: how long to wait before the next try after a failure
+ * @open_retry_at: jiffies of the next try
+ * @creator_pid: tgid of the process that created the device, or
  *	INPUTAUDIT_NO_CREATOR
  * @creator_uid: its uid in the initial user namespace
  * @creator_comm: its comm
  *
  * The rest is under dev->event_lock:
+ * @capturing: the event path looks at the device's frames: a consumer is
+ *	attached, the level is not "off" and the device is enabled.  When it
+ *	is false the event path returns at once and nothing is counted.
+ * @announce: enum inputaudit_announce
  * @frame: enum inputaudit_frame of the frame in progress
  * @frame_ns: when the frame in progress began
  * @act: activity in the current window
@@ -86,6 +114,7 @@ enum inputaudit_frame {
  * @cnt: frame accounting
  * @records: records emitted for this device
  * @tat: the device's rate-limit bucket (theoretical arrival time, ns)
+ * @fair_tat: its bucket for a fair share of the global limit
  * @suppressed: frames suppressed and not yet reported
  * @suppressed_since: when the first of them was suppressed
  * @suppressed_last_ns: when the last of them was suppressed
@@ -95,6 +124,7 @@ enum inputaudit_frame {
  * @inj_min_ns: shortest interval in the current burst
  * @inj_reported: the current burst has had its verdict
  * @blind_since: when another handle's grab was first seen, or 0
+ * @blind_looked_ns: when the device was last seen not grabbed
  * @staged: event records staged for one tracepoint firing (batch.c)
  * @staged_ns: their time, coarsened
  * @stage: the staged records, packed as INPUTAUDIT_TP_EVENT_BATCH says;
@@ -106,16 +136,23 @@ struct inputaudit_dev {
 	struct input_handle handle;
 	struct kobject kobj;
 	struct list_head node;
+	struct list_head sync_node;
+	struct mutex open_lock;		/* see above */
 	u32 id;
-	u16 caps;
+	u16 flags;
 	bool mt_touch;
 	bool enabled;
 	bool opened;
+	bool gone;
 	int open_error;
+	unsigned int open_backoff_ms;
+	unsigned long open_retry_at;
 	u32 creator_pid;
 	u32 creator_uid;
 	char creator_comm[TASK_COMM_LEN];
 
+	bool capturing;
+	u8 announce;
 	u8 frame;
 	u64 frame_ns;
 	struct inputaudit_activity act;
@@ -123,6 +160,7 @@ struct inputaudit_dev {
 	struct inputaudit_counters cnt;
 	u64 records;
 	u64 tat;
+	u64 fair_tat;
 	u64 suppressed;
 	u64 suppressed_since;
 	u64 suppressed_last_ns;
@@ -132,6 +170,7 @@ struct inputaudit_dev {
 	u64 inj_min_ns;
 	bool inj_reported;
 	u64 blind_since;
+	u64 blind_looked_ns;
 	u8 staged;
 	u64 staged_ns;
 	u64 stage[INPUTAUDIT_BATCH_MAX / 2];
@@ -191,6 +230,8 @@ bool inputaudit_consumer_attached(void);
 u64 inputaudit_records_emitted(void);
 u64 inputaudit_records_unconsumed(void);
 u64 inputaudit_no_consumer_ns(void);
+void inputaudit_consumer_came(void);
+void inputaudit_consumer_went(void);
 void inputaudit_consumer_report(void);
 void inputaudit_consumer_init(void);
 
@@ -199,7 +240,7 @@ void inputaudit_capture(struct inputaudit_dev *iad,
 			const struct input_value *vals, unsigned int count);
 void inputaudit_flush_activity(struct inputaudit_dev *iad);
 void inputaudit_report_suppressed(struct inputaudit_dev *iad);
-void inputaudit_capture_closed(struct inputaudit_dev *iad);
+void inputaudit_capture_end(struct inputaudit_dev *iad);
 
 /* batch.c */
 void inputaudit_stage_event(struct inputaudit_dev *iad, u16 kind, u64 value,
@@ -207,12 +248,18 @@ void inputaudit_stage_event(struct inputaudit_dev *iad, u16 kind, u64 value,
 void inputaudit_stage_flush(struct inputaudit_dev *iad);
 void inputaudit_stage_timer(struct timer_list *t);
 
+/* identity.c and origin.c */
+void inputaudit_announce(struct inputaudit_dev *iad);
+void inputaudit_origin(struct inputaudit_dev *iad);
+const char *inputaudit_origin_name(u16 flags);
+
 /* inject.c */
 void inputaudit_inject_press(struct inputaudit_dev *iad);
 
 /* ratelimit.c */
 int inputaudit_ratelimit_frame(struct inputaudit_dev *iad, u64 now);
-void inputaudit_ratelimit_update(void);
+void inputaudit_ratelimit_update(unsigned int ndevices);
+void inputaudit_ratelimit_changed(void);
 
 /* keyclass.c */
 enum inputaudit_key_class inputaudit_key_class(unsigned int code);
@@ -222,24 +269,46 @@ void inputaudit_window_start(void);
 void inputaudit_window_stop(void);
 void inputaudit_window_reschedule(void);
 
-/* monitor.c: blind time, late suppressed reports, heartbeat, consumer */
+/* monitor.c: blind time, late suppressed reports, heartbeat, retries */
 void inputaudit_monitor_start(void);
 void inputaudit_monitor_stop(void);
-void inputaudit_blind_update(struct inputaudit_dev *iad, u64 now);
+void inputaudit_blind_released(struct inputaudit_dev *iad);
+void inputaudit_blind_stop(struct inputaudit_dev *iad);
 
-/* handler.c */
+/* sync.c: consumers come and go, handles follow */
+int inputaudit_consumer_attach(void);
+void inputaudit_consumer_detach(void);
+bool inputaudit_want_capture(const struct inputaudit_dev *iad);
+void inputaudit_capture_start(struct inputaudit_dev *iad);
+void inputaudit_capture_stop(struct inputaudit_dev *iad);
+void inputaudit_sync_dev(struct inputaudit_dev *iad);
+void inputaudit_sync_now(struct inputaudit_dev *iad);
+void inputaudit_sync_all(bool now);
+void inputaudit_sync_forget(struct inputaudit_dev *iad);
+void inputaudit_sync_retry(struct inputaudit_dev *iad);
+void inputaudit_sync_close(struct inputaudit_dev *iad);
+unsigned int inputaudit_open_count(void);
+void inputaudit_sync_stop(void);
+
+/* devices.c: the device list */
 extern struct mutex inputaudit_devices_lock;
 extern struct list_head inputaudit_devices;
-int inputaudit_handler_register(void);
-void inputaudit_handler_unregister(void);
-int inputaudit_handles_open(void);
-void inputaudit_handles_close(void);
-void inputaudit_handles_retry(void);
+int inputaudit_id_alloc(struct inputaudit_dev *iad);
+void inputaudit_devices_add(struct inputaudit_dev *iad);
+void inputaudit_devices_del(struct inputaudit_dev *iad);
+void inputaudit_id_free(struct inputaudit_dev *iad);
 unsigned int inputaudit_device_count(void);
 void inputaudit_totals(struct inputaudit_counters *sum);
 void inputaudit_dev_locked(struct inputaudit_dev *iad,
 			   void (*fn)(struct inputaudit_dev *iad));
 void inputaudit_devices_walk(void (*fn)(struct inputaudit_dev *iad));
+void inputaudit_dev_counters(struct inputaudit_dev *iad,
+			     struct inputaudit_counters *cnt,
+			     struct inputaudit_activity *act, u64 *records);
+
+/* handler.c */
+int inputaudit_handler_register(void);
+void inputaudit_handler_unregister(void);
 
 /* sysfs.c and devsysfs.c */
 extern struct kobject *inputaudit_devices_kobj;
@@ -248,6 +317,7 @@ int inputaudit_counters_show(char *buf, const struct inputaudit_counters *cnt);
 void inputaudit_sysfs_exit(void);
 int inputaudit_dev_sysfs_add(struct inputaudit_dev *iad);
 void inputaudit_dev_sysfs_del(struct inputaudit_dev *iad);
+void inputaudit_dev_get(struct inputaudit_dev *iad);
 void inputaudit_dev_put(struct inputaudit_dev *iad);
 
 #endif /* _INPUTAUDIT_INTERNAL_H */

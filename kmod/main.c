@@ -50,6 +50,7 @@ static void __exit inputaudit_exit(void)
 {
 	inputaudit_settings_set_live(false);
 	inputaudit_handler_unregister();
+	inputaudit_sync_stop();
 	inputaudit_monitor_stop();
 	inputaudit_window_stop();
 	inputaudit_sysfs_exit();

@@ -6,16 +6,27 @@
  * inputaudit_emit_batch() for event records sent in batches (batch.c).  A
  * record is given a sequence number only when a consumer is attached to
  * the tracepoint, so the daemon can prove from gaps in the sequence that it
- * received every record emitted while it was there; records produced while
- * nobody listens (device lifecycle, configuration, heartbeats: the input
- * handles are closed then, so there are no frames) are counted as
- * unconsumed instead, and the time without a consumer is measured and
- * reported when one attaches.
+ * received every record emitted while it was there.  While nobody listens
+ * nothing is looked at and little is produced: no frames (the handles are
+ * closed), no heartbeats, and device identities wait for the next consumer
+ * (identity.c).  What is still produced then is information nobody will
+ * get (a configuration change, a device removed) and is counted as
+ * unconsumed; the time without a consumer is measured and reported when
+ * one attaches.
+ *
+ * Every firing happens with IRQs off.  A raw tracepoint's BPF program that
+ * is running on a CPU skips a firing nested in it on the same CPU (the
+ * kernel's recursion guard): an input interrupt, or the stage timer's
+ * softirq on its way out of one, firing the tracepoint while a record from
+ * process context is being copied would lose a record that already has a
+ * sequence number, and nothing would count it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
 #include <linux/cred.h>
+#include <linux/irqflags.h>
+#include <linux/lockdep.h>
 #include <linux/math64.h>
 #include <linux/preempt.h>
 #include <linux/spinlock.h>
@@ -33,8 +44,8 @@
 #include <linux/tracepoint.h>
 #undef DEFINE_TRACE
 #define DEFINE_TRACE(name, proto, args)					\
-	DEFINE_TRACE_FN(name, inputaudit_handles_open,			\
-			inputaudit_handles_close, PARAMS(proto), PARAMS(args))
+	DEFINE_TRACE_FN(name, inputaudit_consumer_attach,		\
+			inputaudit_consumer_detach, PARAMS(proto), PARAMS(args))
 
 #define CREATE_TRACE_POINTS
 #include "trace.h"
@@ -43,45 +54,18 @@ static atomic64_t inputaudit_seq = ATOMIC64_INIT(0);
 static atomic64_t inputaudit_unconsumed = ATOMIC64_INIT(0);
 
 /*
- * Consumer bookkeeping.  The tracepoint's callbacks run before its first
- * probe is in place and before its last is gone, when no record can reach
- * a consumer, so the monitor worker polls and reports instead: the time
- * without a consumer is known to within one monitor tick.  All of it is
- * under inputaudit_consumer_lock.
+ * Consumer bookkeeping, under inputaudit_consumer_lock.  The tracepoint's
+ * callbacks say when the first consumer came and the last one went; the
+ * report of a consumer's arrival is sent once its probe is live (by the
+ * sync worker and, failing that, the monitor).
  */
 static DEFINE_SPINLOCK(inputaudit_consumer_lock);
 static u64 inputaudit_consumer_gone_ns;	/* last detach, or load */
 static u64 inputaudit_unconsumed_reported;	/* counted in a report */
 static u64 inputaudit_no_consumer_total_ns;
-static bool inputaudit_consumer_present;
-static bool inputaudit_consumer_pending;	/* a report is due */
-static u64 inputaudit_pending_absent_ns;
-static u64 inputaudit_pending_unconsumed;
-
-/*
- * A consumer appeared: remember what it missed, for the report.  The
- * records are counted from the last report, not from the tick that noticed
- * the detach: those produced between the detach and that tick, or during a
- * detach and reattach within one tick (@absent 0: less than a tick), are
- * reported too, each exactly once.
- */
-static void inputaudit_consumer_came(u64 absent, u64 unconsumed)
-{
-	inputaudit_no_consumer_total_ns += absent;
-	inputaudit_pending_absent_ns = absent;
-	inputaudit_pending_unconsumed =
-		unconsumed - inputaudit_unconsumed_reported;
-	inputaudit_unconsumed_reported = unconsumed;
-	inputaudit_consumer_present = true;
-	inputaudit_consumer_pending = true;
-}
-
-static void inputaudit_consumer_went(u64 now)
-{
-	inputaudit_consumer_gone_ns = now;
-	inputaudit_consumer_present = false;
-	inputaudit_consumer_pending = false;
-}
+static bool inputaudit_consumer_present;	/* between came and went */
+static bool inputaudit_report_due;	/* a consumer came, not reported yet */
+static u64 inputaudit_report_absent_ns;
 
 /*
  * Sequence numbers for @n records about to go through the tracepoint: the
@@ -123,10 +107,10 @@ u64 inputaudit_coarsen(u64 ns)
  *
  * The caller has minimized the payload for the current level already.
  *
- * Context: any context with preemption disabled (the input event path,
- * with a device's event_lock held and IRQs off, or a caller that disabled
- * preemption), so that sequence numbers reach the ring in the order they
- * were taken on this CPU.
+ * Context: IRQs off (the input event path, with a device's event_lock
+ * held, or a caller that disabled them): no other firing can then
+ * interrupt this one on this CPU, and sequence numbers reach the ring in
+ * the order they were taken on it.
  *
  * Return: true if it was given a sequence number, false if it was counted
  * as unconsumed.
@@ -134,7 +118,10 @@ u64 inputaudit_coarsen(u64 ns)
 bool inputaudit_emit(u16 type, u16 flags, u32 dev_id,
 		     u64 v0, u64 v1, u64 v2, u64 v3)
 {
-	u64 seq = inputaudit_seq_take(1);
+	u64 seq;
+
+	lockdep_assert_irqs_disabled();
+	seq = inputaudit_seq_take(1);
 
 	if (!seq)
 		return false;
@@ -158,7 +145,10 @@ bool inputaudit_emit(u16 type, u16 flags, u32 dev_id,
 void inputaudit_emit_batch(u32 dev_id, u64 time_ns, unsigned int n,
 			   const u64 *packed)
 {
-	u64 seq = inputaudit_seq_take(n);
+	u64 seq;
+
+	lockdep_assert_irqs_disabled();
+	seq = inputaudit_seq_take(n);
 
 	if (!seq)
 		return;
@@ -177,15 +167,16 @@ void inputaudit_emit_batch(u32 dev_id, u64 time_ns, unsigned int n,
  * @v2: payload word 2
  * @v3: payload word 3
  *
- * The device's staged event records go first, so its records keep their
- * order.
+ * The device's identity, if the consumer does not have it yet, and its
+ * staged event records go first, so its records keep their order.
  *
  * Context: as inputaudit_emit(), and with @iad's dev->event_lock held or
- * the device not delivering events (connect and disconnect).
+ * the device no longer reachable by events and workers (disconnect).
  */
 void inputaudit_emit_dev(struct inputaudit_dev *iad, u16 type, u16 flags,
 			 u64 v0, u64 v1, u64 v2, u64 v3)
 {
+	inputaudit_announce(iad);
 	inputaudit_stage_flush(iad);
 	iad->records++;
 	inputaudit_emit(type, flags, iad->id, v0, v1, v2, v3);
@@ -198,7 +189,8 @@ void inputaudit_emit_dev(struct inputaudit_dev *iad, u16 type, u16 flags,
  * @old_val: the value before
  * @new_val: the value after
  *
- * Event records staged before the change are sent first.
+ * Event records staged before the change are sent first.  For a
+ * per-device setting the caller has had the device announced.
  *
  * Context: process context (a sysfs write), inputaudit_settings_lock held;
  * takes inputaudit_devices_lock and each dev->event_lock.
@@ -206,61 +198,92 @@ void inputaudit_emit_dev(struct inputaudit_dev *iad, u16 type, u16 flags,
 void inputaudit_emit_config(u16 item, u32 dev_id, u64 old_val, u64 new_val)
 {
 	uid_t uid = from_kuid_munged(&init_user_ns, current_uid());
+	unsigned long flags;
 
 	inputaudit_devices_walk(inputaudit_stage_flush);
-	preempt_disable();
+	local_irq_save(flags);
 	inputaudit_emit(INPUTAUDIT_REC_CONFIG, item, dev_id, old_val, new_val,
 			uid, 0);
-	preempt_enable();
+	local_irq_restore(flags);
 }
 
 /**
- * inputaudit_consumer_report() - notice consumers come and go; report
+ * inputaudit_consumer_came() - the first consumer is attaching
  *
- * Called by the monitor worker every tick: when a consumer has attached
- * since the last tick, it gets one record saying how long there was none
- * and how many records were produced meanwhile.  Records that went
- * unconsumed while the consumer seemed present (it went and came back
- * within a tick) get a report too, with an absence of 0.
+ * Context: process context, the tracepoint's first-probe callback (its
+ * probe is not live yet).
+ */
+void inputaudit_consumer_came(void)
+{
+	u64 now = ktime_get_boottime_ns(), absent;
+	unsigned long flags;
+
+	spin_lock_irqsave(&inputaudit_consumer_lock, flags);
+	absent = now - inputaudit_consumer_gone_ns;
+	inputaudit_no_consumer_total_ns += absent;
+	inputaudit_report_absent_ns += absent;
+	inputaudit_report_due = true;
+	inputaudit_consumer_present = true;
+	spin_unlock_irqrestore(&inputaudit_consumer_lock, flags);
+}
+
+/**
+ * inputaudit_consumer_went() - the last consumer is detaching
  *
- * Context: process context.
+ * Context: process context, the tracepoint's last-probe callback.
+ */
+void inputaudit_consumer_went(void)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&inputaudit_consumer_lock, flags);
+	inputaudit_consumer_gone_ns = ktime_get_boottime_ns();
+	inputaudit_consumer_present = false;
+	spin_unlock_irqrestore(&inputaudit_consumer_lock, flags);
+}
+
+/**
+ * inputaudit_consumer_report() - tell a new consumer what it missed
+ *
+ * Once per arrival, when its probe is live: one record saying how long
+ * there was no consumer and how many records were produced meanwhile
+ * (each unconsumed record is counted in exactly one report).  Records that
+ * went unconsumed while a consumer went and came back between two calls
+ * get a report too.  A report that itself goes unconsumed (the consumer
+ * left again) is kept for the next one.
+ *
+ * Context: process context (the sync worker, the monitor).
  */
 void inputaudit_consumer_report(void)
 {
-	bool present = trace_inputaudit_record_enabled();
-	u64 now = ktime_get_boottime_ns();
 	u64 absent, unconsumed, total;
-	bool due, sent;
+	unsigned long flags;
+	bool sent;
 
-	spin_lock_irq(&inputaudit_consumer_lock);
-	unconsumed = atomic64_read(&inputaudit_unconsumed);
-	if (present && !inputaudit_consumer_present)
-		inputaudit_consumer_came(now - inputaudit_consumer_gone_ns,
-					 unconsumed);
-	else if (present && unconsumed != inputaudit_unconsumed_reported)
-		inputaudit_consumer_came(0, unconsumed);
-	else if (!present && inputaudit_consumer_present)
-		inputaudit_consumer_went(now);
-	due = present && inputaudit_consumer_pending;
-	inputaudit_consumer_pending = false;
-	absent = inputaudit_pending_absent_ns;
-	unconsumed = inputaudit_pending_unconsumed;
-	total = inputaudit_no_consumer_total_ns;
-	spin_unlock_irq(&inputaudit_consumer_lock);
-
-	if (!due)
+	if (!inputaudit_consumer_attached())
 		return;
-	preempt_disable();
+	spin_lock_irqsave(&inputaudit_consumer_lock, flags);
+	unconsumed = atomic64_read(&inputaudit_unconsumed) -
+		     inputaudit_unconsumed_reported;
+	if (!inputaudit_report_due && !unconsumed) {
+		spin_unlock_irqrestore(&inputaudit_consumer_lock, flags);
+		return;
+	}
+	absent = inputaudit_report_absent_ns;
+	total = inputaudit_no_consumer_total_ns;
+	inputaudit_unconsumed_reported += unconsumed;
+	inputaudit_report_absent_ns = 0;
+	inputaudit_report_due = false;
 	sent = inputaudit_emit(INPUTAUDIT_REC_CONSUMER, 0, 0,
 			       inputaudit_coarsen(absent), unconsumed,
 			       inputaudit_coarsen(total), 0);
-	preempt_enable();
-	if (sent)
-		return;
-	/* The consumer went away meanwhile: the next report has them. */
-	spin_lock_irq(&inputaudit_consumer_lock);
-	inputaudit_unconsumed_reported -= unconsumed;
-	spin_unlock_irq(&inputaudit_consumer_lock);
+	if (!sent) {
+		/* The consumer went away meanwhile: the next report has it. */
+		inputaudit_unconsumed_reported -= unconsumed;
+		inputaudit_report_absent_ns += absent;
+		inputaudit_report_due = true;
+	}
+	spin_unlock_irqrestore(&inputaudit_consumer_lock, flags);
 }
 
 /**
@@ -270,9 +293,11 @@ void inputaudit_consumer_report(void)
  */
 void inputaudit_consumer_init(void)
 {
-	spin_lock_irq(&inputaudit_consumer_lock);
+	unsigned long flags;
+
+	spin_lock_irqsave(&inputaudit_consumer_lock, flags);
 	inputaudit_consumer_gone_ns = ktime_get_boottime_ns();
-	spin_unlock_irq(&inputaudit_consumer_lock);
+	spin_unlock_irqrestore(&inputaudit_consumer_lock, flags);
 }
 
 /**

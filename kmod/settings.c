@@ -14,6 +14,23 @@
  * bad input gets -EINVAL (-ERANGE out of range, -EPERM above max_level or
  * while locked).  Every accepted change is a config record and a kernel
  * log line naming the writer.
+ *
+ * Privacy floors.  Below level "keys" no combination of settings may come
+ * close to per-key timing: a short activity window holds one key press
+ * each, a fine time resolution times each event record, and an injection
+ * verdict for two presses, or for presses as far apart as typing, names an
+ * interval between two keys.  So below "keys" the window, the resolution
+ * and the injection settings have limits of their own (strict_min,
+ * strict_max); a write beyond them gets -ERANGE, and lowering the level
+ * from "keys" first brings every setting within them (each a change of
+ * its own, recorded and logged).
+ *
+ * Order in the record stream.  The config record that raises the level
+ * precedes every record made at the new level: it is sent before the
+ * level changes.  Every record made at a level precedes the config record
+ * that lowers it: the level changes, an RCU grace period lets every event
+ * path still running at the old level finish, staged records go out, and
+ * then the config record.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -23,6 +40,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
 #include <linux/uidgid.h>
@@ -62,6 +80,8 @@ static const char * const inputaudit_level_names[] = {
  * @value: where the value lives
  * @min: smallest value accepted
  * @max: largest value accepted
+ * @strict_min: smallest value accepted below level "keys" (0: @min)
+ * @strict_max: largest value accepted below level "keys" (0: @max)
  * @item: enum inputaudit_config_item for its config records
  * @names: value names (levels), or NULL for a number
  * @changed: called after a change, under inputaudit_settings_lock
@@ -71,21 +91,30 @@ struct inputaudit_setting {
 	unsigned int *value;
 	unsigned int min;
 	unsigned int max;
+	unsigned int strict_min;
+	unsigned int strict_max;
 	u16 item;
 	const char * const *names;
 	void (*changed)(void);
 };
 
-#define INPUTAUDIT_SETTING(_name, _mode, _min, _max, _item, _changed)	\
+#define INPUTAUDIT_SETTING_STRICT(_name, _min, _max, _smin, _smax,	\
+				  _item, _changed)			\
 	{								\
-		.mattr = __ATTR(_name, _mode, inputaudit_setting_show,	\
+		.mattr = __ATTR(_name, 0644, inputaudit_setting_show,	\
 				inputaudit_setting_store),		\
 		.value = &inputaudit_##_name,				\
 		.min = _min,						\
 		.max = _max,						\
+		.strict_min = _smin,					\
+		.strict_max = _smax,					\
 		.item = _item,						\
 		.changed = _changed,					\
 	}
+
+/* No limits of its own below "keys". */
+#define INPUTAUDIT_SETTING(_name, _min, _max, _item, _changed)		\
+	INPUTAUDIT_SETTING_STRICT(_name, _min, _max, 0, 0, _item, _changed)
 
 #define INPUTAUDIT_LEVEL_SETTING(_name, _mode, _item)			\
 	{								\
@@ -128,38 +157,45 @@ static struct inputaudit_setting inputaudit_settings[SETTING_COUNT] = {
 						   INPUTAUDIT_CFG_LEVEL),
 	/* Fixed at load time: the files of max_level is read-only. */
 	[SETTING_MAX_LEVEL] = INPUTAUDIT_LEVEL_SETTING(max_level, 0444, 0),
-	[SETTING_LOCK] = INPUTAUDIT_SETTING(lock, 0644, 0, 1,
-					    INPUTAUDIT_CFG_LOCK, NULL),
-	[SETTING_WINDOW_MS] = INPUTAUDIT_SETTING(window_ms, 0644, 100, 3600000,
-						 INPUTAUDIT_CFG_WINDOW_MS,
-						 inputaudit_window_reschedule),
-	[SETTING_DEV_RATE] = INPUTAUDIT_SETTING(dev_rate, 0644, 1, 1000000,
+	[SETTING_LOCK] = INPUTAUDIT_SETTING(lock, 0, 1, INPUTAUDIT_CFG_LOCK,
+					    NULL),
+	/* Below "keys", a window holds a second of typing at least. */
+	[SETTING_WINDOW_MS] =
+		INPUTAUDIT_SETTING_STRICT(window_ms, 100, 3600000,
+					  1000, 3600000,
+					  INPUTAUDIT_CFG_WINDOW_MS,
+					  inputaudit_window_reschedule),
+	[SETTING_DEV_RATE] = INPUTAUDIT_SETTING(dev_rate, 1, 1000000,
 						INPUTAUDIT_CFG_DEV_RATE,
-						inputaudit_ratelimit_update),
-	[SETTING_DEV_BURST] = INPUTAUDIT_SETTING(dev_burst, 0644, 1, 1000000,
+						inputaudit_ratelimit_changed),
+	[SETTING_DEV_BURST] = INPUTAUDIT_SETTING(dev_burst, 1, 1000000,
 						 INPUTAUDIT_CFG_DEV_BURST,
-						 inputaudit_ratelimit_update),
-	[SETTING_GLOBAL_RATE] = INPUTAUDIT_SETTING(global_rate, 0644, 1,
-						   10000000,
+						 inputaudit_ratelimit_changed),
+	[SETTING_GLOBAL_RATE] = INPUTAUDIT_SETTING(global_rate, 1, 10000000,
 						   INPUTAUDIT_CFG_GLOBAL_RATE,
-						   inputaudit_ratelimit_update),
-	[SETTING_GLOBAL_BURST] = INPUTAUDIT_SETTING(global_burst, 0644, 1,
-						    10000000,
-						    INPUTAUDIT_CFG_GLOBAL_BURST,
-						    inputaudit_ratelimit_update),
-	[SETTING_HEARTBEAT_MS] = INPUTAUDIT_SETTING(heartbeat_ms, 0644, 1000,
-						    3600000,
+						   inputaudit_ratelimit_changed),
+	[SETTING_GLOBAL_BURST] =
+		INPUTAUDIT_SETTING(global_burst, 1, 10000000,
+				   INPUTAUDIT_CFG_GLOBAL_BURST,
+				   inputaudit_ratelimit_changed),
+	[SETTING_HEARTBEAT_MS] = INPUTAUDIT_SETTING(heartbeat_ms, 1000, 3600000,
 						    INPUTAUDIT_CFG_HEARTBEAT_MS,
 						    NULL),
-	[SETTING_TIME_RES_MS] = INPUTAUDIT_SETTING(time_res_ms, 0644, 1, 60000,
-						   INPUTAUDIT_CFG_TIME_RES_MS,
-						   NULL),
+	/* Below "keys", event times no finer than 10 ms. */
+	[SETTING_TIME_RES_MS] =
+		INPUTAUDIT_SETTING_STRICT(time_res_ms, 1, 60000, 10, 60000,
+					  INPUTAUDIT_CFG_TIME_RES_MS, NULL),
+	/*
+	 * Below "keys", a verdict needs five presses each within 50 ms of
+	 * the last: machine speed (UKIP's defaults), never ordinary typing.
+	 */
 	[SETTING_INJECT_PRESSES] =
-		INPUTAUDIT_SETTING(inject_presses, 0644, 2, 64,
-				   INPUTAUDIT_CFG_INJECT_PRESSES, NULL),
+		INPUTAUDIT_SETTING_STRICT(inject_presses, 2, 64, 5, 64,
+					  INPUTAUDIT_CFG_INJECT_PRESSES, NULL),
 	[SETTING_INJECT_INTERVAL_MS] =
-		INPUTAUDIT_SETTING(inject_interval_ms, 0644, 1, 1000,
-				   INPUTAUDIT_CFG_INJECT_INTERVAL_MS, NULL),
+		INPUTAUDIT_SETTING_STRICT(inject_interval_ms, 1, 1000, 1, 50,
+					  INPUTAUDIT_CFG_INJECT_INTERVAL_MS,
+					  NULL),
 };
 
 /**
@@ -261,19 +297,67 @@ static void inputaudit_log_change(const struct inputaudit_setting *s,
 			s->mattr.attr.name, old_val, new_val, uid);
 }
 
-/* Applies a validated value.  Called with inputaudit_settings_lock held. */
-static void inputaudit_apply(const struct inputaudit_setting *s,
-			     unsigned int val)
+/* Called with inputaudit_settings_lock held. */
+static void inputaudit_set(const struct inputaudit_setting *s,
+			   unsigned int val)
 {
 	unsigned int old_val = *s->value;
 
-	if (val == old_val)
-		return;
 	WRITE_ONCE(*s->value, val);
 	if (s->changed)
 		s->changed();
 	inputaudit_emit_config(s->item, 0, old_val, val);
 	inputaudit_log_change(s, old_val, val);
+}
+
+/*
+ * Every setting within the limits below "keys", each change recorded.
+ * Called with inputaudit_settings_lock held.
+ */
+static void inputaudit_set_strict(void)
+{
+	const struct inputaudit_setting *s;
+
+	for (s = inputaudit_settings; s < inputaudit_settings + SETTING_COUNT;
+	     s++) {
+		if (s->strict_min && *s->value < s->strict_min)
+			inputaudit_set(s, s->strict_min);
+		else if (s->strict_max && *s->value > s->strict_max)
+			inputaudit_set(s, s->strict_max);
+	}
+}
+
+/* Context: @iad's dev->event_lock held, IRQs off. */
+static void inputaudit_level_stop(struct inputaudit_dev *iad)
+{
+	if (READ_ONCE(inputaudit_level) == INPUTAUDIT_LEVEL_OFF)
+		inputaudit_capture_stop(iad);
+}
+
+/*
+ * A new level, ordered with the records around it (see the top of the
+ * file).  Called with inputaudit_settings_lock held.
+ */
+static void inputaudit_set_level(const struct inputaudit_setting *s,
+				 unsigned int val)
+{
+	unsigned int old_val = inputaudit_level;
+
+	if (val > old_val) {
+		inputaudit_emit_config(s->item, 0, old_val, val);
+		WRITE_ONCE(inputaudit_level, val);
+	} else {
+		if (val < INPUTAUDIT_LEVEL_KEYS)
+			inputaudit_set_strict();
+		WRITE_ONCE(inputaudit_level, val);
+		synchronize_rcu();	/* no event path at the old level */
+		inputaudit_devices_walk(inputaudit_level_stop);
+		inputaudit_emit_config(s->item, 0, old_val, val);
+	}
+	inputaudit_log_change(s, old_val, val);
+	/* Leaving or entering "off": open or close the handles. */
+	if (old_val == INPUTAUDIT_LEVEL_OFF || val == INPUTAUDIT_LEVEL_OFF)
+		inputaudit_sync_all(old_val == INPUTAUDIT_LEVEL_OFF);
 }
 
 static ssize_t inputaudit_setting_show(struct module_attribute *mattr,
@@ -319,10 +403,20 @@ void inputaudit_settings_write_end(void)
 	mutex_unlock(&inputaudit_settings_lock);
 }
 
+/* The range a write must be in now.  inputaudit_settings_lock held. */
+static void inputaudit_range(const struct inputaudit_setting *s,
+			     unsigned int *min, unsigned int *max)
+{
+	bool strict = inputaudit_level < INPUTAUDIT_LEVEL_KEYS;
+
+	*min = strict && s->strict_min ? s->strict_min : s->min;
+	*max = strict && s->strict_max ? s->strict_max : s->max;
+}
+
 static ssize_t inputaudit_store(struct inputaudit_setting *s,
 				const char *buf, size_t count, bool is_level)
 {
-	unsigned int val;
+	unsigned int val, min, max;
 	int ret;
 
 	if (!s->item)
@@ -331,10 +425,17 @@ static ssize_t inputaudit_store(struct inputaudit_setting *s,
 	if (ret)
 		return ret;	/* locked: whatever was written */
 	ret = inputaudit_parse(s, buf, count, &val);
+	inputaudit_range(s, &min, &max);
+	if (!ret && !is_level && (val < min || val > max))
+		ret = -ERANGE;	/* beyond the privacy floor of the level */
 	if (!ret && is_level && val > inputaudit_max_level)
 		ret = -EPERM;
-	if (!ret)
-		inputaudit_apply(s, val);
+	if (!ret && val != *s->value) {
+		if (is_level)
+			inputaudit_set_level(s, val);
+		else
+			inputaudit_set(s, val);
+	}
 	inputaudit_settings_write_end();
 	return ret ?: count;
 }
@@ -383,7 +484,7 @@ MODULE_PARM_DESC(max_level, "highest level root may set, fixed at load (default 
 module_param_cb(lock, &inputaudit_param_ops, (void *)SETTING_LOCK, 0);
 MODULE_PARM_DESC(lock, "1 freezes every setting until unload (default 0)");
 module_param_cb(window_ms, &inputaudit_param_ops, (void *)SETTING_WINDOW_MS, 0);
-MODULE_PARM_DESC(window_ms, "activity summary window, 100-3600000 ms (default 10000)");
+MODULE_PARM_DESC(window_ms, "activity summary window, 1000-3600000 ms, from 100 at level keys (default 10000)");
 module_param_cb(dev_rate, &inputaudit_param_ops, (void *)SETTING_DEV_RATE, 0);
 MODULE_PARM_DESC(dev_rate, "frames per second per device before suppression (default 1000)");
 module_param_cb(dev_burst, &inputaudit_param_ops, (void *)SETTING_DEV_BURST, 0);
@@ -395,11 +496,11 @@ MODULE_PARM_DESC(global_burst, "burst of frames over all devices (default 20000)
 module_param_cb(heartbeat_ms, &inputaudit_param_ops, (void *)SETTING_HEARTBEAT_MS, 0);
 MODULE_PARM_DESC(heartbeat_ms, "heartbeat interval, 1000-3600000 ms (default 10000)");
 module_param_cb(time_res_ms, &inputaudit_param_ops, (void *)SETTING_TIME_RES_MS, 0);
-MODULE_PARM_DESC(time_res_ms, "resolution of every timestamp that leaves the kernel, 1-60000 ms (default 10)");
+MODULE_PARM_DESC(time_res_ms, "resolution of every timestamp that leaves the kernel, 10-60000 ms, from 1 at level keys (default 10)");
 module_param_cb(inject_presses, &inputaudit_param_ops, (void *)SETTING_INJECT_PRESSES, 0);
-MODULE_PARM_DESC(inject_presses, "key presses in a burst for an injection verdict, 2-64 (default 5)");
+MODULE_PARM_DESC(inject_presses, "key presses in a burst for an injection verdict, 5-64, from 2 at level keys (default 5)");
 module_param_cb(inject_interval_ms, &inputaudit_param_ops, (void *)SETTING_INJECT_INTERVAL_MS, 0);
-MODULE_PARM_DESC(inject_interval_ms, "largest interval within such a burst, 1-1000 ms (default 50)");
+MODULE_PARM_DESC(inject_interval_ms, "largest interval within such a burst, 1-50 ms, up to 1000 at level keys (default 50)");
 
 static struct attribute *inputaudit_setting_attrs[SETTING_COUNT + 1];
 
@@ -418,15 +519,27 @@ int inputaudit_settings_init(void)
 {
 	int i, ret;
 
+	const struct inputaudit_setting *s;
+	unsigned int min, max;
+
 	if (inputaudit_level > inputaudit_max_level) {
 		pr_err("level %s is above max_level %s\n",
 		       inputaudit_level_name(inputaudit_level),
 		       inputaudit_level_name(inputaudit_max_level));
 		return -EPERM;
 	}
-	for (i = 0; i < SETTING_COUNT; i++)
+	for (i = 0; i < SETTING_COUNT; i++) {
+		s = &inputaudit_settings[i];
+		inputaudit_range(s, &min, &max);
+		if (*s->value < min || *s->value > max) {
+			pr_err("%s=%u is outside %u-%u, the limits at level %s\n",
+			       s->mattr.attr.name, *s->value, min, max,
+			       inputaudit_level_name(inputaudit_level));
+			return -EINVAL;
+		}
 		inputaudit_setting_attrs[i] = &inputaudit_settings[i].mattr.attr;
-	inputaudit_ratelimit_update();
+	}
+	inputaudit_ratelimit_update(0);
 
 	ret = sysfs_create_group(&THIS_MODULE->mkobj.kobj,
 				 &inputaudit_settings_group);

@@ -3,8 +3,10 @@
  * inputaudit: the status tree under /sys/kernel/inputaudit/.
  *
  * status is world-readable so that anyone can see what is being captured;
- * counters and the devices/ directory are for root only.  Nothing here is
- * writable: settings are in /sys/module/inputaudit/parameters/.
+ * counters and everything in the devices/ directory are for root only (the
+ * directory itself lists the device ids, as many as status counts).
+ * Nothing here is writable but a device's "enabled": settings are in
+ * /sys/module/inputaudit/parameters/.
  */
 #include <linux/kobject.h>
 #include <linux/string.h>
@@ -15,14 +17,15 @@
 static struct kobject *inputaudit_kobj;
 struct kobject *inputaudit_devices_kobj;
 
+/* Takes no lock that a device's open or close holds: never waits. */
 static ssize_t status_show(struct kobject *kobj, struct kobj_attribute *attr,
 			   char *buf)
 {
-	return sysfs_emit(buf, "level=%s max_level=%s lock=%u devices=%u consumer=%s\n",
+	return sysfs_emit(buf, "level=%s max_level=%s lock=%u devices=%u open=%u consumer=%s\n",
 			  inputaudit_level_name(READ_ONCE(inputaudit_level)),
 			  inputaudit_level_name(inputaudit_max_level),
 			  READ_ONCE(inputaudit_lock),
-			  inputaudit_device_count(),
+			  inputaudit_device_count(), inputaudit_open_count(),
 			  inputaudit_consumer_attached() ? "attached" : "none");
 }
 
@@ -65,10 +68,9 @@ static ssize_t counters_show(struct kobject *kobj, struct kobj_attribute *attr,
 int inputaudit_counters_show(char *buf, const struct inputaudit_counters *cnt)
 {
 	return sysfs_emit(buf,
-			  "frames_seen %llu\nframes_emitted %llu\nframes_suppressed %llu\nframes_filtered %llu\nblind_ns %llu\n",
+			  "frames_seen %llu\nframes_emitted %llu\nframes_suppressed %llu\nblind_ns %llu\n",
 			  cnt->frames_seen, cnt->frames_emitted,
-			  cnt->frames_suppressed, cnt->frames_filtered,
-			  cnt->blind_ns);
+			  cnt->frames_suppressed, cnt->blind_ns);
 }
 
 static struct kobj_attribute status_attr = __ATTR_RO(status);

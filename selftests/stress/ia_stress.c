@@ -226,10 +226,9 @@ static void check_run(struct __test_metadata *_metadata, struct stream *s,
 static void check_identity(struct __test_metadata *_metadata, const char *what,
 			   const struct ia_counters *c)
 {
-	EXPECT_EQ(c->seen, c->emitted + c->suppressed + c->filtered) {
+	EXPECT_EQ(c->seen, c->emitted + c->suppressed) {
 		TH_LOG("%s: seen %" PRIu64 " != emitted %" PRIu64 " + suppressed %"
-		       PRIu64 " + filtered %" PRIu64, what, c->seen, c->emitted,
-		       c->suppressed, c->filtered);
+		       PRIu64, what, c->seen, c->emitted, c->suppressed);
 	}
 }
 
@@ -291,10 +290,10 @@ TEST_F_TIMEOUT(stress, flood, TEST_TIMEOUT)
 		check_identity(_metadata, self->ty[i].name, &c);
 		EXPECT_EQ(frames[i], c.seen);
 		ksft_print_msg("flood: %s: %" PRIu64 " frames (%.0f/s): emitted %"
-			       PRIu64 ", suppressed %" PRIu64 ", filtered %" PRIu64
-			       ", records %" PRIu64 "\n", self->ty[i].name,
-			       frames[i], frames[i] / ((t1 - t0) / 1e9), c.emitted,
-			       c.suppressed, c.filtered, c.records);
+			       PRIu64 ", suppressed %" PRIu64 ", records %" PRIu64
+			       "\n", self->ty[i].name, frames[i],
+			       frames[i] / ((t1 - t0) / 1e9), c.emitted,
+			       c.suppressed, c.records);
 		typer_destroy(&self->ty[i]);
 	}
 	EXPECT_TRUE(wait_removed(&self->st, ids, 4, 300000));
@@ -386,7 +385,7 @@ static void *settings_main(void *arg)
 			unsigned int i = (r >> 20) % 5;
 
 			snprintf(val, sizeof(val), "%u",
-				 i == 4 ? 100 + (unsigned int)(r >> 33) % 900 :
+				 i == 4 ? 1000 + (unsigned int)(r >> 33) % 900 :
 				 1 + (unsigned int)(r >> 33) % 5000);
 			ch->failures += !!write_file(files[i], val);
 		}
@@ -413,7 +412,7 @@ TEST_F_TIMEOUT(stress, churn, TEST_TIMEOUT)
 
 	slab_load = settled_sunreclaim_kb();
 	slab_snap(&snap_load);
-	ASSERT_EQ(0, kmod_load("level=activity window_ms=200"));
+	ASSERT_EQ(0, kmod_load("level=activity window_ms=1000"));
 	e0 = records_emitted();
 	ASSERT_EQ(0, stream_open(&self->st, FIFO));
 	self->daemon = stress_daemon_start(FIFO, NULL);
@@ -469,6 +468,9 @@ TEST_F_TIMEOUT(stress, churn, TEST_TIMEOUT)
 		pthread_mutex_lock(&self->st.lock);
 		added = removed = unmatched = 0;
 		for (unsigned int d = 0; d < self->st.ndevs; d++) {
+			/* Devices present at the attach stay: not counted. */
+			if (self->st.devs[d].present)
+				continue;
 			added += self->st.devs[d].added;
 			removed += self->st.devs[d].removed;
 			unmatched += self->st.devs[d].added != self->st.devs[d].removed;
@@ -732,15 +734,16 @@ struct target {
 static const struct { const char *name; bool level; uint64_t min, max; } rules[] = {
 	{ "level", true, 0, 2 },	/* loaded with max_level=events */
 	{ "lock", false, 0, 1 },
-	{ "window_ms", false, 100, 3600000 },
+	/* loaded below level keys: the privacy floors apply */
+	{ "window_ms", false, 1000, 3600000 },
 	{ "dev_rate", false, 1, 1000000 },
 	{ "dev_burst", false, 1, 1000000 },
 	{ "global_rate", false, 1, 10000000 },
 	{ "global_burst", false, 1, 10000000 },
 	{ "heartbeat_ms", false, 1000, 3600000 },
-	{ "time_res_ms", false, 1, 60000 },
-	{ "inject_presses", false, 2, 64 },
-	{ "inject_interval_ms", false, 1, 1000 },
+	{ "time_res_ms", false, 10, 60000 },
+	{ "inject_presses", false, 5, 64 },
+	{ "inject_interval_ms", false, 1, 50 },
 	{ "enabled", false, 0, 1 },
 };
 

@@ -167,7 +167,6 @@ int read_counters(const char *path, struct ia_counters *c)
 		{ "frames_seen ", offsetof(struct ia_counters, seen) },
 		{ "frames_emitted ", offsetof(struct ia_counters, emitted) },
 		{ "frames_suppressed ", offsetof(struct ia_counters, suppressed) },
-		{ "frames_filtered ", offsetof(struct ia_counters, filtered) },
 		{ "records ", offsetof(struct ia_counters, records) },
 	};
 
@@ -177,7 +176,7 @@ int read_counters(const char *path, struct ia_counters *c)
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
 		p = strstr(buf, f[i].key);
 		if (!p) {
-			if (i < 4)
+			if (i < 3)
 				return -EINVAL;
 			continue;
 		}
@@ -485,7 +484,9 @@ static void parse_line(struct stream *s, const char *line)
 	}
 	if (!strcmp(type, "device_added")) {
 		d = dev_slot(s, dev);
-		if (d)
+		if (d && strstr(line, "\"present\":true"))
+			d->present = true;
+		else if (d)
 			d->added = true;
 	} else if (!strcmp(type, "device_removed")) {
 		d = dev_slot(s, dev);

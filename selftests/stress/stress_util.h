@@ -48,7 +48,7 @@ int write_frames(int fd, enum uinput_kind kind, uint64_t *state, int n);
 
 /* ---- the module's sysfs ---- */
 struct ia_counters {
-	uint64_t seen, emitted, suppressed, filtered, records;
+	uint64_t seen, emitted, suppressed, records;
 };
 
 int read_counters(const char *path, struct ia_counters *c);
@@ -114,6 +114,7 @@ unsigned int timer_percentile(const struct timer_task *t, double p);
 /* ---- the daemon's output, parsed line by line while it is written ---- */
 struct dev_seen {
 	bool added, removed;
+	bool present;	/* announced as present when the daemon attached */
 	uint64_t frames;	/* device_removed "frames" */
 };
 

@@ -39,7 +39,8 @@ pid_t daemon_start(const char *out_path, const char *const *extra_args)
 		_exit(127);
 	}
 	if (!wait_file_contains("/sys/kernel/inputaudit/status",
-				"consumer=attached", ATTACH_TIMEOUT_MS)) {
+				"consumer=attached", ATTACH_TIMEOUT_MS) ||
+	    !wait_capture_open(ATTACH_TIMEOUT_MS)) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		return -ETIMEDOUT;

@@ -112,6 +112,28 @@ void sleep_ms(int ms)
 		;
 }
 
+bool wait_capture_open(int timeout_ms)
+{
+	char buf[256];
+	unsigned int ndev, nopen;
+	const char *d, *o;
+
+	for (int waited = 0; waited <= timeout_ms; waited += 10) {
+		if (read_file("/sys/kernel/inputaudit/status", buf, sizeof(buf)) > 0 &&
+		    strstr(buf, "consumer=attached")) {
+			if (strstr(buf, "level=off "))
+				return true;
+			d = strstr(buf, " devices=");
+			o = strstr(buf, " open=");
+			if (d && o && sscanf(d, " devices=%u", &ndev) == 1 &&
+			    sscanf(o, " open=%u", &nopen) == 1 && ndev == nopen)
+				return true;
+		}
+		sleep_ms(10);
+	}
+	return false;
+}
+
 bool wait_file_contains(const char *path, const char *needle, int timeout_ms)
 {
 	static char buf[1 << 20];

@@ -21,6 +21,12 @@ ssize_t read_file(const char *path, char *buf, size_t size);
 int write_file(const char *path, const char *s);
 /* Reads a decimal u64 from a file; returns 0 or -errno. */
 int read_u64(const char *path, uint64_t *val);
+/*
+ * Waits until capture runs: a consumer is attached and every device's
+ * handle is open (status "open=" equals "devices="), or the level is "off".
+ * The module opens the handles in a worker, milliseconds after the attach.
+ */
+bool wait_capture_open(int timeout_ms);
 /* Waits until the file contains needle; returns true if it did in time. */
 bool wait_file_contains(const char *path, const char *needle, int timeout_ms);
 void sleep_ms(int ms);

@@ -168,7 +168,7 @@ TEST_F_TIMEOUT(control, ladder_lock_and_config_records, TEST_TIMEOUT)
 	EXPECT_EQ(0, write_file(PARAM("level"), "activity\n"));
 	EXPECT_EQ(-EPERM, write_file(PARAM("level"), "keys\n"));
 	EXPECT_STREQ("activity", read_value(PARAM("level"), buf, sizeof(buf)));
-	EXPECT_EQ(0, write_file(PARAM("window_ms"), "500\n"));
+	EXPECT_EQ(0, write_file(PARAM("window_ms"), "1500\n"));
 	EXPECT_EQ(0, write_file(PARAM("lock"), "1\n"));
 
 	/* Locked: every write fails and nothing changes. */
@@ -201,7 +201,7 @@ TEST_F_TIMEOUT(control, ladder_lock_and_config_records, TEST_TIMEOUT)
 	EXPECT_EQ(5, configs);
 	EXPECT_TRUE(klog_contains("level changed from activity to events by uid 0"));
 	EXPECT_TRUE(klog_contains("level changed from off to activity by uid 0"));
-	EXPECT_TRUE(klog_contains("window_ms changed from 10000 to 500 by uid 0"));
+	EXPECT_TRUE(klog_contains("window_ms changed from 10000 to 1500 by uid 0"));
 	EXPECT_TRUE(klog_contains("lock changed from 0 to 1 by uid 0"));
 }
 
@@ -368,7 +368,7 @@ TEST_F_TIMEOUT(control, flood_rate_limited_and_accounted, TEST_TIMEOUT)
 {
 	const int rate = 50, burst = 20;
 	uint64_t before, after, dev, kernel, missing, v;
-	uint64_t seen, emitted, suppressed, filtered;
+	uint64_t seen, emitted, suppressed;
 	char dir[128], counters[192];
 	double start, elapsed;
 	const char *stats;
@@ -401,10 +401,8 @@ TEST_F_TIMEOUT(control, flood_rate_limited_and_accounted, TEST_TIMEOUT)
 	seen = counter(counters, "frames_seen");
 	emitted = counter(counters, "frames_emitted");
 	suppressed = counter(counters, "frames_suppressed");
-	filtered = counter(counters, "frames_filtered");
 	EXPECT_EQ((uint64_t)frames, seen);
-	EXPECT_EQ(seen, emitted + suppressed + filtered);
-	EXPECT_EQ(0UL, filtered);
+	EXPECT_EQ(seen, emitted + suppressed);
 	EXPECT_LT(0UL, suppressed);
 
 	dev = capture_finish(&self->c);
@@ -430,8 +428,11 @@ TEST_F_TIMEOUT(control, flood_rate_limited_and_accounted, TEST_TIMEOUT)
 	EXPECT_EQ(missing, v);
 }
 
-/* A device disabled through its own file has its frames filtered, and that is a config record. */
-TEST_F_TIMEOUT(control, disabled_device_frames_filtered, TEST_TIMEOUT)
+/*
+ * A device disabled through its own file is not looked at: its frames are neither captured nor
+ * counted anywhere, and the change is a config record.
+ */
+TEST_F_TIMEOUT(control, disabled_device_not_looked_at, TEST_TIMEOUT)
 {
 	char dir[128], enabled[192], counters[192];
 	uint64_t dev;
@@ -449,9 +450,9 @@ TEST_F_TIMEOUT(control, disabled_device_frames_filtered, TEST_TIMEOUT)
 	ASSERT_EQ(5, uinput_type(self->c.ufd, "abcde"));
 	ASSERT_EQ(0, write_file(enabled, "1\n"));
 	ASSERT_EQ(3, uinput_type(self->c.ufd, "fgh"));
-	EXPECT_EQ(10UL, counter(counters, "frames_filtered"));
+	EXPECT_EQ(UINT64_MAX, counter(counters, "frames_filtered"));	/* no such line */
 	EXPECT_EQ(6UL, counter(counters, "frames_emitted"));
-	EXPECT_EQ(16UL, counter(counters, "frames_seen"));
+	EXPECT_EQ(6UL, counter(counters, "frames_seen"));
 
 	dev = capture_finish(&self->c);
 	ASSERT_NE(0UL, dev);
@@ -780,8 +781,12 @@ TEST_F_TIMEOUT(control, heartbeat_consumer_and_time_resolution, TEST_TIMEOUT)
 	ASSERT_NE(NULL, consumer);
 	ASSERT_TRUE(json_u64(consumer, "absent_ns", &absent));
 	EXPECT_LE(300000000UL, absent);
+	/*
+	 * Nothing went unconsumed: the devices attached at load are announced
+	 * to the consumer (present), and no heartbeat is made without one.
+	 */
 	ASSERT_TRUE(json_u64(consumer, "unconsumed", &unconsumed));
-	EXPECT_LE(1UL, unconsumed);	/* at least the load-time device_added */
+	EXPECT_EQ(0UL, unconsumed);
 }
 
 TEST_HARNESS_MAIN
