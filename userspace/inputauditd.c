@@ -7,9 +7,13 @@
  * Start-up, in this order, because after the privilege drop nothing can be
  * opened by path any more:
  *   config -> resolve the user -> sinks opened (files, spool, sockets) ->
- *   state directory -> kernel settings opened and applied -> BPF loaded,
- *   attached, ring mapped -> records_emitted opened -> privileges dropped
- *   -> chain_start line -> capture loop until SIGINT/SIGTERM or --count.
+ *   state directory -> kernel settings opened -> BPF loaded ->
+ *   records_emitted opened -> attached, ring mapped -> kernel settings
+ *   applied -> chain_start line -> privileges dropped -> capture loop until
+ *   SIGINT/SIGTERM or --count.
+ * The settings are applied once attached so that their config records are
+ * received: written with no consumer attached, the module could only count
+ * them as unconsumed, and every start would report a loss.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -652,6 +656,27 @@ static int finish(struct daemon *d)
 }
 
 /*
+ * The [kernel] settings, through the files opened while root.  Called once
+ * attached (see the top of this file).  A setting the module refuses stops
+ * the start; what the attach and the settings applied before it produced
+ * (the module's device inventory, config records) is in the ring by then,
+ * so it is written out with a final stats record before the exit rather
+ * than lost with the ring.
+ */
+static void apply_kernel_settings(struct daemon *d)
+{
+	char err_msg[512];
+
+	if (ksettings_apply(&d->kset, &d->cfg.kernel, err_msg,
+			    sizeof(err_msg)) >= 0)
+		return;
+	log_warnx("kernel settings: %s", err_msg);
+	pipeline_start(&d->pipe);
+	finish(d);
+	exit(1);
+}
+
+/*
  * SIGINT, SIGTERM and SIGHUP stay blocked except inside the wait, where
  * epoll_pwait() unblocks them atomically: a signal arriving at any other
  * moment is handled at the next wait, never lost between check and sleep.
@@ -739,12 +764,10 @@ int main(int argc, char **argv)
 	if (!d.replaying) {
 		err = ksettings_open(&d.kset, NULL, &d.cfg.kernel, err_msg,
 				     sizeof(err_msg));
-		if (!err)
-			err = ksettings_apply(&d.kset, &d.cfg.kernel, err_msg,
-					      sizeof(err_msg));
 		if (err < 0)
 			fatalx("kernel settings: %s", err_msg);
 		setup_capture(&d);
+		apply_kernel_settings(&d);
 	}
 
 	pipeline_start(&d.pipe);
