@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "capture.h"
@@ -344,6 +345,7 @@ static void setup_capture(struct daemon *d)
 {
 	uint32_t ring = d->opt.ring_size ?: d->cfg.daemon.ring_size;
 	unsigned int latency = d->opt.latency_ms ?: d->cfg.daemon.latency_ms;
+	struct utsname uts;
 	const char *tp;
 	int err;
 
@@ -351,6 +353,12 @@ static void setup_capture(struct daemon *d)
 	if (err)
 		fatalc(err, "cannot load the bpf program%s",
 		       log_verbose() ? "" : " (-v shows why)");
+	if (d->cap.no_kconfig)
+		log_info("no kernel config (/boot/config-%s, /proc/config.gz): the bpf program uses bpf_ktime_get_ns(), the kernel tick is taken as %u ms",
+			 uname(&uts) ? "$(uname -r)" : uts.release,
+			 d->cap.stage_ms);
+	log_debug("kernel tick %u ms (how long the module may stage an event record)",
+		  d->cap.stage_ms);
 
 	d->emitted_fd = open(RECORDS_EMITTED_PATH, O_RDONLY | O_CLOEXEC);
 	if (d->emitted_fd < 0)
