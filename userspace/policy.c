@@ -181,8 +181,13 @@ static void name_chunk(struct policy *p, const struct inputaudit_record *rec)
 	}
 }
 
-static void dev_added(struct policy *p, const struct inputaudit_record *rec,
-		      struct policy_device *d, struct policy_verdict *v)
+/*
+ * Not inlined: device_added is rare, and inlined into policy_record() it
+ * makes every key press pay for the registers it needs.
+ */
+static __attribute__((noinline))
+void dev_added(struct policy *p, const struct inputaudit_record *rec,
+	       struct policy_device *d, struct policy_verdict *v)
 {
 	const struct ia_config *cfg = p->cfg;
 	uint64_t ident = rec->v[0];
