@@ -289,7 +289,9 @@ static void json_device(FILE *out, const struct device *dev)
 	fputc(',', out);
 	json_text(out, "origin", &dev->origin);
 	/* "pid=N uid=N comm=...", "none", or "unknown" (uinput/uhid, unnamed) */
-	fputs(",\"creator\":", out);
+	fprintf(out, ",\"creator_unknown\":%s,\"creator\":",
+		dev->creator.ok && !strcmp(dev->creator.s, "unknown") ?
+		"true" : "false");
 	if (!word_get(&dev->creator, "pid", val, sizeof(val), false)) {
 		fputs("null", out);
 	} else {
@@ -303,9 +305,7 @@ static void json_device(FILE *out, const struct device *dev)
 		json_fputs(out, comm);
 		fputc('}', out);
 	}
-	fprintf(out, ",\"creator_unknown\":%s,",
-		dev->creator.ok && !strcmp(dev->creator.s, "unknown") ?
-		"true" : "false");
+	fputc(',', out);
 	json_num(out, "enabled", &dev->enabled);
 	fputc(',', out);
 	json_kv(out, "counters", &dev->counters);
@@ -572,28 +572,6 @@ static void print_devices(FILE *out, const struct module_state *m)
 	table_print(out, &t, "  ");
 }
 
-/*
- * "level=.. max_level=.. lock=.. devices=N open=M consumer=attached|none":
- * the level is on the line above; this says whether a consumer is attached
- * and how many devices have their handle open (are captured).
- */
-static void print_status(FILE *out, const struct text *status)
-{
-	static const char *const keys[] = { "consumer", "devices", "open" };
-	char val[3][64];
-	size_t i;
-
-	if (!status->ok) {
-		fprintf(out, "%-10s -\n", "status");
-		return;
-	}
-	for (i = 0; i < 3; i++)
-		if (!word_get(status, keys[i], val[i], sizeof(val[i]), false))
-			snprintf(val[i], sizeof(val[i]), "-");
-	fprintf(out, "%-10s consumer %s, devices %s, open %s\n", "status",
-		sanitize(val[0]), sanitize(val[1]), sanitize(val[2]));
-}
-
 static void print_module(FILE *out, struct module_state *m)
 {
 	uint64_t seen, em, sup, blind, ns;
@@ -606,7 +584,8 @@ static void print_module(FILE *out, struct module_state *m)
 	for (i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
 		fprintf(out, " %s=%s", settings[i], tx(&m->setting[i]));
 	fputc('\n', out);
-	print_status(out, &m->status);
+	/* level=.. max_level=.. lock=.. devices=N open=M consumer=attached|none */
+	fprintf(out, "%-10s %s\n", "status", m->status.ok ? sanitize(m->status.s) : "-");
 	if (m->no_consumer_ns.ok) {
 		ns = strtoull(m->no_consumer_ns.s, NULL, 10);
 		secs(b1, sizeof(b1), ns);
