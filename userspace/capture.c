@@ -1,18 +1,67 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* The BPF side of the daemon; see capture.h. */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <sys/epoll.h>
+#include <sys/utsname.h>
+#include <unistd.h>
 
 #include "capture.h"
 #include "inputaudit.h"
 #include "inputaudit.skel.h"
 
+/*
+ * Every __kconfig extern of the program, set for a kernel whose config
+ * libbpf cannot read.  libbpf (1.1) reads the config file anyway as soon as
+ * one CONFIG_ extern is left unset here, and fails the load without it: an
+ * extern added to the program must be added here too.  CONFIG_HZ=0 makes
+ * the program time with bpf_ktime_get_ns() instead of jiffies.
+ */
+#define CAPTURE_KCONFIG_FALLBACK	"CONFIG_HZ=0\n"
+
+/* Whether path can be opened for reading, as libbpf's gzopen() would. */
+static bool readable(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/*
+ * Whether libbpf can read the running kernel's config for the CONFIG_
+ * externs: it tries /boot/config-$(uname -r), then /proc/config.gz, and
+ * when it can open neither it fails the load, even for an extern declared
+ * __weak (libbpf 1.1, bpf_object__read_kconfig_file()).
+ */
+static bool kconfig_readable(void)
+{
+	char path[PATH_MAX];
+	struct utsname uts;
+
+	if (!uname(&uts)) {
+		snprintf(path, sizeof(path), "/boot/config-%s", uts.release);
+		if (readable(path))
+			return true;
+	}
+	return readable("/proc/config.gz");
+}
+
 int capture_load(struct capture *cap, uint32_t ring_size, uint64_t latency_ns)
 {
+	LIBBPF_OPTS(bpf_object_open_opts, opts);
 	unsigned int hz;
 	int err;
 
-	cap->skel = inputaudit_bpf__open();
+	cap->no_kconfig = !kconfig_readable();
+	if (cap->no_kconfig)
+		opts.kconfig = CAPTURE_KCONFIG_FALLBACK;
+	cap->skel = inputaudit_bpf__open_opts(&opts);
 	if (!cap->skel)
 		return -errno;
 
@@ -26,7 +75,7 @@ int capture_load(struct capture *cap, uint32_t ring_size, uint64_t latency_ns)
 	err = inputaudit_bpf__load(cap->skel);
 	if (err)
 		return err;
-	/* libbpf has read the kernel's config (or left 0) by now. */
+	/* libbpf has read the kernel's config (or the fallback's 0) by now. */
 	hz = cap->skel->kconfig->CONFIG_HZ;
 	cap->stage_ms = hz ? (1000 + hz - 1) / hz : 10;
 	return 0;

@@ -7,6 +7,7 @@
 #define INPUTAUDITD_CAPTURE_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <bpf/libbpf.h>
 
@@ -22,6 +23,12 @@ struct capture {
 	 * or 10 (HZ=100, the slowest tick) when the config is not readable.
 	 */
 	unsigned int stage_ms;
+	/*
+	 * Neither /boot/config-$(uname -r) nor /proc/config.gz could be
+	 * read: the program was loaded with CONFIG_HZ=0 (its fine clock,
+	 * bpf_ktime_get_ns()) and stage_ms is 10.
+	 */
+	bool no_kconfig;
 };
 
 struct capture_counters {
@@ -29,7 +36,10 @@ struct capture_counters {
 	uint64_t drops;		/* reserves that failed: ring full */
 };
 
-/* Open and load the program; set stage_ms.  Return: 0 or a negative errno. */
+/*
+ * Open and load the program; set stage_ms and no_kconfig.  Return: 0 or a
+ * negative errno.
+ */
 int capture_load(struct capture *cap, uint32_t ring_size, uint64_t latency_ns);
 /*
  * Attach to the tracepoint under either of its names.

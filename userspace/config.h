@@ -32,7 +32,7 @@ enum ia_kset {
 	IA_KSET_TIME_RES_MS,
 	IA_KSET_INJECT_PRESSES,
 	IA_KSET_INJECT_INTERVAL_MS,
-	IA_KSET_LEVEL,		/* after the numbers: a level is the last but one */
+	IA_KSET_LEVEL,		/* written first: see ksettings.c */
 	IA_KSET_LOCK,		/* applied last: it freezes everything */
 	IA_KSET_COUNT
 };

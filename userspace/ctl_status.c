@@ -37,7 +37,8 @@ struct text {
 
 struct device {
 	unsigned long id;
-	struct text name, phys, id_text, creator, enabled, counters, activity;
+	struct text name, phys, id_text, origin, creator, enabled, counters,
+		    activity;
 };
 
 struct module_state {
@@ -157,6 +158,7 @@ static void read_devices(const char *root, struct module_state *m)
 		read_text(root, dir, "name", &dev->name);
 		read_text(root, dir, "phys", &dev->phys);
 		read_text(root, dir, "id", &dev->id_text);
+		read_text(root, dir, "origin", &dev->origin);
 		read_text(root, dir, "creator", &dev->creator);
 		read_text(root, dir, "enabled", &dev->enabled);
 		read_text(root, dir, "counters", &dev->counters);
@@ -227,6 +229,20 @@ static void json_num(FILE *out, const char *key, const struct text *t)
 	fputs("null", out);
 }
 
+/* A decimal string as a number, else null. */
+static void json_decimal(FILE *out, const char *key, const char *s, bool ok)
+{
+	const char *p = s;
+
+	fprintf(out, "\"%s\":", key);
+	while (ok && *p >= '0' && *p <= '9')
+		p++;
+	if (ok && p != s && !*p)
+		fputs(s, out);
+	else
+		fputs("null", out);
+}
+
 /* "key value" lines as an object of numbers, else null. */
 static void json_kv(FILE *out, const char *key, const struct text *t)
 {
@@ -270,8 +286,13 @@ static void json_device(FILE *out, const struct device *dev)
 		else
 			fputs("null", out);
 	}
-	fputs(",\"creator\":", out);
-	if (!dev->creator.ok || !strcmp(dev->creator.s, "none")) {
+	fputc(',', out);
+	json_text(out, "origin", &dev->origin);
+	/* "pid=N uid=N comm=...", "none", or "unknown" (uinput/uhid, unnamed) */
+	fprintf(out, ",\"creator_unknown\":%s,\"creator\":",
+		dev->creator.ok && !strcmp(dev->creator.s, "unknown") ?
+		"true" : "false");
+	if (!word_get(&dev->creator, "pid", val, sizeof(val), false)) {
 		fputs("null", out);
 	} else {
 		char pid[32] = "0", uid[32] = "0", comm[64] = "";
@@ -317,6 +338,33 @@ static void json_daemon(FILE *out, const struct daemon_state *d)
 	fputc('}', out);
 }
 
+/*
+ * The status line as it is, then its devices= and open= as "device_count"
+ * and "open_count" (numbers; "devices" is the array of the top level), and
+ * its consumer= as "consumer".
+ */
+static void json_status(FILE *out, const struct text *status)
+{
+	static const char *const fields[][2] = {
+		{ "devices", "device_count" }, { "open", "open_count" },
+	};
+	char val[64];
+	size_t i;
+	bool ok;
+
+	json_text(out, "status", status);
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		fputc(',', out);
+		ok = word_get(status, fields[i][0], val, sizeof(val), false);
+		json_decimal(out, fields[i][1], val, ok);
+	}
+	fputs(",\"consumer\":", out);
+	if (word_get(status, "consumer", val, sizeof(val), false))
+		json_fputs(out, val);
+	else
+		fputs("null", out);
+}
+
 static void print_json(FILE *out, const struct module_state *m,
 		       const struct daemon_state *d)
 {
@@ -337,7 +385,7 @@ static void print_json(FILE *out, const struct module_state *m,
 			json_num(out, settings[i], &m->setting[i]);
 		}
 		fputs("},", out);
-		json_text(out, "status", &m->status);
+		json_status(out, &m->status);
 	}
 	fputc('}', out);
 	if (m->loaded) {
@@ -475,8 +523,8 @@ static void secs(char *buf, size_t size, uint64_t ns)
 static void print_devices(FILE *out, const struct module_state *m)
 {
 	static const char *const hdr[] = {
-		"ID", "NAME", "BUS", "VENDOR", "PRODUCT", "CREATOR", "ENABLED",
-		"SEEN", "EMITTED", "SUPPRESSED", "FILTERED", "RECORDS", "BLIND",
+		"ID", "NAME", "BUS", "VENDOR", "PRODUCT", "ORIGIN", "CREATOR",
+		"ENABLED", "SEEN", "EMITTED", "SUPPRESSED", "RECORDS", "BLIND",
 	};
 	struct table t = { 0 };
 	unsigned int i;
@@ -502,16 +550,17 @@ static void print_devices(FILE *out, const struct module_state *m)
 		cell(&t, 2, "%s", word_get(&dev->id_text, "bus", val, sizeof(val), false) ? val : "-");
 		cell(&t, 3, "%s", word_get(&dev->id_text, "vendor", val, sizeof(val), false) ? val : "-");
 		cell(&t, 4, "%s", word_get(&dev->id_text, "product", val, sizeof(val), false) ? val : "-");
+		cell(&t, 5, "%s", tx(&dev->origin));
+		/* "none", "unknown" and an unreadable file are shown as they are */
 		if (word_get(&dev->creator, "pid", pid, sizeof(pid), false) &&
 		    word_get(&dev->creator, "comm", comm, sizeof(comm), true))
-			cell(&t, 5, "%s (pid %s)", comm, pid);
+			cell(&t, 6, "%s (pid %s)", comm, pid);
 		else
-			cell(&t, 5, "%s", tx(&dev->creator));
-		cell(&t, 6, "%s", tx(&dev->enabled));
-		kvcell(&t, 7, &dev->counters, "frames_seen");
-		kvcell(&t, 8, &dev->counters, "frames_emitted");
-		kvcell(&t, 9, &dev->counters, "frames_suppressed");
-		kvcell(&t, 10, &dev->counters, "frames_filtered");
+			cell(&t, 6, "%s", tx(&dev->creator));
+		cell(&t, 7, "%s", tx(&dev->enabled));
+		kvcell(&t, 8, &dev->counters, "frames_seen");
+		kvcell(&t, 9, &dev->counters, "frames_emitted");
+		kvcell(&t, 10, &dev->counters, "frames_suppressed");
 		kvcell(&t, 11, &dev->counters, "records");
 		if (kv_get(&dev->counters, "blind_ns", &ns)) {
 			secs(val, sizeof(val), ns);
@@ -525,7 +574,7 @@ static void print_devices(FILE *out, const struct module_state *m)
 
 static void print_module(FILE *out, struct module_state *m)
 {
-	uint64_t seen, em, sup, fil, blind, ns;
+	uint64_t seen, em, sup, blind, ns;
 	char b1[48];
 	size_t i;
 
@@ -535,6 +584,7 @@ static void print_module(FILE *out, struct module_state *m)
 	for (i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
 		fprintf(out, " %s=%s", settings[i], tx(&m->setting[i]));
 	fputc('\n', out);
+	/* level=.. max_level=.. lock=.. devices=N open=M consumer=attached|none */
 	fprintf(out, "%-10s %s\n", "status", m->status.ok ? sanitize(m->status.s) : "-");
 	if (m->no_consumer_ns.ok) {
 		ns = strtoull(m->no_consumer_ns.s, NULL, 10);
@@ -547,12 +597,10 @@ static void print_module(FILE *out, struct module_state *m)
 	if (kv_get(&m->counters, "frames_seen", &seen) &&
 	    kv_get(&m->counters, "frames_emitted", &em) &&
 	    kv_get(&m->counters, "frames_suppressed", &sup) &&
-	    kv_get(&m->counters, "frames_filtered", &fil) &&
 	    kv_get(&m->counters, "blind_ns", &blind)) {
 		secs(b1, sizeof(b1), blind);
 		fprintf(out, "%-10s seen %" PRIu64 ", emitted %" PRIu64 ", suppressed %"
-			PRIu64 ", filtered %" PRIu64 ", blind %s\n", "frames", seen,
-			em, sup, fil, b1);
+			PRIu64 ", blind %s\n", "frames", seen, em, sup, b1);
 	} else {
 		fprintf(out, "%-10s - (root only)\n", "frames");
 	}

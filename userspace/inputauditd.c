@@ -7,9 +7,13 @@
  * Start-up, in this order, because after the privilege drop nothing can be
  * opened by path any more:
  *   config -> resolve the user -> sinks opened (files, spool, sockets) ->
- *   state directory -> kernel settings opened and applied -> BPF loaded,
- *   attached, ring mapped -> records_emitted opened -> privileges dropped
- *   -> chain_start line -> capture loop until SIGINT/SIGTERM or --count.
+ *   state directory -> kernel settings opened -> BPF loaded ->
+ *   records_emitted opened -> attached, ring mapped -> kernel settings
+ *   applied -> chain_start line -> privileges dropped -> capture loop until
+ *   SIGINT/SIGTERM or --count.
+ * The settings are applied once attached so that their config records are
+ * received: written with no consumer attached, the module could only count
+ * them as unconsumed, and every start would report a loss.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "capture.h"
@@ -340,6 +345,7 @@ static void setup_capture(struct daemon *d)
 {
 	uint32_t ring = d->opt.ring_size ?: d->cfg.daemon.ring_size;
 	unsigned int latency = d->opt.latency_ms ?: d->cfg.daemon.latency_ms;
+	struct utsname uts;
 	const char *tp;
 	int err;
 
@@ -347,6 +353,12 @@ static void setup_capture(struct daemon *d)
 	if (err)
 		fatalc(err, "cannot load the bpf program%s",
 		       log_verbose() ? "" : " (-v shows why)");
+	if (d->cap.no_kconfig)
+		log_info("no kernel config (/boot/config-%s, /proc/config.gz): the bpf program uses bpf_ktime_get_ns(), the kernel tick is taken as %u ms",
+			 uname(&uts) ? "$(uname -r)" : uts.release,
+			 d->cap.stage_ms);
+	log_debug("kernel tick %u ms (how long the module may stage an event record)",
+		  d->cap.stage_ms);
 
 	d->emitted_fd = open(RECORDS_EMITTED_PATH, O_RDONLY | O_CLOEXEC);
 	if (d->emitted_fd < 0)
@@ -652,6 +664,27 @@ static int finish(struct daemon *d)
 }
 
 /*
+ * The [kernel] settings, through the files opened while root.  Called once
+ * attached (see the top of this file).  A setting the module refuses stops
+ * the start; what the attach and the settings applied before it produced
+ * (the module's device inventory, config records) is in the ring by then,
+ * so it is written out with a final stats record before the exit rather
+ * than lost with the ring.
+ */
+static void apply_kernel_settings(struct daemon *d)
+{
+	char err_msg[512];
+
+	if (ksettings_apply(&d->kset, &d->cfg.kernel, err_msg,
+			    sizeof(err_msg)) >= 0)
+		return;
+	log_warnx("kernel settings: %s", err_msg);
+	pipeline_start(&d->pipe);
+	finish(d);
+	exit(1);
+}
+
+/*
  * SIGINT, SIGTERM and SIGHUP stay blocked except inside the wait, where
  * epoll_pwait() unblocks them atomically: a signal arriving at any other
  * moment is handled at the next wait, never lost between check and sleep.
@@ -739,12 +772,10 @@ int main(int argc, char **argv)
 	if (!d.replaying) {
 		err = ksettings_open(&d.kset, NULL, &d.cfg.kernel, err_msg,
 				     sizeof(err_msg));
-		if (!err)
-			err = ksettings_apply(&d.kset, &d.cfg.kernel, err_msg,
-					      sizeof(err_msg));
 		if (err < 0)
 			fatalx("kernel settings: %s", err_msg);
 		setup_capture(&d);
+		apply_kernel_settings(&d);
 	}
 
 	pipeline_start(&d.pipe);

@@ -154,12 +154,27 @@ static int read_setting(struct ksettings *ks, enum ia_kset k, uint32_t *val,
 	return ret;
 }
 
+/*
+ * The level first: the module accepts some values only at a level (below
+ * "keys", window_ms >= 1000, time_res_ms >= 10, inject_presses >= 5,
+ * inject_interval_ms <= 50), so values valid at the new level must be
+ * written once it is in place; lowering it raises the values outside its
+ * limits to them first.  Lock last: it freezes everything.
+ */
+static const enum ia_kset write_order[IA_KSET_COUNT] = {
+	IA_KSET_LEVEL,
+	IA_KSET_WINDOW_MS, IA_KSET_DEV_RATE, IA_KSET_DEV_BURST,
+	IA_KSET_GLOBAL_RATE, IA_KSET_GLOBAL_BURST, IA_KSET_HEARTBEAT_MS,
+	IA_KSET_TIME_RES_MS, IA_KSET_INJECT_PRESSES, IA_KSET_INJECT_INTERVAL_MS,
+	IA_KSET_LOCK,
+};
+
 int ksettings_apply(struct ksettings *ks, const struct ia_kernel_conf *kc,
 		    char *err, size_t errlen)
 {
 	uint32_t cur[IA_KSET_COUNT], max_level, locked = 0, back;
 	bool change[IA_KSET_COUNT] = { false };
-	int k, ret, changed = 0;
+	int i, k, ret, changed = 0;
 	char text[64];
 
 	/* Read everything first: refuse before writing anything. */
@@ -213,12 +228,12 @@ int ksettings_apply(struct ksettings *ks, const struct ia_kernel_conf *kc,
 		}
 	}
 
-	/* enum ia_kset order: numbers, level, lock last. */
-	for (k = 0; k < IA_KSET_COUNT; k++) {
+	for (i = 0; i < IA_KSET_COUNT; i++) {
 		char buf[32];
 		size_t len;
 		ssize_t n;
 
+		k = write_order[i];
 		if (!change[k])
 			continue;
 		format_value(k, kc->val[k], buf, sizeof(buf));

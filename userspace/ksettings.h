@@ -10,8 +10,9 @@
  * reads the current value and leaves it alone when it already matches (no
  * config record, no EPERM from a locked module for a no-op), else writes
  * it and reads it back to verify.  A level above max_level is refused
- * before anything is written.  The numbers go first, then level, then lock
- * (which freezes everything).
+ * before anything is written.  The level goes first (the module's limits
+ * for the numbers depend on it), then the numbers, then lock (which
+ * freezes everything).
  *
  * Values are written as "VALUE\n" and read up to the first newline, as the
  * module prints and accepts them.

@@ -160,7 +160,7 @@ static void name_chunk(struct policy *p, const struct inputaudit_record *rec)
 		return;
 	d->name_records++;
 	if (idx == 0) {
-		/* A new name (a device id is never reused: a repeat). */
+		/* A new name: a repeat, or an id reused after wrapping. */
 		memset(d->name, 0, sizeof(d->name));
 		d->name_valid = false;
 		d->name_truncated = false;
@@ -181,8 +181,13 @@ static void name_chunk(struct policy *p, const struct inputaudit_record *rec)
 	}
 }
 
-static void dev_added(struct policy *p, const struct inputaudit_record *rec,
-		      struct policy_device *d, struct policy_verdict *v)
+/*
+ * Not inlined: device_added is rare, and inlined into policy_record() it
+ * makes every key press pay for the registers it needs.
+ */
+static __attribute__((noinline))
+void dev_added(struct policy *p, const struct inputaudit_record *rec,
+	       struct policy_device *d, struct policy_verdict *v)
 {
 	const struct ia_config *cfg = p->cfg;
 	uint64_t ident = rec->v[0];
@@ -193,12 +198,19 @@ static void dev_added(struct policy *p, const struct inputaudit_record *rec,
 	d->vendor = INPUTAUDIT_IDENT_VENDOR(ident);
 	d->product = INPUTAUDIT_IDENT_PRODUCT(ident);
 	d->version = INPUTAUDIT_IDENT_VERSION(ident);
+	d->origin = INPUTAUDIT_DEV_ORIGIN(rec->flags);
 	d->has_creator = rec->flags & INPUTAUDIT_DEV_CREATOR;
+	d->creator_unknown = rec->flags & INPUTAUDIT_DEV_CREATOR_UNKNOWN;
 	memset(d->comm, 0, sizeof(d->comm));
 	if (d->has_creator)
 		for (i = 0; i < 16; i++)
 			d->comm[i] = packed_byte(&rec->v[2], i);
-	d->is_virtual = d->has_creator || d->bus == BUS_VIRTUAL_ID;
+	d->is_virtual = d->origin != INPUTAUDIT_ORIGIN_HARDWARE ||
+			d->has_creator || d->bus == BUS_VIRTUAL_ID;
+	/* Made by a process, whether or not the kernel could name it. */
+	d->process_made = d->origin == INPUTAUDIT_ORIGIN_UINPUT ||
+			  d->origin == INPUTAUDIT_ORIGIN_UHID ||
+			  d->has_creator || d->creator_unknown;
 	if (!d->name_valid)
 		memset(d->name, 0, sizeof(d->name));
 	choose_action(cfg, d);
@@ -210,9 +222,10 @@ static void dev_added(struct policy *p, const struct inputaudit_record *rec,
 		return;
 	if (d->action == IA_ACTION_ALERT)
 		alert(v, "device_rule", d->rule ? d->rule->name : NULL);
-	if (cfg->alert.new_device)
+	/* The inventory: the device was there before the daemon. */
+	if (cfg->alert.new_device && !(rec->flags & INPUTAUDIT_DEV_PRESENT))
 		alert(v, "new_device", NULL);
-	if (cfg->alert.creator && d->has_creator)
+	if (cfg->alert.creator && d->process_made)
 		alert(v, "creator", NULL);
 }
 

@@ -8,21 +8,32 @@
  *    DEV_ADDED of the same device) are merged into the device's name and
  *    consumed: they are never forwarded.  A name whose chunks did not all
  *    arrive in order (a loss) is unknown: match_name never matches it.
- *  - DEV_ADDED fills identity (bus, vendor, product, creator comm), picks
- *    the device's action from the rules (first match in file order, else
- *    [policy] default) and remembers it.
+ *  - DEV_ADDED fills identity (bus, vendor, product, origin, creator
+ *    comm), picks the device's action from the rules (first match in file
+ *    order, else [policy] default) and remembers it.  A DEV_ADDED with
+ *    INPUTAUDIT_DEV_PRESENT (the inventory the module sends when a consumer
+ *    attaches: devices attached before the daemon) is treated exactly the
+ *    same, except that it raises no "new_device" alert.
  *  - DEV_REMOVED is forwarded (lifecycle is kept even for ignored devices)
  *    and frees the entry.
- * Records of a device the table does not know (it was added before the
- * daemon started) get the default action.  Records without a device
- * (dev 0) and config records are always forwarded.
+ * Records of a device the table does not know get the default action: its
+ * DEV_ADDED was lost, or the daemon attached while another consumer (say
+ * bpftrace) already was, in which case the module sent no inventory.
+ * Records without a device (dev 0) and config records are always forwarded.
+ *
+ * A device is virtual (match_virtual) when its origin is not hardware
+ * (uinput, uhid, or made by the kernel), when a creator is named, or when
+ * it is on BUS_VIRTUAL.  match_creator only ever matches a named creator:
+ * never a device whose creator is unknown.
  *
  * Alerts (each one becomes an "alert" record written after the record):
  *  - "device_rule": device_added of a device whose action is alert (with
  *    the rule's name; none when [policy] default = alert chose it)
- *  - "new_device": device_added, with [alert] new_device = yes
- *  - "creator": device_added of a device with a creator process, with
- *    [alert] creator = yes
+ *  - "new_device": device_added without "present", with [alert]
+ *    new_device = yes
+ *  - "creator": device_added of a device made by a process (origin uinput
+ *    or uhid, a named creator, or "creator_unknown"), with [alert]
+ *    creator = yes
  *  - "injection": an injection record, with [alert] injection = yes or when
  *    the device's action is alert
  *  - "blind": a blind end that lasted >= [alert] blind_ms, or every blind
@@ -60,9 +71,14 @@ struct policy_device {
 	unsigned int name_records;	/* DEV_NAME records received */
 	char name[POLICY_NAME_MAX + 1];
 	uint16_t bus, vendor, product, version;
-	bool has_creator;
+	unsigned int origin;	/* enum inputaudit_origin */
+	bool has_creator;	/* the kernel named the creator */
+	bool creator_unknown;	/* made through uinput/uhid, creator unnamed */
 	char comm[17];		/* creator comm, "" without creator */
-	bool is_virtual;	/* has a creator or bus is BUS_VIRTUAL */
+	/* origin not hardware, a named creator, or bus BUS_VIRTUAL */
+	bool is_virtual;
+	/* origin uinput or uhid, a named creator, or creator_unknown */
+	bool process_made;
 	enum ia_action action;
 	const struct ia_rule *rule;	/* the rule that matched, NULL: default */
 	struct policy_device *next;	/* hash chain */

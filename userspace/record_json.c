@@ -23,8 +23,8 @@
 
 /*
  * Room for any run: the longest, the fields of a device_added (identity,
- * caps, and a creator whose comm has 16 bytes that each need \u00XX), is
- * about 300 bytes.
+ * caps, origin, a creator whose comm has 16 bytes that each need \u00XX,
+ * and the flags; "name_records" before them), is about 400 bytes.
  */
 #define RUN_MAX		512
 
@@ -155,6 +155,13 @@ static char *format_dev_added(char *p, const struct inputaudit_record *rec)
 		JB_FRAG("\"keyboard\""), JB_FRAG("\"pointer\""),
 		JB_FRAG("\"touch\""), JB_FRAG("\"switch\""),
 	};
+	/* Hardware has no "virtual" field; the mask leaves no other value. */
+	static const struct jb_frag origins[] = {
+		[INPUTAUDIT_ORIGIN_UINPUT] = JB_FRAG("uinput"),
+		[INPUTAUDIT_ORIGIN_UHID] = JB_FRAG("uhid"),
+		[INPUTAUDIT_ORIGIN_VIRTUAL] = JB_FRAG("other"),
+	};
+	unsigned int origin = INPUTAUDIT_DEV_ORIGIN(rec->flags);
 	uint64_t ident = rec->v[0];
 	bool first = true;
 	unsigned int i;
@@ -175,13 +182,22 @@ static char *format_dev_added(char *p, const struct inputaudit_record *rec)
 	}
 	p = jb_wlit(p, "]");
 
-	if (!(rec->flags & INPUTAUDIT_DEV_CREATOR))
-		return p;
-	p = jb_wlit(p, ",\"creator\":{\"pid\":");
-	p = jb_wnum(p, (uint32_t)rec->v[1]);
-	p = w_u64(p, "uid", (uint32_t)(rec->v[1] >> 32));
-	p = w_comm(p, &rec->v[2]);
-	return jb_wlit(p, "}");
+	if (origin != INPUTAUDIT_ORIGIN_HARDWARE) {
+		p = jb_wlit(p, ",\"virtual\":\"");
+		p = jb_wlit(jb_wfrag(p, &origins[origin]), "\"");
+	}
+	if (rec->flags & INPUTAUDIT_DEV_CREATOR) {
+		p = jb_wlit(p, ",\"creator\":{\"pid\":");
+		p = jb_wnum(p, (uint32_t)rec->v[1]);
+		p = w_u64(p, "uid", (uint32_t)(rec->v[1] >> 32));
+		p = w_comm(p, &rec->v[2]);
+		p = jb_wlit(p, "}");
+	}
+	if (rec->flags & INPUTAUDIT_DEV_CREATOR_UNKNOWN)
+		p = jb_wlit(p, ",\"creator_unknown\":true");
+	if (rec->flags & INPUTAUDIT_DEV_PRESENT)
+		p = jb_wlit(p, ",\"present\":true");
+	return p;
 }
 
 static char *format_dev_removed(char *p, const struct inputaudit_record *rec)
@@ -302,8 +318,7 @@ static char *format_heartbeat(char *p, const struct inputaudit_record *rec)
 {
 	p = w_u64(p, "frames_seen", rec->v[0]);
 	p = w_u64(p, "frames_suppressed", rec->v[1]);
-	p = w_u64(p, "frames_filtered", rec->v[2]);
-	return w_u64(p, "records_unconsumed", rec->v[3]);
+	return w_u64(p, "records_unconsumed", rec->v[3]);	/* v2: reserved */
 }
 
 static char *format_blind(char *p, const struct inputaudit_record *rec)
@@ -314,8 +329,11 @@ static char *format_blind(char *p, const struct inputaudit_record *rec)
 	};
 
 	p = w_name(p, "blind", states, rec->flags);
-	if (rec->flags == INPUTAUDIT_BLIND_END)
+	if (rec->flags == INPUTAUDIT_BLIND_END) {
 		p = w_u64(p, "duration_ns", rec->v[0]);
+		if (rec->v[2] & INPUTAUDIT_BLIND_BOUND)
+			p = jb_wlit(p, ",\"duration_bound\":true");
+	}
 	return w_u64(p, "total_ns", rec->v[1]);
 }
 

@@ -9,14 +9,22 @@
  *              device; records of two CPUs may come in the other order)
  *   "time_ns"  CLOCK_BOOTTIME in ns, rounded down to the module's resolution
  *   "type"     one of the strings below
- *   "dev"      device id (u32; never reused while the module is loaded)
+ *   "dev"      device id (u32; unique among attached devices, not reused
+ *              before the u32 space wraps)
  * followed by the fields of their type:
  *
- *   "device_added"   "bus", "vendor", "product", "version": hex strings
- *                    ("0x046d"); "caps": array of "keyboard", "pointer",
- *                    "touch", "switch"; and, only when a process registered
- *                    the device (uinput), "creator": {"pid": N, "uid": N,
- *                    "comm": "..."}.  Written by the daemon with
+ *   "device_added"   a device's identity: "bus", "vendor", "product",
+ *                    "version": hex strings ("0x046d"); "caps": array of
+ *                    "keyboard", "pointer", "touch", "switch"; "virtual":
+ *                    "uinput", "uhid" or "other" (made by the kernel) for a
+ *                    device without a physical parent, absent for hardware;
+ *                    "creator": {"pid": N, "uid": N, "comm": "..."} when the
+ *                    kernel names the process that made the device through
+ *                    uinput or uhid, or "creator_unknown": true when it
+ *                    cannot; "present": true when the device was attached
+ *                    before the consumer (the inventory sent when a consumer
+ *                    attaches after none: not a new device, but the first
+ *                    record of it this consumer gets).  Written by the daemon with
  *                    record_json_format_named(): "name" right after "dev"
  *                    (the device name from the DEV_NAME records before it,
  *                    when all of them arrived), and "name_truncated": true
@@ -44,9 +52,11 @@
  *   "suppressed"     "limit": "device" or "global" (the bucket that ran dry
  *                    first), "frames" suppressed since the last such record
  *   "heartbeat"      global counters: "frames_seen", "frames_suppressed",
- *                    "frames_filtered", "records_unconsumed"
+ *                    "records_unconsumed"
  *   "blind"          another handle grabbed the device: "blind": "start" or
- *                    "end"; "duration_ns" (end only), "total_ns"
+ *                    "end"; "duration_ns" (end only), "duration_bound": true
+ *                    (end only, when the grab began after the module's last
+ *                    look: "duration_ns" is an upper bound), "total_ns"
  *   "consumer"       a consumer attached after none: "absent_ns",
  *                    "unconsumed" (records produced meanwhile),
  *                    "total_absent_ns"
@@ -103,7 +113,7 @@
 /*
  * Long enough for any record; the formatters never write more.  The longest
  * is a device_added with a 128-byte name and a 16-byte comm of bytes that
- * each need \u00XX (about 1150 bytes); what is left leaves room for the
+ * each need \u00XX (about 1200 bytes); what is left leaves room for the
  * ,"n":N,"chain":"<64 hex>" the daemon appends.
  */
 #define RECORD_JSON_MAX	2048

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * ia-recgen: write a synthetic record file (userspace/recfile.h) for the
- * daemon benchmarks: a realistic mix at level "events" (device lifecycle
- * with names and creators, key, button, motion and touch events, activity
- * summaries, heartbeats, an occasional config change and injection
- * verdict), deterministic for a given count.  Made-up devices only.
+ * daemon benchmarks: a realistic mix at level "events" as a daemon sees it
+ * from its start (the consumer record and the inventory of the devices
+ * present, then device lifecycle with names, origins and creators, key,
+ * button, motion and touch events, activity summaries, heartbeats, an
+ * occasional config change and injection verdict), deterministic for a
+ * given count.  Made-up devices only.
  *
  *   ia-recgen N FILE      N records (N >= 64)
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,16 +69,19 @@ struct dev {
 	uint32_t id;
 	const char *name;
 	uint16_t bus, vendor, product, caps;
+	uint16_t origin;	/* enum inputaudit_origin */
 	const char *creator;
 	uint64_t frames, records, keys, clicks, motion, touches;
 };
 
-static void dev_add(struct dev *d)
+/* present: announced in the inventory when the consumer attached. */
+static void dev_add(struct dev *d, bool present)
 {
 	size_t len = strlen(d->name), off;
 	uint64_t w[4], comm[2] = { 0, 0 };
 	uint64_t who = (uint64_t)INPUTAUDIT_NO_CREATOR << 32 | INPUTAUDIT_NO_CREATOR;
-	uint16_t flags = d->caps;
+	uint16_t flags = d->caps | d->origin << INPUTAUDIT_DEV_ORIGIN_SHIFT |
+			 (present ? INPUTAUDIT_DEV_PRESENT : 0);
 	unsigned int i;
 
 	for (i = 0; i < INPUTAUDIT_NAME_CHUNKS; i++) {
@@ -136,7 +142,8 @@ int main(int argc, char **argv)
 		  .caps = INPUTAUDIT_DEV_POINTER | INPUTAUDIT_DEV_TOUCH },
 		{ .id = 4, .name = "ia-bench virtual keyboard with a rather long name, for the chunks",
 		  .bus = 0x06, .vendor = 0x1d6b, .product = 0x0104,
-		  .caps = INPUTAUDIT_DEV_KEYBOARD, .creator = "ia-type" },
+		  .caps = INPUTAUDIT_DEV_KEYBOARD,
+		  .origin = INPUTAUDIT_ORIGIN_UINPUT, .creator = "ia-type" },
 	};
 	uint64_t heartbeat_frames = 0;
 	uint32_t next_id = 5;
@@ -156,8 +163,10 @@ int main(int argc, char **argv)
 	hdr[8] = sizeof(struct inputaudit_record);
 	fwrite(hdr, sizeof(hdr), 1, out);
 
+	/* The daemon attaches: nothing went unconsumed; the inventory. */
+	put(INPUTAUDIT_REC_CONSUMER, 0, 0, 2000000000, 0, 2000000000, 0);
 	for (i = 0; i < 4; i++)
-		dev_add(&devs[i]);
+		dev_add(&devs[i], true);
 	while (total < want) {
 		uint32_t r = rnd(100);
 		struct dev *d;
@@ -196,7 +205,7 @@ int main(int argc, char **argv)
 			case 0:
 				dev_remove(&devs[3]);
 				devs[3].id = next_id++;
-				dev_add(&devs[3]);
+				dev_add(&devs[3], false);
 				break;
 			case 1:
 				put(INPUTAUDIT_REC_CONFIG, INPUTAUDIT_CFG_WINDOW_MS,

@@ -25,7 +25,7 @@ HOST_TESTS := $(addprefix $(HOST_TEST_OUT)/,test_record_json test_seqtrack \
 	test_bpf_ring test_config test_policy test_recfile test_ksettings_fake \
 	test_replay test_privdrop test_chain test_verify test_ctl_status \
 	test_sink_file test_sink_journal test_sink_syslog test_spool \
-	test_json_fields)
+	test_json_fields test_start)
 
 .PHONY: host-tests run-host-tests
 host-tests: $(HOST_TESTS)
@@ -88,6 +88,13 @@ $(HOST_TEST_OUT)/test_replay: $(HOST_TEST_OUT)/test_replay.o \
 		$(HOST_TEST_OUT)/lib/recfile.o $(HOST_TEST_OUT)/lib/fdio.o | $(HOST_TEST_DAEMON) \
 		$(OUT)/userspace/inputauditctl
 $(HOST_TEST_OUT)/lib/capture.o: $(OUT)/bpf/inputaudit.skel.h
+# test_start: the loader (capture.c) and the real daemon, on the host kernel.
+$(HOST_TEST_OUT)/test_start.o: $(OUT)/bpf/inputaudit.skel.h
+$(HOST_TEST_OUT)/test_start.o: HOST_TEST_CFLAGS += \
+	-DINPUTAUDITD_BIN='"$(HOST_TEST_DAEMON)"'
+$(HOST_TEST_OUT)/test_start: $(HOST_TEST_OUT)/test_start.o \
+		$(HOST_TEST_OUT)/lib/capture.o | $(HOST_TEST_DAEMON)
+$(HOST_TEST_OUT)/test_start: HOST_TEST_LIBS := $(HOST_TEST_BPF_LIBS)
 $(HOST_TEST_DAEMON): $(addprefix $(HOST_TEST_OUT)/lib/,$(USERSPACE_SRCS:.c=.o))
 	$(call msg,LD-TEST,$(@:$(OUT)/%=%))
 	$(Q)$(CC) $(HOST_TEST_LDFLAGS) $^ $(USERSPACE_LIBS) -o $@

@@ -70,16 +70,23 @@ static inline void name_chunks(struct stream *s, uint32_t dev, const char *name)
 	}
 }
 
-/* A device's name chunks and DEV_ADDED; creator NULL: none.  Returns the
- * DEV_ADDED's seq. */
-static inline uint64_t device(struct stream *s, uint32_t dev, const char *name,
-		       uint16_t bus, uint16_t vendor, uint16_t product,
-		       const char *creator)
+/* DEV_ADDED flags for an enum inputaudit_origin. */
+#define ORIGIN_FLAGS(origin)	((uint16_t)((origin) << INPUTAUDIT_DEV_ORIGIN_SHIFT))
+
+/*
+ * A keyboard's name chunks and DEV_ADDED with more flags (flags: an origin,
+ * INPUTAUDIT_DEV_PRESENT, INPUTAUDIT_DEV_CREATOR_UNKNOWN); creator NULL:
+ * none named.  Returns the DEV_ADDED's seq.
+ */
+static inline uint64_t device_flags(struct stream *s, uint32_t dev,
+				    const char *name, uint16_t bus,
+				    uint16_t vendor, uint16_t product,
+				    const char *creator, uint16_t flags)
 {
-	uint16_t flags = INPUTAUDIT_DEV_KEYBOARD;
 	uint64_t who = (uint64_t)INPUTAUDIT_NO_CREATOR << 32 | INPUTAUDIT_NO_CREATOR;
 	uint64_t comm[2] = { 0, 0 };
 
+	flags |= INPUTAUDIT_DEV_KEYBOARD;
 	if (name)
 		name_chunks(s, dev, name);
 	if (creator) {
@@ -90,6 +97,18 @@ static inline uint64_t device(struct stream *s, uint32_t dev, const char *name,
 	return add(s, INPUTAUDIT_REC_DEV_ADDED, flags, dev,
 		   INPUTAUDIT_IDENT(bus, vendor, product, 1), who, comm[0],
 		   comm[1]);
+}
+
+/*
+ * A keyboard attached while the daemon is: hardware, or made through
+ * uinput by creator (NULL: hardware).
+ */
+static inline uint64_t device(struct stream *s, uint32_t dev, const char *name,
+		       uint16_t bus, uint16_t vendor, uint16_t product,
+		       const char *creator)
+{
+	return device_flags(s, dev, name, bus, vendor, product, creator,
+			    creator ? ORIGIN_FLAGS(INPUTAUDIT_ORIGIN_UINPUT) : 0);
 }
 
 static inline uint64_t key_press(struct stream *s, uint32_t dev)

@@ -70,21 +70,22 @@ static void fake_sysfs(const char *root)
 		put(root, rel, params[i][1]);
 	}
 	put(root, "kernel/inputaudit/status",
-	    "level=events max_level=keys lock=0 devices=2 consumer=attached\n");
+	    "level=events max_level=keys lock=0 devices=3 open=2 consumer=attached\n");
 	put(root, "kernel/inputaudit/records_emitted", "4242\n");
 	put(root, "kernel/inputaudit/records_unconsumed", "17\n");
 	put(root, "kernel/inputaudit/no_consumer_ns", "2500000000\n");
 	put(root, "kernel/inputaudit/counters",
-	    "frames_seen 900\nframes_emitted 800\nframes_suppressed 60\nframes_filtered 40\nblind_ns 1250000000\n");
+	    "frames_seen 900\nframes_emitted 840\nframes_suppressed 60\nblind_ns 1250000000\n");
 
 	put(root, "kernel/inputaudit/devices/2/name", "ia-type keyboard\n");
 	put(root, "kernel/inputaudit/devices/2/phys", "\n");
 	put(root, "kernel/inputaudit/devices/2/id",
 	    "bus=0003 vendor=1d6b product=0104 version=0001\n");
+	put(root, "kernel/inputaudit/devices/2/origin", "uinput\n");
 	put(root, "kernel/inputaudit/devices/2/creator", "pid=117 uid=0 comm=ia-type\n");
 	put(root, "kernel/inputaudit/devices/2/enabled", "1\n");
 	put(root, "kernel/inputaudit/devices/2/counters",
-	    "frames_seen 500\nframes_emitted 450\nframes_suppressed 30\nframes_filtered 20\nblind_ns 750000000\nrecords 321\n");
+	    "frames_seen 500\nframes_emitted 470\nframes_suppressed 30\nblind_ns 750000000\nrecords 321\n");
 	put(root, "kernel/inputaudit/devices/2/activity",
 	    "key_presses 12\nbutton_clicks 0\nmotion 0\ntouches 0\nswitches 0\n");
 
@@ -92,12 +93,26 @@ static void fake_sysfs(const char *root)
 	put(root, "kernel/inputaudit/devices/10/phys", "isa0060/serio0/input0\n");
 	put(root, "kernel/inputaudit/devices/10/id",
 	    "bus=0011 vendor=0001 product=0001 version=ab41\n");
+	put(root, "kernel/inputaudit/devices/10/origin", "hardware\n");
 	put(root, "kernel/inputaudit/devices/10/creator", "none\n");
 	put(root, "kernel/inputaudit/devices/10/enabled", "0\n");
 	put(root, "kernel/inputaudit/devices/10/counters",
-	    "frames_seen 400\nframes_emitted 350\nframes_suppressed 30\nframes_filtered 20\nblind_ns 0\nrecords 99\n");
+	    "frames_seen 400\nframes_emitted 370\nframes_suppressed 30\nblind_ns 0\nrecords 99\n");
 	put(root, "kernel/inputaudit/devices/10/activity",
 	    "key_presses 3\nbutton_clicks 0\nmotion 0\ntouches 0\nswitches 0\n");
+
+	/* a uhid keyboard whose creator the kernel could not name */
+	put(root, "kernel/inputaudit/devices/11/name", "Logitech USB Keyboard\n");
+	put(root, "kernel/inputaudit/devices/11/phys", "\n");
+	put(root, "kernel/inputaudit/devices/11/id",
+	    "bus=0003 vendor=046d product=c31c version=0110\n");
+	put(root, "kernel/inputaudit/devices/11/origin", "uhid\n");
+	put(root, "kernel/inputaudit/devices/11/creator", "unknown\n");
+	put(root, "kernel/inputaudit/devices/11/enabled", "1\n");
+	put(root, "kernel/inputaudit/devices/11/counters",
+	    "frames_seen 0\nframes_emitted 0\nframes_suppressed 0\nblind_ns 0\nrecords 0\n");
+	put(root, "kernel/inputaudit/devices/11/activity",
+	    "key_presses 0\nbutton_clicks 0\nmotion 0\ntouches 0\nswitches 0\n");
 }
 
 static void fill_status(struct daemon_status *st)
@@ -233,6 +248,7 @@ TEST_F(ctl, status_file)
 	EXPECT_EQ(-ENOENT, status_read(self->dir, &back));
 }
 
+/* A status too big for the buffer is refused, never cut. */
 TEST_F(ctl, status_too_big)
 {
 	char buf[256];
@@ -241,16 +257,17 @@ TEST_F(ctl, status_too_big)
 	EXPECT_GT(status_format(&self->st, self->out, STATUS_JSON_MAX), 0);
 }
 
+/* The table: settings, status, counters, one aligned row per device, the daemon and its sinks. */
 TEST_F(ctl, table)
 {
 	static const char *const want[] = {
 		"level      events (max_level keys, lock 0)",
 		"window_ms=1000",
 		"inject_interval_ms=50",
-		"consumer=attached",
+		"status     level=events max_level=keys lock=0 devices=3 open=2 consumer=attached\n",
 		"emitted 4242, unconsumed 17, without consumer 2.500 s",
-		"seen 900, emitted 800, suppressed 60, filtered 40, blind 1.250 s",
-		"devices: 2",
+		"seen 900, emitted 840, suppressed 60, blind 1.250 s\n",
+		"devices: 3",
 		"ia-type keyboard",
 		"AT Translated Set 2 keyboard",
 		"1d6b",
@@ -268,7 +285,7 @@ TEST_F(ctl, table)
 		"Connection refused",
 		"journal:inputaudit",
 	};
-	char *dev2, *dev10, *hdr, *row;
+	char *dev2, *dev10, *dev11, *hdr, *row;
 	size_t i;
 
 	fake_sysfs(self->root);
@@ -278,17 +295,29 @@ TEST_F(ctl, table)
 	}
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		EXPECT_TRUE(has(self->out, want[i]));
-	/* devices by id: 2 before 10 */
+	EXPECT_EQ(NULL, strstr(self->out, "FILTERED"));
+	EXPECT_EQ(NULL, strstr(self->out, "filtered"));
+	/* devices by id: 2 before 10 before 11 */
 	dev2 = strstr(self->out, "ia-type keyboard");
 	dev10 = strstr(self->out, "AT Translated");
-	EXPECT_TRUE(dev2 && dev10 && dev2 < dev10);
+	dev11 = strstr(self->out, "Logitech USB Keyboard");
+	EXPECT_TRUE(dev2 && dev10 && dev11 && dev2 < dev10 && dev10 < dev11);
 
 	/* aligned: each column starts at the same offset in header and rows */
 	hdr = strstr(self->out, "  ID  NAME");
 	ASSERT_NE(NULL, hdr);
 	row = strchr(hdr, '\n') + 1;
 	EXPECT_EQ(strstr(hdr, "VENDOR") - hdr, strstr(row, "1d6b") - row);
+	EXPECT_EQ(strstr(hdr, "ORIGIN") - hdr, strstr(row, "uinput") - row);
 	EXPECT_EQ(strstr(hdr, "CREATOR") - hdr, strstr(row, "ia-type (pid") - row);
+	EXPECT_EQ(strstr(hdr, "SEEN") - hdr, strstr(row, "500") - row);
+	EXPECT_EQ(strstr(hdr, "RECORDS") - hdr, strstr(row, "321") - row);
+	row = strchr(row, '\n') + 1;
+	EXPECT_EQ(strstr(hdr, "ORIGIN") - hdr, strstr(row, "hardware") - row);
+	EXPECT_EQ(strstr(hdr, "CREATOR") - hdr, strstr(row, "none") - row);
+	row = strchr(row, '\n') + 1;
+	EXPECT_EQ(strstr(hdr, "ORIGIN") - hdr, strstr(row, "uhid") - row);
+	EXPECT_EQ(strstr(hdr, "CREATOR") - hdr, strstr(row, "unknown") - row);
 	hdr = strstr(self->out, "\n  NAME ");
 	ASSERT_NE(NULL, hdr);
 	hdr++;
@@ -316,18 +345,21 @@ static int json_valid(const char *text, const char *dir)
 	return system(cmd) == 0;
 }
 
+/* --json: the same as one JSON object on one line. */
 TEST_F(ctl, json)
 {
 	static const char *const want[] = {
 		"{\"module\":{\"loaded\":true,\"level\":\"events\",\"max_level\":\"keys\",\"lock\":0,",
 		"\"settings\":{\"window_ms\":1000,",
-		"\"counters\":{\"frames_seen\":900,\"frames_emitted\":800,\"frames_suppressed\":60,\"frames_filtered\":40,\"blind_ns\":1250000000}",
+		"\"status\":\"level=events max_level=keys lock=0 devices=3 open=2 consumer=attached\",\"device_count\":3,\"open_count\":2,\"consumer\":\"attached\"}",
+		"\"counters\":{\"frames_seen\":900,\"frames_emitted\":840,\"frames_suppressed\":60,\"blind_ns\":1250000000}",
 		"\"loss\":{\"records_emitted\":4242,\"records_unconsumed\":17,\"no_consumer_ns\":2500000000}",
-		"{\"id\":2,\"name\":\"ia-type keyboard\",\"phys\":\"\",\"bus\":\"0x0003\",\"vendor\":\"0x1d6b\",\"product\":\"0x0104\",\"version\":\"0x0001\",\"creator\":{\"pid\":117,\"uid\":0,\"comm\":\"ia-type\"},\"enabled\":1,",
+		"{\"id\":2,\"name\":\"ia-type keyboard\",\"phys\":\"\",\"bus\":\"0x0003\",\"vendor\":\"0x1d6b\",\"product\":\"0x0104\",\"version\":\"0x0001\",\"origin\":\"uinput\",\"creator_unknown\":false,\"creator\":{\"pid\":117,\"uid\":0,\"comm\":\"ia-type\"},\"enabled\":1,",
 		"\"blind_ns\":750000000,\"records\":321}",
 		"\"activity\":{\"key_presses\":12,",
 		"{\"id\":10,\"name\":\"AT Translated Set 2 keyboard\"",
-		"\"creator\":null,\"enabled\":0",
+		"\"origin\":\"hardware\",\"creator_unknown\":false,\"creator\":null,\"enabled\":0",
+		"{\"id\":11,\"name\":\"Logitech USB Keyboard\",\"phys\":\"\",\"bus\":\"0x0003\",\"vendor\":\"0x046d\",\"product\":\"0xc31c\",\"version\":\"0x0110\",\"origin\":\"uhid\",\"creator_unknown\":true,\"creator\":null,\"enabled\":1,",
 		"\"daemon\":{\"running\":true,\"status\":{\"pid\":",
 		"\"uid\":999,",
 		"\"chain_n\":4321,\"key_id\":\"0123456789abcdef\"",
@@ -349,6 +381,7 @@ TEST_F(ctl, json)
 		EXPECT_EQ(1, valid);
 }
 
+/* Without the module: exit 3 and "module not loaded"; without a status file: not running. */
 TEST_F(ctl, no_module_no_daemon)
 {
 	ASSERT_EQ(3, ctl(self, false));
@@ -360,6 +393,16 @@ TEST_F(ctl, no_module_no_daemon)
 	EXPECT_NE(NULL, strstr(self->out, "\"daemon\":{\"running\":false,\"reason\":\"no status file\",\"status\":null}"));
 	if (json_valid(self->out, self->dir) >= 0)
 		EXPECT_EQ(1, json_valid(self->out, self->dir));
+}
+
+/* A status line without open= (a module before it) has null for it in JSON. */
+TEST_F(ctl, status_without_open)
+{
+	fake_sysfs(self->root);
+	put(self->root, "kernel/inputaudit/status",
+	    "level=events max_level=keys lock=0 devices=3 consumer=none\n");
+	ASSERT_EQ(0, ctl(self, true));
+	EXPECT_TRUE(has(self->out, "\"device_count\":3,\"open_count\":null,\"consumer\":\"none\"}"));
 }
 
 /* A status file left behind by a daemon that is gone. */
@@ -434,6 +477,7 @@ TEST_F(ctl, add_sink)
 	EXPECT_GT(status_format(&st, self->out, STATUS_JSON_MAX), 0);
 }
 
+/* Bad arguments: exit 2 and the usage. */
 TEST_F(ctl, usage)
 {
 	char *argv[] = { self->ctl, "status", "extra", NULL };

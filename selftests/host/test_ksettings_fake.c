@@ -171,6 +171,7 @@ TEST_F(ks, fds_opened_before)
 				     sizeof(self->err))) TH_LOG("%s", self->err);
 }
 
+/* A level above max_level is refused before anything is written. */
 TEST_F(ks, level_above_max_level)
 {
 	want(&self->kc, IA_KSET_WINDOW_MS, 2500);
@@ -250,6 +251,41 @@ TEST_F(ks, unexpected_content)
 	EXPECT_EQ(-EBADMSG, ksettings_apply(&self->ks, &self->kc, self->err,
 					    sizeof(self->err)));
 	EXPECT_NE(NULL, strstr(self->err, "/level: unexpected content 'loud'"));
+}
+
+/*
+ * The level is written before the numbers: the module's limits for them
+ * depend on it (window_ms 100 is refused below "keys").  Here window_ms
+ * refuses every write, and the level is already raised when it does.
+ */
+TEST_F(ks, level_before_numbers)
+{
+	char path[128], target[64], buf[64];
+	int mfd;
+
+	mfd = memfd_create("ia-test-window_ms", MFD_ALLOW_SEALING);
+	if (mfd < 0)
+		SKIP(return, "memfd_create: %s", strerror(errno));
+	ASSERT_EQ(6, write(mfd, "10000\n", 6));
+	ASSERT_EQ(0, fcntl(mfd, F_ADD_SEALS, F_SEAL_WRITE));
+	snprintf(target, sizeof(target), "/proc/self/fd/%d", mfd);
+	snprintf(path, sizeof(path), "%s/window_ms", self->dir);
+	unlink(path);
+	ASSERT_EQ(0, symlink(target, path));
+
+	want(&self->kc, IA_KSET_WINDOW_MS, 100);
+	want(&self->kc, IA_KSET_LEVEL, INPUTAUDIT_LEVEL_EVENTS);
+	want(&self->kc, IA_KSET_LOCK, 1);
+	ASSERT_EQ(0, ksettings_open(&self->ks, self->dir, &self->kc, self->err,
+				    sizeof(self->err))) TH_LOG("%s", self->err);
+	EXPECT_EQ(-EPERM, ksettings_apply(&self->ks, &self->kc, self->err,
+					  sizeof(self->err)));
+	EXPECT_STREQ("events", get(self->dir, "level", buf, sizeof(buf)));
+	EXPECT_FALSE(written(self->dir, "lock"));
+	ksettings_close(&self->ks);
+	close(mfd);
+	unlink(path);
+	put(self->dir, "window_ms", "10000");
 }
 
 /*

@@ -150,6 +150,7 @@ TEST_F(policy, name_glob)
 	EXPECT_EQ(NULL, self->s.v[4].name);
 }
 
+/* A bus rule matches the device's bus only. */
 TEST_F(policy, bus)
 {
 	ASSERT_EQ(0, load("[rule usb]\nmatch_bus = usb\naction = ignore\n"
@@ -166,6 +167,7 @@ TEST_F(policy, bus)
 	EXPECT_STREQ("6:device_rule/kbd", AL());
 }
 
+/* An id rule matches vendor and product, either half a wildcard. */
 TEST_F(policy, vendor_product)
 {
 	ASSERT_EQ(0, load("[rule exact]\nmatch_id = 046d:c52b\naction = alert\n"
@@ -224,6 +226,164 @@ TEST_F(policy, creator_comm)
 	run(&self->s, &self->cfg);
 	EXPECT_STREQ("2,4,6,8,10,11", FW());
 	EXPECT_STREQ("4:device_rule/anyproc", AL());
+}
+
+/*
+ * Virtual also means an origin other than hardware: a uhid device claiming
+ * a USB id, and a kernel-made device off BUS_VIRTUAL, with no creator.
+ */
+TEST_F(policy, virtual_by_origin)
+{
+	ASSERT_EQ(0, load("[alert]\ncreator = no\n"
+			  "[rule virt]\nmatch_virtual = yes\naction = alert\n"
+			  "[rule real]\nmatch_virtual = no\naction = ignore\n",
+			  &self->cfg));
+	device_flags(&self->s, 1, "ia-test uhid kbd", USB, 0x046d, 0xc31c, NULL,
+		     ORIGIN_FLAGS(INPUTAUDIT_ORIGIN_UHID) |
+		     INPUTAUDIT_DEV_CREATOR_UNKNOWN);			/* 1-2 */
+	device_flags(&self->s, 2, "ia-test lid", 0x19, 0, 5, NULL,
+		     ORIGIN_FLAGS(INPUTAUDIT_ORIGIN_VIRTUAL));		/* 3-4 */
+	device_flags(&self->s, 3, "ia-test uinput", USB, 1, 1, NULL,
+		     ORIGIN_FLAGS(INPUTAUDIT_ORIGIN_UINPUT) |
+		     INPUTAUDIT_DEV_CREATOR_UNKNOWN);			/* 5-6 */
+	device(&self->s, 4, "ia-test usb", USB, 0x046d, 0xc31c, NULL);	/* 7-8 */
+	key_press(&self->s, 1);						/* 9 */
+	key_press(&self->s, 2);						/* 10 */
+	key_press(&self->s, 3);						/* 11 */
+	key_press(&self->s, 4);						/* 12 */
+	run(&self->s, &self->cfg);
+	EXPECT_STREQ("2,4,6,8,9,10,11", FW());
+	EXPECT_STREQ("2:device_rule/virt;4:device_rule/virt;6:device_rule/virt",
+		     AL());
+}
+
+/*
+ * match_creator never matches a device whose creator the kernel could not
+ * name, not even "*"; the device is still virtual.
+ */
+TEST_F(policy, creator_unknown_never_matches)
+{
+	ASSERT_EQ(0, load("[alert]\ncreator = no\n"
+			  "[rule anyproc]\nmatch_creator = *\naction = ignore\n"
+			  "[rule virt]\nmatch_virtual = yes\naction = alert\n",
+			  &self->cfg));
+	device_flags(&self->s, 1, "ia-test uhid", USB, 1, 1, NULL,
+		     ORIGIN_FLAGS(INPUTAUDIT_ORIGIN_UHID) |
+		     INPUTAUDIT_DEV_CREATOR_UNKNOWN);			/* 1-2 */
+	device_flags(&self->s, 2, "ia-test uhid named", USB, 1, 1, "bluetoothd",
+		     ORIGIN_FLAGS(INPUTAUDIT_ORIGIN_UHID));		/* 3-4 */
+	key_press(&self->s, 1);						/* 5 */
+	key_press(&self->s, 2);						/* 6 */
+	run(&self->s, &self->cfg);
+	EXPECT_STREQ("2,4,5", FW());
+	EXPECT_STREQ("2:device_rule/virt", AL());
+	EXPECT_STREQ("virt", self->s.v[1].rule);
+	EXPECT_STREQ("anyproc", self->s.v[3].rule);
+}
+
+/*
+ * The creator alert fires for every device made through uinput or uhid,
+ * named or not, and for no hardware or kernel-made device.
+ */
+TEST_F(policy, creator_alert_by_origin)
+{
+	ASSERT_EQ(0, load("[alert]\ncreator = yes\nnew_device = no\n",
+			  &self->cfg));
+	device(&self->s, 1, "ia-test uinput", USB, 1, 1, "ia-type");	/* 1-2 */
+	device_flags(&self->s, 2, "ia-test uinput anon", USB, 1, 1, NULL,
+		     ORIGIN_FLAGS(INPUTAUDIT_ORIGIN_UINPUT) |
+		     INPUTAUDIT_DEV_CREATOR_UNKNOWN);			/* 3-4 */
+	device_flags(&self->s, 3, "ia-test uhid", USB, 0x046d, 0xc31c,
+		     "bluetoothd", ORIGIN_FLAGS(INPUTAUDIT_ORIGIN_UHID)); /* 5-6 */
+	device_flags(&self->s, 4, "ia-test uhid anon", USB, 0x046d, 0xc31c,
+		     NULL, ORIGIN_FLAGS(INPUTAUDIT_ORIGIN_UHID) |
+		     INPUTAUDIT_DEV_CREATOR_UNKNOWN);			/* 7-8 */
+	device_flags(&self->s, 5, "ia-test lid", 0x19, 0, 5, NULL,
+		     ORIGIN_FLAGS(INPUTAUDIT_ORIGIN_VIRTUAL));		/* 9-10 */
+	device(&self->s, 6, "ia-test usb", USB, 0x046d, 0xc31c, NULL);	/* 11-12 */
+	/* a uhid device in the inventory */
+	device_flags(&self->s, 7, "ia-test uhid early", USB, 1, 1, NULL,
+		     ORIGIN_FLAGS(INPUTAUDIT_ORIGIN_UHID) |
+		     INPUTAUDIT_DEV_CREATOR_UNKNOWN |
+		     INPUTAUDIT_DEV_PRESENT);				/* 13-14 */
+	run(&self->s, &self->cfg);
+	EXPECT_STREQ("2,4,6,8,10,12,14", FW());
+	EXPECT_STREQ("2:creator;4:creator;6:creator;8:creator;14:creator", AL());
+}
+
+/*
+ * A device announced as present (the inventory at attach) is treated like
+ * device_added: identity, rules and their alerts, creator alert; only
+ * new_device stays quiet, since the device was there before the daemon.
+ */
+TEST_F(policy, present_no_new_device)
+{
+	ASSERT_EQ(0, load("[alert]\nnew_device = yes\ncreator = yes\n"
+			  "[rule watch]\nmatch_name = ia-test watched\naction = alert\n",
+			  &self->cfg));
+	device_flags(&self->s, 1, "ia-test keyboard", I8042, 1, 1, NULL,
+		     INPUTAUDIT_DEV_PRESENT);				/* 1-2 */
+	device_flags(&self->s, 2, "ia-test typer", USB, 1, 1, "ia-type",
+		     ORIGIN_FLAGS(INPUTAUDIT_ORIGIN_UINPUT) |
+		     INPUTAUDIT_DEV_PRESENT);				/* 3-4 */
+	device_flags(&self->s, 3, "ia-test watched", USB, 0x046d, 0xc52b, NULL,
+		     INPUTAUDIT_DEV_PRESENT);				/* 5-6 */
+	device(&self->s, 4, "ia-test plugged", USB, 1, 1, NULL);	/* 7-8 */
+	key_press(&self->s, 1);						/* 9 */
+	run(&self->s, &self->cfg);
+	EXPECT_STREQ("2,4,6,8,9", FW());
+	EXPECT_STREQ("4:creator;6:device_rule/watch;8:new_device", AL());
+	EXPECT_STREQ("ia-test keyboard", self->s.names[1]);
+	EXPECT_STREQ("watch", self->s.v[5].rule);
+	EXPECT_EQ(IA_ACTION_ALERT, self->s.v[5].action);
+}
+
+/*
+ * Rules match a present device from its announcement on: an ignored
+ * keyboard that was plugged in at boot has none of its later events
+ * forwarded, only its lifecycle; an audited one keeps them.
+ */
+TEST_F(policy, present_device_rules)
+{
+	struct policy p;
+	struct policy_verdict v;
+	const struct policy_device *d;
+	unsigned int i;
+
+	ASSERT_EQ(0, load("[alert]\nnew_device = yes\n"
+			  "[rule quiet]\nmatch_name = ia-test boot keyboard\n"
+			  "match_bus = i8042\naction = ignore\n",
+			  &self->cfg));
+	device_flags(&self->s, 1, "ia-test boot keyboard", I8042, 1, 1, NULL,
+		     INPUTAUDIT_DEV_PRESENT);				/* 1-2 */
+	device_flags(&self->s, 2, "ia-test boot mouse", USB, 1, 1, NULL,
+		     INPUTAUDIT_DEV_PRESENT);				/* 3-4 */
+	key_press(&self->s, 1);						/* 5 */
+	key_press(&self->s, 2);						/* 6 */
+	add(&self->s, INPUTAUDIT_REC_ACTIVITY, 0, 1, 1, 0, 0, 0);	/* 7 */
+	injection(&self->s, 1);						/* 8 */
+	add(&self->s, INPUTAUDIT_REC_BLIND, INPUTAUDIT_BLIND_START, 1, 0, 0, 0, 0); /* 9 */
+	key_press(&self->s, 1);						/* 10 */
+	removed(&self->s, 1);						/* 11 */
+	run(&self->s, &self->cfg);
+	EXPECT_STREQ("2,4,6,11", FW());
+	EXPECT_STREQ("", AL());
+	EXPECT_EQ(IA_ACTION_IGNORE, self->s.v[1].action);
+	EXPECT_STREQ("quiet", self->s.v[1].rule);
+	EXPECT_EQ(IA_ACTION_IGNORE, self->s.v[10].action);
+
+	/* The table holds its identity like any device_added's. */
+	policy_init(&p, &self->cfg);
+	for (i = 0; i < 4; i++)
+		policy_record(&p, &self->s.rec[i], &v);
+	d = policy_device(&p, 1);
+	ASSERT_NE(NULL, d);
+	EXPECT_TRUE(d->added);
+	EXPECT_EQ(I8042, d->bus);
+	EXPECT_STREQ("ia-test boot keyboard", d->name);
+	EXPECT_FALSE(d->is_virtual);
+	EXPECT_EQ(IA_ACTION_IGNORE, d->action);
+	policy_free(&p);
 }
 
 /* ignore / audit / alert, and alert raises injection alerts even with [alert] injection = no. */
@@ -369,6 +529,7 @@ TEST_F(policy, alert_settings)
 		     AL());
 }
 
+/* blind_ms = 0 alerts on every blind start; alerts switched off stay quiet. */
 TEST_F(policy, alert_blind_start_and_off)
 {
 	ASSERT_EQ(0, load("[alert]\nblind_ms = 0\nloss = no\ninjection = no\n"
@@ -419,7 +580,11 @@ TEST_F(policy, table_and_reload)
 	EXPECT_EQ(0x1234, policy_device(&p, 1)->vendor);
 	EXPECT_EQ(0x5678, policy_device(&p, 1)->product);
 	EXPECT_STREQ("ia-type", policy_device(&p, 1)->comm);
+	EXPECT_EQ(INPUTAUDIT_ORIGIN_UINPUT, policy_device(&p, 1)->origin);
 	EXPECT_TRUE(policy_device(&p, 1)->is_virtual);
+	EXPECT_TRUE(policy_device(&p, 1)->process_made);
+	EXPECT_EQ(INPUTAUDIT_ORIGIN_HARDWARE, policy_device(&p, 2)->origin);
+	EXPECT_FALSE(policy_device(&p, 2)->process_made);
 	EXPECT_FALSE(policy_device(&p, 2)->is_virtual);
 	EXPECT_EQ(IA_ACTION_AUDIT, policy_device(&p, 1)->action);
 

@@ -63,6 +63,108 @@ TEST(device_added_without_creator)
 		     format(&rec, buf));
 }
 
+/* A device made through uinput names its origin before its creator. */
+TEST(device_added_uinput)
+{
+	struct inputaudit_record rec = {
+		.seq = 7, .time_ns = 8, .type = INPUTAUDIT_REC_DEV_ADDED,
+		.flags = INPUTAUDIT_DEV_KEYBOARD | INPUTAUDIT_DEV_CREATOR |
+			 INPUTAUDIT_ORIGIN_UINPUT << INPUTAUDIT_DEV_ORIGIN_SHIFT,
+		.dev_id = 3,
+		.v = { INPUTAUDIT_IDENT(0x06, 0x1d6b, 0x0104, 0x0001),
+		       (__u64)0 << 32 | 117 },
+	};
+	char buf[RECORD_JSON_MAX];
+
+	pack_comm(&rec, "ia-type", 7);
+	EXPECT_STREQ("{\"seq\":7,\"time_ns\":8,\"type\":\"device_added\","
+		     "\"dev\":3,\"bus\":\"0x0006\",\"vendor\":\"0x1d6b\","
+		     "\"product\":\"0x0104\",\"version\":\"0x0001\","
+		     "\"caps\":[\"keyboard\"],\"virtual\":\"uinput\","
+		     "\"creator\":{\"pid\":117,\"uid\":0,\"comm\":\"ia-type\"}}\n",
+		     format(&rec, buf));
+}
+
+/*
+ * A uhid keyboard claiming a USB id whose creator the kernel could not name
+ * says so: "virtual":"uhid" and "creator_unknown", no creator object.
+ */
+TEST(device_added_uhid_creator_unknown)
+{
+	struct inputaudit_record rec = {
+		.seq = 7, .time_ns = 8, .type = INPUTAUDIT_REC_DEV_ADDED,
+		.flags = INPUTAUDIT_DEV_KEYBOARD | INPUTAUDIT_DEV_CREATOR_UNKNOWN |
+			 INPUTAUDIT_ORIGIN_UHID << INPUTAUDIT_DEV_ORIGIN_SHIFT,
+		.dev_id = 3,
+		.v = { INPUTAUDIT_IDENT(0x03, 0x046d, 0xc31c, 0x0110),
+		       (__u64)INPUTAUDIT_NO_CREATOR << 32 | INPUTAUDIT_NO_CREATOR },
+	};
+	char buf[RECORD_JSON_MAX];
+
+	EXPECT_STREQ("{\"seq\":7,\"time_ns\":8,\"type\":\"device_added\","
+		     "\"dev\":3,\"bus\":\"0x0003\",\"vendor\":\"0x046d\","
+		     "\"product\":\"0xc31c\",\"version\":\"0x0110\","
+		     "\"caps\":[\"keyboard\"],\"virtual\":\"uhid\","
+		     "\"creator_unknown\":true}\n", format(&rec, buf));
+	/* and with the creator named */
+	rec.flags = INPUTAUDIT_DEV_KEYBOARD | INPUTAUDIT_DEV_CREATOR |
+		    INPUTAUDIT_ORIGIN_UHID << INPUTAUDIT_DEV_ORIGIN_SHIFT;
+	rec.v[1] = (__u64)1000 << 32 | 4242;
+	pack_comm(&rec, "bluetoothd", 10);
+	EXPECT_NE(NULL, strstr(format(&rec, buf),
+			       "\"caps\":[\"keyboard\"],\"virtual\":\"uhid\","
+			       "\"creator\":{\"pid\":4242,\"uid\":1000,"
+			       "\"comm\":\"bluetoothd\"}}\n"));
+}
+
+/* A kernel-made virtual device is "virtual":"other" and has no creator. */
+TEST(device_added_other_virtual)
+{
+	struct inputaudit_record rec = {
+		.seq = 1, .time_ns = 2, .type = INPUTAUDIT_REC_DEV_ADDED,
+		.flags = INPUTAUDIT_DEV_SWITCH |
+			 INPUTAUDIT_ORIGIN_VIRTUAL << INPUTAUDIT_DEV_ORIGIN_SHIFT,
+		.dev_id = 5,
+		.v = { INPUTAUDIT_IDENT(0x19, 0x0000, 0x0005, 0x0000),
+		       (__u64)INPUTAUDIT_NO_CREATOR << 32 | INPUTAUDIT_NO_CREATOR },
+	};
+	char buf[RECORD_JSON_MAX];
+
+	EXPECT_NE(NULL, strstr(format(&rec, buf),
+			       "\"caps\":[\"switch\"],\"virtual\":\"other\"}\n"));
+}
+
+/*
+ * A device announced in the inventory (attached before the consumer) is a
+ * device_added with "present":true; a hardware device has no "virtual".
+ */
+TEST(device_added_present)
+{
+	struct inputaudit_record rec = {
+		.seq = 2, .time_ns = 3, .type = INPUTAUDIT_REC_DEV_ADDED,
+		.flags = INPUTAUDIT_DEV_KEYBOARD | INPUTAUDIT_DEV_PRESENT,
+		.dev_id = 1,
+		.v = { INPUTAUDIT_IDENT(0x11, 0x0001, 0x0001, 0xab41),
+		       (__u64)INPUTAUDIT_NO_CREATOR << 32 | INPUTAUDIT_NO_CREATOR },
+	};
+	char buf[RECORD_JSON_MAX];
+
+	EXPECT_STREQ("{\"seq\":2,\"time_ns\":3,\"type\":\"device_added\","
+		     "\"dev\":1,\"bus\":\"0x0011\",\"vendor\":\"0x0001\","
+		     "\"product\":\"0x0001\",\"version\":\"0xab41\","
+		     "\"caps\":[\"keyboard\"],\"present\":true}\n",
+		     format(&rec, buf));
+	/* present, uinput, creator: every field in its place */
+	rec.flags |= INPUTAUDIT_DEV_CREATOR |
+		     INPUTAUDIT_ORIGIN_UINPUT << INPUTAUDIT_DEV_ORIGIN_SHIFT;
+	rec.v[1] = (__u64)0 << 32 | 117;
+	pack_comm(&rec, "ia-type", 7);
+	EXPECT_NE(NULL, strstr(format(&rec, buf),
+			       "\"caps\":[\"keyboard\"],\"virtual\":\"uinput\","
+			       "\"creator\":{\"pid\":117,\"uid\":0,"
+			       "\"comm\":\"ia-type\"},\"present\":true}\n"));
+}
+
 /* A comm with quotes, a backslash, control and high bytes stays valid ASCII JSON. */
 TEST(creator_comm_escaped)
 {
@@ -277,9 +379,8 @@ TEST(control_plane_records)
 		     format_rec(INPUTAUDIT_REC_SUPPRESSED,
 				INPUTAUDIT_LIMIT_GLOBAL, 77, 0, 0, 0, buf));
 	EXPECT_STREQ(REC_PREFIX("heartbeat") "\"frames_seen\":100,"
-		     "\"frames_suppressed\":20,\"frames_filtered\":3,"
-		     "\"records_unconsumed\":4}\n",
-		     format_rec(INPUTAUDIT_REC_HEARTBEAT, 0, 100, 20, 3, 4, buf));
+		     "\"frames_suppressed\":20,\"records_unconsumed\":4}\n",
+		     format_rec(INPUTAUDIT_REC_HEARTBEAT, 0, 100, 20, 0, 4, buf));
 	EXPECT_STREQ(REC_PREFIX("blind") "\"blind\":\"start\","
 		     "\"total_ns\":0}\n",
 		     format_rec(INPUTAUDIT_REC_BLIND, INPUTAUDIT_BLIND_START,
@@ -295,6 +396,42 @@ TEST(control_plane_records)
 		     "\"min_interval_ns\":10000000}\n",
 		     format_rec(INPUTAUDIT_REC_INJECTION, 0, 5, 10000000, 0, 0,
 				buf));
+}
+
+/* A heartbeat has no filtered count: v2 is reserved and never written, whatever it holds. */
+TEST(heartbeat_without_filtered)
+{
+	char buf[RECORD_JSON_MAX];
+
+	EXPECT_STREQ(REC_PREFIX("heartbeat") "\"frames_seen\":100,"
+		     "\"frames_suppressed\":20,\"records_unconsumed\":4}\n",
+		     format_rec(INPUTAUDIT_REC_HEARTBEAT, 0, 100, 20, 3, 4, buf));
+	EXPECT_EQ(NULL, strstr(buf, "filtered"));
+}
+
+/*
+ * A blind end whose grab began after the module's last look carries
+ * "duration_bound":true (its duration is an upper bound); a start never
+ * does, nor an end without the flag.
+ */
+TEST(blind_bound)
+{
+	char buf[RECORD_JSON_MAX];
+
+	EXPECT_STREQ(REC_PREFIX("blind") "\"blind\":\"end\","
+		     "\"duration_ns\":250000000,\"duration_bound\":true,"
+		     "\"total_ns\":900000000}\n",
+		     format_rec(INPUTAUDIT_REC_BLIND, INPUTAUDIT_BLIND_END,
+				250000000, 900000000, INPUTAUDIT_BLIND_BOUND, 0,
+				buf));
+	EXPECT_STREQ(REC_PREFIX("blind") "\"blind\":\"end\","
+		     "\"duration_ns\":250000000,\"total_ns\":900000000}\n",
+		     format_rec(INPUTAUDIT_REC_BLIND, INPUTAUDIT_BLIND_END,
+				250000000, 900000000, 0, 0, buf));
+	EXPECT_STREQ(REC_PREFIX("blind") "\"blind\":\"start\","
+		     "\"total_ns\":0}\n",
+		     format_rec(INPUTAUDIT_REC_BLIND, INPUTAUDIT_BLIND_START,
+				0, 0, INPUTAUDIT_BLIND_BOUND, 0, buf));
 }
 
 /* Raw output shows every word of the tracepoint payload, undecoded. */
@@ -408,7 +545,7 @@ TEST(device_added_worst_case_fits)
 {
 	struct inputaudit_record rec = {
 		.seq = UINT64_MAX, .time_ns = UINT64_MAX,
-		.type = INPUTAUDIT_REC_DEV_ADDED, .flags = 0x1f,
+		.type = INPUTAUDIT_REC_DEV_ADDED, .flags = 0xffff,
 		.dev_id = UINT32_MAX,
 		.v = { UINT64_MAX, UINT64_MAX, 0x8181818181818181ull,
 		       0x8181818181818181ull },
@@ -418,8 +555,10 @@ TEST(device_added_worst_case_fits)
 
 	memset(name, 0x01, 128);
 	name[128] = '\0';
-	len = record_json_format_named(&rec, name, true, 0, buf, sizeof(buf));
+	len = record_json_format_named(&rec, name, true, UINT32_MAX, buf,
+				       sizeof(buf));
 	ASSERT_LT(0, len);
+	EXPECT_NE(NULL, strstr(buf, ",\"present\":true}\n"));
 	/* ,"n":<20 digits>,"chain":"<64 hex>" */
 	EXPECT_LT(len + 6 + 20 + 10 + 64 + 1, RECORD_JSON_MAX);
 }

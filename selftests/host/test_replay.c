@@ -226,6 +226,65 @@ TEST_F(replay, device_rules_select_records)
 	}
 }
 
+/*
+ * A daemon start as the module now presents it: a consumer record with
+ * nothing unconsumed, then the inventory (device_added with "present")
+ * of the devices plugged in before.  A rule ignores the boot keyboard from
+ * its first event on; no new_device and no loss alert is raised, and
+ * "present", "virtual" and "creator_unknown" reach the output.
+ */
+TEST_F(replay, inventory_at_start)
+{
+	const char *argv[] = { INPUTAUDITD_BIN, "--replay", self->rec, "-c",
+			       self->conf, "-o", self->out, NULL };
+	uint64_t kbd_added, uhid_added, kbd_keys[17], uhid_key, later_added;
+	char conf[512];
+	const char *text;
+	unsigned int i;
+
+	add(&self->s, INPUTAUDIT_REC_CONSUMER, 0, 0, 5000000000ull, 0,
+	    5000000000ull, 0);
+	kbd_added = device_flags(&self->s, 1, "ia-test AT keyboard", 0x11, 1, 1,
+				 NULL, INPUTAUDIT_DEV_PRESENT);
+	uhid_added = device_flags(&self->s, 2, "ia-test uhid keyboard", USB,
+				  0x046d, 0xc31c, NULL,
+				  ORIGIN_FLAGS(INPUTAUDIT_ORIGIN_UHID) |
+				  INPUTAUDIT_DEV_CREATOR_UNKNOWN |
+				  INPUTAUDIT_DEV_PRESENT);
+	for (i = 0; i < 17; i++)
+		kbd_keys[i] = key_press(&self->s, 1);
+	uhid_key = key_press(&self->s, 2);
+	later_added = device(&self->s, 3, "ia-test plugged later", USB, 1, 1,
+			     NULL);
+	save(_metadata, &self->s, self->rec);
+
+	snprintf(conf, sizeof(conf),
+		 "[alert]\nnew_device = yes\ncreator = yes\nloss = yes\n"
+		 "[rule boot-kbd]\nmatch_name = ia-test AT keyboard\n"
+		 "action = ignore\n");
+	write_text(_metadata, self->conf, conf);
+
+	ASSERT_EQ(0, run(argv, self->log, self->err)) {
+		TH_LOG("stderr: %s", slurp(self->err));
+	}
+	text = slurp(self->out);
+	EXPECT_TRUE(has_seq(text, kbd_added));
+	for (i = 0; i < 17; i++)
+		EXPECT_FALSE(has_seq(text, kbd_keys[i]));
+	EXPECT_TRUE(has_seq(text, uhid_added));
+	EXPECT_TRUE(has_seq(text, uhid_key));
+	EXPECT_TRUE(has_seq(text, later_added));
+	EXPECT_EQ(2, count(text, "\"present\":true"));
+	EXPECT_NE(NULL, strstr(text, "\"caps\":[\"keyboard\"],\"virtual\":\"uhid\","
+			       "\"creator_unknown\":true,\"present\":true}"));
+	/* One creator alert (the uhid keyboard), one new_device (dev 3). */
+	EXPECT_EQ(2, count(text, "\"type\":\"alert\""));
+	EXPECT_NE(NULL, strstr(text, "\"reason\":\"creator\",\"dev\":2"));
+	EXPECT_NE(NULL, strstr(text, "\"reason\":\"new_device\",\"dev\":3"));
+	EXPECT_EQ(0, count(text, "\"reason\":\"loss\""));
+	EXPECT_NE(NULL, strstr(text, "\"policy_dropped\":17,"));
+}
+
 /* A truncated replay file is reported, and what came before it is kept. */
 TEST_F(replay, truncated_file_reported)
 {

@@ -172,7 +172,7 @@ static void gen_log(struct gen *g, unsigned int records, unsigned int rot1,
 			break;
 		}
 		if (g->seq % 40 == 0) {
-			gen_kernel(g, "\"type\":\"heartbeat\",\"dev\":0,\"frames_seen\":100,\"frames_suppressed\":0,\"frames_filtered\":0,\"records_unconsumed\":0");
+			gen_kernel(g, "\"type\":\"heartbeat\",\"dev\":0,\"frames_seen\":100,\"frames_suppressed\":0,\"records_unconsumed\":0");
 			gen_checkpoint(g, false);
 		}
 		if (g->seq == 100) {

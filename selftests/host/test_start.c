@@ -1,0 +1,509 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * The daemon's start on the host kernel: its BPF loader (userspace/
+ * capture.c) and the real daemon binary (the sanitizer build, run with
+ * --no-attach: the module is not loaded on the host).
+ *
+ * Each test that changes what the daemon finds runs in a mount namespace
+ * of its own (the harness forks every test): a tmpfs over /boot and a
+ * socket bound over /proc/config.gz (opening a socket fails with ENXIO)
+ * hide the kernel config as on a minimal image or in a container; a tmpfs
+ * over /sys/module holds fake module settings.  The host's own mounts are
+ * never touched.  Needs root (BPF, mounts); skipped otherwise.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "kselftest_harness.h"
+#include "capture.h"
+#include "inputaudit.h"
+#include "inputaudit.skel.h"
+
+#define DROP_USER	"nobody"
+#define LATENCY_NS	(20 * 1000 * 1000ull)
+
+static const char *cannot_run(void)
+{
+	if (geteuid() != 0)
+		return "needs root (BPF programs, mounts)";
+	return NULL;
+}
+
+/* A mount namespace of this test's own, nothing propagating back. */
+static const char *private_mounts(char *why, size_t len)
+{
+	if (unshare(CLONE_NEWNS)) {
+		snprintf(why, len, "no mount namespace: %s", strerror(errno));
+		return why;
+	}
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
+		snprintf(why, len, "cannot make / private: %s", strerror(errno));
+		return why;
+	}
+	return NULL;
+}
+
+static bool opens(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+static const char *boot_config(void)
+{
+	static char path[128 + sizeof(((struct utsname *)0)->release)];
+	struct utsname uts;
+
+	if (uname(&uts))
+		return "/boot/config-?";
+	snprintf(path, sizeof(path), "/boot/config-%s", uts.release);
+	return path;
+}
+
+/* Whether libbpf would find a kernel config: the two files it tries. */
+static bool kconfig_visible(void)
+{
+	return opens(boot_config()) || opens("/proc/config.gz");
+}
+
+/*
+ * Hide both config files in this test's namespace.  Return: NULL, or why
+ * not (err set when it is a failure rather than a reason to skip).
+ */
+static const char *hide_kconfig(char *why, size_t len, bool *err)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	char dir[] = "/tmp/ia-test-start-XXXXXX";
+	int fd;
+
+	*err = false;
+	if (private_mounts(why, len))
+		return why;
+	*err = true;
+	if (!access("/boot", F_OK) &&
+	    mount("tmpfs", "/boot", "tmpfs", 0, "mode=0755")) {
+		snprintf(why, len, "tmpfs over /boot: %s", strerror(errno));
+		return why;
+	}
+	if (!access("/proc/config.gz", F_OK)) {
+		if (!mkdtemp(dir)) {
+			snprintf(why, len, "mkdtemp: %s", strerror(errno));
+			return why;
+		}
+		snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/sock", dir);
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) ||
+		    mount(sun.sun_path, "/proc/config.gz", NULL, MS_BIND, NULL)) {
+			snprintf(why, len, "socket over /proc/config.gz: %s",
+				 strerror(errno));
+			return why;
+		}
+		close(fd);
+		unlink(sun.sun_path);
+		rmdir(dir);
+	}
+	if (kconfig_visible()) {
+		snprintf(why, len, "the kernel config is still readable");
+		return why;
+	}
+	return NULL;
+}
+
+#define HIDE_KCONFIG() do {						\
+	char why_[256];							\
+	bool err_;							\
+									\
+	if (cannot_run())						\
+		SKIP(return, "%s", cannot_run());			\
+	if (hide_kconfig(why_, sizeof(why_), &err_)) {			\
+		if (!err_)						\
+			SKIP(return, "%s", why_);			\
+		ASSERT_TRUE(false) {					\
+			TH_LOG("%s", why_);				\
+		}							\
+	}								\
+} while (0)
+
+/* Run the program once as if the tracepoint fired: one activity record. */
+static int fire(struct inputaudit_bpf *skel, __u64 seq)
+{
+	const __u64 args[9] = { seq, seq * 1000, INPUTAUDIT_REC_ACTIVITY, 0, 1 };
+	LIBBPF_OPTS(bpf_test_run_opts, opts,
+		.ctx_in = args,
+		.ctx_size_in = sizeof(args),
+	);
+
+	if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.inputaudit_record),
+				   &opts))
+		return -errno;
+	return opts.retval;
+}
+
+static int count_sample(void *ctx, void *data, size_t size)
+{
+	(void)data;
+	*(unsigned int *)ctx += size / sizeof(struct inputaudit_record);
+	return 0;
+}
+
+static __u64 monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static __u64 distance(__u64 a, __u64 b)
+{
+	return a > b ? a - b : b - a;
+}
+
+/*
+ * With neither /boot/config-$(uname -r) nor /proc/config.gz the loader
+ * still loads the program (CONFIG_HZ 0), takes the tick as 10 ms, and the
+ * program times with bpf_ktime_get_ns() (CLOCK_MONOTONIC) instead of
+ * jiffies; records still reach the ring.
+ */
+TEST(loader_without_kconfig)
+{
+	struct capture cap = { 0 };
+	unsigned int records = 0;
+
+	HIDE_KCONFIG();
+	ASSERT_EQ(0, capture_load(&cap, 1 << 16, LATENCY_NS));
+	EXPECT_TRUE(cap.no_kconfig);
+	EXPECT_EQ(10, cap.stage_ms);
+	EXPECT_EQ(0, cap.skel->kconfig->CONFIG_HZ);
+	ASSERT_EQ(0, capture_ring(&cap, count_sample, &records));
+
+	/* The first record after load forces a wakeup: it stamps the time. */
+	ASSERT_EQ(0, fire(cap.skel, 1));
+	EXPECT_GT(1000000000ull, distance(cap.skel->bss->last_wakeup_ns,
+					  monotonic_ns()));
+	EXPECT_EQ(1, capture_consume(&cap));
+	EXPECT_EQ(1, records);
+	capture_close(&cap);
+}
+
+/*
+ * With the kernel config readable, the loader does not interfere: CONFIG_HZ
+ * is the kernel's, the tick 1000 / HZ rounded up, and the program times with
+ * jiffies, which run hours apart from CLOCK_MONOTONIC (they start at
+ * -300 s modulo 2^32 ticks).
+ */
+TEST(loader_with_kconfig)
+{
+	struct capture cap = { 0 };
+	unsigned int hz;
+
+	if (cannot_run())
+		SKIP(return, "%s", cannot_run());
+	if (!kconfig_visible())
+		SKIP(return, "no kernel config on this host");
+	ASSERT_EQ(0, capture_load(&cap, 1 << 16, LATENCY_NS));
+	EXPECT_FALSE(cap.no_kconfig);
+	hz = cap.skel->kconfig->CONFIG_HZ;
+	ASSERT_LT(0, hz);
+	EXPECT_EQ((1000 + hz - 1) / hz, cap.stage_ms);
+	ASSERT_EQ(0, fire(cap.skel, 1));
+	EXPECT_LT(3600ull * 1000000000, distance(cap.skel->bss->last_wakeup_ns,
+						 monotonic_ns()));
+	capture_close(&cap);
+}
+
+/*
+ * Why the loader passes a kconfig string (libbpf 1.1): without a config
+ * file, loading fails even for the __weak CONFIG_HZ; and a kconfig string
+ * that leaves a CONFIG_ extern unset makes libbpf read the file anyway, so
+ * it fails as well.  Only a string that sets every extern loads.
+ */
+TEST(libbpf_kconfig_rules)
+{
+	static const char *const strings[] = {
+		NULL, "CONFIG_BPF_SYSCALL=y\n", "CONFIG_HZ=0\n",
+	};
+	unsigned int i;
+	int err;
+
+	HIDE_KCONFIG();
+	libbpf_set_print(NULL);
+	for (i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+		LIBBPF_OPTS(bpf_object_open_opts, opts, .kconfig = strings[i]);
+		struct inputaudit_bpf *skel = inputaudit_bpf__open_opts(&opts);
+
+		ASSERT_NE(NULL, skel);
+		err = inputaudit_bpf__load(skel);
+		if (strings[i] && !strcmp(strings[i], "CONFIG_HZ=0\n")) {
+			EXPECT_EQ(0, err);
+		} else {
+			EXPECT_NE(0, err) {
+				TH_LOG("kconfig %s: loaded without a config file",
+				       strings[i] ?: "(none)");
+			}
+		}
+		inputaudit_bpf__destroy(skel);
+	}
+}
+
+/* ---- the daemon binary ---- */
+
+struct daemon_run {
+	char dir[64], out[96], err[96], conf[96];
+	pid_t pid;
+};
+
+static void daemon_dirs(struct daemon_run *r)
+{
+	snprintf(r->dir, sizeof(r->dir), "/tmp/ia-test-start-XXXXXX");
+	if (!mkdtemp(r->dir))
+		abort();
+	snprintf(r->out, sizeof(r->out), "%s/out.jsonl", r->dir);
+	snprintf(r->err, sizeof(r->err), "%s/stderr", r->dir);
+	snprintf(r->conf, sizeof(r->conf), "%s/d.conf", r->dir);
+}
+
+static void daemon_cleanup(struct daemon_run *r)
+{
+	unlink(r->out);
+	unlink(r->err);
+	unlink(r->conf);
+	rmdir(r->dir);
+}
+
+/*
+ * Start the daemon with --no-attach as DROP_USER, -c conf (NULL:
+ * --no-config).  Leak checks are off in it: after the privilege drop its
+ * seccomp filter would kill LeakSanitizer's ptrace-based stop-the-world.
+ */
+static void daemon_start(struct daemon_run *r, const char *conf)
+{
+	const char *argv[] = { INPUTAUDITD_BIN, "--no-attach", "--user",
+			       DROP_USER, "-v", "-o", r->out,
+			       conf ? "-c" : "--no-config", conf, NULL };
+
+	r->pid = fork();
+	if (r->pid < 0)
+		abort();
+	if (!r->pid) {
+		int e = open(r->err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			     0600);
+		int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+		if (e < 0 || devnull < 0 || dup2(devnull, 0) < 0 ||
+		    dup2(devnull, 1) < 0 || dup2(e, 2) < 0)
+			_exit(126);
+		setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+}
+
+static char *slurp(const char *path)
+{
+	static char buf[1 << 16];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	buf[0] = '\0';
+	if (fd < 0)
+		return buf;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return buf;
+}
+
+/* Wait up to 30 s for text in the daemon's stderr; false if it exited. */
+static bool daemon_says(struct daemon_run *r, const char *text)
+{
+	int i;
+
+	for (i = 0; i < 600; i++) {
+		if (strstr(slurp(r->err), text))
+			return true;
+		if (waitpid(r->pid, NULL, WNOHANG) == r->pid) {
+			r->pid = 0;
+			return false;
+		}
+		usleep(50 * 1000);
+	}
+	return false;
+}
+
+/* SIGTERM and its exit status, or -1. */
+static int daemon_stop(struct daemon_run *r)
+{
+	int status;
+
+	if (r->pid <= 0)
+		return -1;
+	kill(r->pid, SIGTERM);
+	if (waitpid(r->pid, &status, 0) != r->pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* Exit status of a daemon that should stop by itself, or -1. */
+static int daemon_wait(struct daemon_run *r)
+{
+	int status;
+
+	if (waitpid(r->pid, &status, 0) != r->pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * The daemon starts without a kernel config: one line says so and names
+ * the 10 ms tick it assumes, it drops its privileges and runs, and SIGTERM
+ * ends it cleanly with a final stats record.
+ */
+TEST(daemon_without_kconfig)
+{
+	struct daemon_run r;
+	const char *err;
+
+	HIDE_KCONFIG();
+	if (!getpwnam(DROP_USER))
+		SKIP(return, "no user " DROP_USER);
+	daemon_dirs(&r);
+	daemon_start(&r, NULL);
+	EXPECT_TRUE(daemon_says(&r, "dropped privileges")) {
+		TH_LOG("stderr: %s", slurp(r.err));
+	}
+	err = slurp(r.err);
+	EXPECT_NE(NULL, strstr(err, "no kernel config (")) {
+		TH_LOG("stderr: %s", err);
+	}
+	EXPECT_NE(NULL, strstr(err, "the kernel tick is taken as 10 ms"));
+	EXPECT_EQ(NULL, strstr(err, "cannot load the bpf program"));
+	EXPECT_EQ(0, daemon_stop(&r));
+	EXPECT_NE(NULL, strstr(slurp(r.out), "\"final\":true}")) {
+		TH_LOG("output: %s", slurp(r.out));
+	}
+	daemon_cleanup(&r);
+}
+
+/*
+ * Fake module setting files on a tmpfs over /sys/module (in this test's
+ * namespace); the BPF program loads from the host's kernel config as usual.
+ */
+static const char *fake_params(const char *level, const char *max_level,
+			       char *why, size_t len)
+{
+	static const char dir[] = "/sys/module/inputaudit/parameters";
+	const char *files[][2] = { { "level", level }, { "max_level", max_level } };
+	char path[128];
+	unsigned int i;
+	int fd;
+
+	if (private_mounts(why, len))
+		return why;
+	if (mount("tmpfs", "/sys/module", "tmpfs", 0, "mode=0755") ||
+	    mkdir("/sys/module/inputaudit", 0755) || mkdir(dir, 0755)) {
+		snprintf(why, len, "fake %s: %s", dir, strerror(errno));
+		return why;
+	}
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i][0]);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0 || write(fd, files[i][1], strlen(files[i][1])) < 0 ||
+		    close(fd)) {
+			snprintf(why, len, "%s: %s", path, strerror(errno));
+			return why;
+		}
+	}
+	return NULL;
+}
+
+static void write_conf(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text) ||
+	    close(fd))
+		abort();
+}
+
+#define FAKE_PARAMS(level, max_level) do {				\
+	char why_[256];							\
+									\
+	if (cannot_run())						\
+		SKIP(return, "%s", cannot_run());			\
+	if (!getpwnam(DROP_USER))					\
+		SKIP(return, "no user " DROP_USER);			\
+	if (fake_params(level, max_level, why_, sizeof(why_)))		\
+		SKIP(return, "%s", why_);				\
+} while (0)
+
+/* [kernel] settings are written during the start, before the privilege drop. */
+TEST(settings_applied)
+{
+	struct daemon_run r;
+
+	FAKE_PARAMS("activity\n", "events\n");
+	daemon_dirs(&r);
+	write_conf(r.conf, "[kernel]\nlevel = events\n");
+	daemon_start(&r, r.conf);
+	EXPECT_TRUE(daemon_says(&r, "dropped privileges")) {
+		TH_LOG("stderr: %s", slurp(r.err));
+	}
+	/* written in place, as to sysfs: a plain file keeps the old tail */
+	EXPECT_EQ(0, strncmp("events\n",
+			     slurp("/sys/module/inputaudit/parameters/level"), 7));
+	EXPECT_EQ(0, daemon_stop(&r));
+	daemon_cleanup(&r);
+}
+
+/*
+ * A setting the module refuses (here a level above max_level) stops the
+ * start with "kernel settings: ..."; what the daemon received by then is
+ * written out, closed by a final stats record.
+ */
+TEST(refused_setting_stops_start)
+{
+	struct daemon_run r;
+	const char *err;
+
+	FAKE_PARAMS("activity\n", "activity\n");
+	daemon_dirs(&r);
+	write_conf(r.conf, "[kernel]\nlevel = events\n");
+	daemon_start(&r, r.conf);
+	EXPECT_EQ(1, daemon_wait(&r));
+	err = slurp(r.err);
+	EXPECT_NE(NULL, strstr(err, "inputauditd: kernel settings: ")) {
+		TH_LOG("stderr: %s", err);
+	}
+	EXPECT_EQ(NULL, strstr(err, "dropped privileges"));
+	EXPECT_NE(NULL, strstr(slurp(r.out), "\"type\":\"stats\"")) {
+		TH_LOG("output: %s", slurp(r.out));
+	}
+	EXPECT_NE(NULL, strstr(slurp(r.out), "\"final\":true}"));
+	EXPECT_STREQ("activity\n",
+		     slurp("/sys/module/inputaudit/parameters/level"));
+	daemon_cleanup(&r);
+}
+
+TEST_HARNESS_MAIN
