@@ -125,7 +125,9 @@ bool wait_capture_open(int timeout_ms)
 				return true;
 			d = strstr(buf, " devices=");
 			o = strstr(buf, " open=");
-			if (d && o && sscanf(d, " devices=%u", &ndev) == 1 &&
+			if (!o)		/* a module that opens them in the attach */
+				return true;
+			if (d && sscanf(d, " devices=%u", &ndev) == 1 &&
 			    sscanf(o, " open=%u", &nopen) == 1 && ndev == nopen)
 				return true;
 		}

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <inttypes.h>
 #include <linux/input.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -426,6 +427,51 @@ TEST_F_TIMEOUT(control, flood_rate_limited_and_accounted, TEST_TIMEOUT)
 	ASSERT_NE(NULL, stats);
 	ASSERT_TRUE(json_u64(stats, "ring_drops", &v));
 	EXPECT_EQ(missing, v);
+}
+
+/* Writes n frames of one key event each (press, release, ...) at once. */
+static void key_frames(struct __test_metadata *_metadata, int fd, int n)
+{
+	for (int i = 0; i < n; i++) {
+		ASSERT_EQ(0, uinput_emit(fd, EV_KEY, KEY_A, !(i & 1)));
+		ASSERT_EQ(0, uinput_sync(fd));
+	}
+}
+
+/*
+ * A frame that the global limit refuses takes no token from its device's
+ * bucket: after a burst the global limit cut to one frame, the device
+ * still has the rest of its own burst once the global limit is lifted.
+ */
+TEST_F_TIMEOUT(control, refused_frame_consumes_no_other_bucket, TEST_TIMEOUT)
+{
+	char dir[128], counters[192];
+	uint64_t first, second;
+
+	/* Device: 10 frames at once, then one a second; global: one frame. */
+	ASSERT_EQ(0, kmod_load("level=events dev_rate=1 dev_burst=10 global_rate=1 global_burst=1"));
+	self->c.daemon = daemon_start(self->c.out, NULL);
+	ASSERT_LT(0, self->c.daemon);
+	self->c.ufd = uinput_create(UINPUT_KEYBOARD, "ia-test-buckets");
+	ASSERT_LE(0, self->c.ufd);
+	ASSERT_EQ(0, own_device_dir(dir, sizeof(dir)));
+	snprintf(counters, sizeof(counters), "%s/counters", dir);
+
+	key_frames(_metadata, self->c.ufd, 10);
+	first = counter(counters, "frames_emitted");
+	EXPECT_EQ(10UL, counter(counters, "frames_seen"));
+	EXPECT_GE(2UL, first);
+
+	/* The global limit lifted: the device's own bucket decides alone. */
+	ASSERT_EQ(0, write_file(PARAM("global_rate"), "10000"));
+	ASSERT_EQ(0, write_file(PARAM("global_burst"), "20000"));
+	key_frames(_metadata, self->c.ufd, 10);
+	second = counter(counters, "frames_emitted") - first;
+	TH_LOG("frames passed: %" PRIu64 " of the first 10, %" PRIu64
+	       " of the next 10", first, second);
+	/* Its burst of 10 less what passed the first time (and a refill). */
+	EXPECT_LE(10 - first, second);
+	ASSERT_NE(0UL, capture_finish(&self->c));
 }
 
 /*
