@@ -275,10 +275,12 @@ static void inputaudit_handle_close(struct inputaudit_dev *iad)
 }
 
 /*
- * Bring one device in line with what is wanted.  The consumer's probe is
- * live whenever a consumer is wanted (the worker checked).
+ * Bring one device in line with what is wanted.  The caller has checked
+ * that the consumer's probe is live whenever a consumer is wanted.
  *
- * Context: process context (the worker), no lock held.
+ * Context: process context: the worker, or a task that made the open due
+ * (connect() with input_mutex held, a settings write with the settings
+ * lock held); takes @iad's open_lock.
  */
 static void inputaudit_sync_one(struct inputaudit_dev *iad)
 {
@@ -336,9 +338,13 @@ static bool inputaudit_sync_run(void)
  */
 void inputaudit_sync_now(struct inputaudit_dev *iad)
 {
-	inputaudit_sync_queue(iad);
-	if (!inputaudit_sync_run())
-		mod_delayed_work(system_wq, &inputaudit_sync_work, 1);
+	if (READ_ONCE(inputaudit_consumer_wanted) &&
+	    !inputaudit_consumer_attached()) {
+		inputaudit_sync_dev(iad);	/* an attach is under way */
+		return;
+	}
+	inputaudit_consumer_report();
+	inputaudit_sync_one(iad);
 }
 
 /* Context: process context (system workqueue). */
