@@ -61,6 +61,19 @@ static const struct { uint32_t min, max; } kernel_ranges[IA_KSET_COUNT] = {
 	[IA_KSET_INJECT_INTERVAL_MS] = { 1, 1000 },
 };
 
+/*
+ * The module's privacy floors: below level keys these settings have
+ * narrower limits (0: none of its own).  A [kernel] section that sets a
+ * level below keys is held to them here, so --check-config names the line
+ * the module would refuse.
+ */
+static const struct { uint32_t min, max; } kernel_strict[IA_KSET_COUNT] = {
+	[IA_KSET_WINDOW_MS] = { 1000, 0 },
+	[IA_KSET_TIME_RES_MS] = { 10, 0 },
+	[IA_KSET_INJECT_PRESSES] = { 5, 0 },
+	[IA_KSET_INJECT_INTERVAL_MS] = { 0, 50 },
+};
+
 enum { DK_USER, DK_GROUP, DK_ALLOW_ROOT, DK_RING_SIZE, DK_LATENCY_MS,
 	DK_STATS_INTERVAL_MS, DK_STATE_DIR };
 static const char *const daemon_keys[] = {
@@ -363,6 +376,25 @@ static void section_end(struct parser *ps)
 		return;
 	}
 	switch (ps->sec) {
+	case SEC_KERNEL:
+		if (!cfg->kernel.set[IA_KSET_LEVEL] ||
+		    cfg->kernel.val[IA_KSET_LEVEL] >= INPUTAUDIT_LEVEL_KEYS)
+			break;
+		for (i = 0; i < IA_KSET_COUNT; i++) {
+			uint32_t v = cfg->kernel.val[i];
+
+			if (!cfg->kernel.set[i])
+				continue;
+			if (kernel_strict[i].min && v < kernel_strict[i].min)
+				error_at(ps, ps->seen_line[i],
+					 "%s = %u is below %u, the least allowed below level keys",
+					 kernel_keys[i], v, kernel_strict[i].min);
+			else if (kernel_strict[i].max && v > kernel_strict[i].max)
+				error_at(ps, ps->seen_line[i],
+					 "%s = %u is above %u, the most allowed below level keys",
+					 kernel_keys[i], v, kernel_strict[i].max);
+		}
+		break;
 	case SEC_DAEMON:
 		if (cfg->daemon.user && !strcmp(cfg->daemon.user, "root") &&
 		    !cfg->daemon.allow_root)
