@@ -2,6 +2,7 @@
 /* One capture in a VM test: daemon, uinput device, records read back. */
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -78,6 +79,48 @@ uint64_t capture_finish(struct capture *c)
 	if (capture_reload(c))
 		return 0;
 	return find_record(&c->j, "device_removed", dev) ? dev : 0;
+}
+
+static bool status_value(const char *status, const char *key, long *val)
+{
+	size_t len = strlen(key);
+
+	for (const char *p = status; *p; p += strcspn(p, " \n"), p += !!*p) {
+		if (!strncmp(p, key, len) && p[len] == '=') {
+			*val = strtol(p + len + 1, NULL, 10);
+			return true;
+		}
+	}
+	return false;
+}
+
+bool module_status_field(const char *key, long *val)
+{
+	char buf[256];
+
+	return read_file("/sys/kernel/inputaudit/status", buf, sizeof(buf)) > 0 &&
+	       status_value(buf, key, val);
+}
+
+bool capture_wait_running(int want_open, int timeout_ms)
+{
+	char buf[256];
+
+	for (int waited = 0; waited <= timeout_ms; waited += 10) {
+		long open, devices;
+
+		if (read_file("/sys/kernel/inputaudit/status", buf,
+			      sizeof(buf)) > 0 && strstr(buf, "consumer=attached")) {
+			if (!status_value(buf, "open", &open))
+				return true;	/* opened before the attach returned */
+			if (want_open >= 0 ? open == want_open :
+			    status_value(buf, "devices", &devices) &&
+			    open == devices)
+				return true;
+		}
+		sleep_ms(10);
+	}
+	return false;
 }
 
 bool find_own_device(const struct jsonl *j, uint64_t *dev)

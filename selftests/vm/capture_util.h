@@ -37,6 +37,17 @@ int capture_cleanup(struct capture *c);
 uint64_t capture_finish(struct capture *c);
 /* Reloads the output file into c->j; returns 0 or -errno. */
 int capture_reload(struct capture *c);
+/*
+ * Waits until capture is running: a consumer is attached and, on a module
+ * that opens the input handles from a worker (its status line has
+ * "open=N"), until N handles are open: want_open, or every attached device
+ * ("devices=") when want_open is negative.  A module whose status has no
+ * "open=" opened every handle before the attach returned.  Returns true if
+ * capture ran within timeout_ms.
+ */
+bool capture_wait_running(int want_open, int timeout_ms);
+/* A "key=N" field of the module's status line; false if it has none. */
+bool module_status_field(const char *key, long *val);
 
 /* The id of the device this process created, from its device_added. */
 bool find_own_device(const struct jsonl *j, uint64_t *dev);
