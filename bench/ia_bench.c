@@ -425,7 +425,7 @@ static void start_floor(void)
 							  INPUTAUDIT_TP_NAME_SUFFIXED);
 	if (!link)
 		die("floor: attach", errno);
-	if (!wait_capture_open(30000))
+	if (!wait_capture_open(-1, 30000))
 		die("floor: capture did not start", ETIMEDOUT);
 	floor_rb = ring_buffer__new(bpf_map__fd(floor_skel->maps.floor_ring),
 				    floor_cb, NULL, NULL);

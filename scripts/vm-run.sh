@@ -56,6 +56,7 @@ add "$OUT/selftests/vm/vm_privilege" /bin/vm_privilege
 add "$OUT/selftests/vm/vm_daemon" /bin/vm_daemon
 add "$OUT/selftests/vm/vm_ctl" /bin/vm_ctl
 add "$OUT/selftests/vm/vm_handles" /bin/vm_handles
+add "$OUT/selftests/vm/vm_fleet" /bin/vm_fleet
 add "$repo/selftests/vm/run-vm-tests.sh" /bin/run-vm-tests
 add "$OUT/selftests/vm/ia-type" /bin/ia-type
 add "$OUT/bench/ia_bench" /bin/ia_bench

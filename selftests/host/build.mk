@@ -19,6 +19,9 @@ HOST_TEST_CFLAGS := -Wall -Wextra -Werror -O1 -g -fno-omit-frame-pointer \
 	-isystem $(HARNESS_DIR) -I$(CURDIR)/include -I$(CURDIR)/userspace \
 	-I$(OUT)/bpf -MMD -MP
 HOST_TEST_LDFLAGS := -fsanitize=address,undefined
+# The tests themselves at -O0: the harness's teardown survives a failed
+# ASSERT only unoptimized (see selftests/vm/build.mk).
+$(HOST_TEST_OUT)/test_%.o: HOST_TEST_CFLAGS += -O0
 HOST_TEST_BPF_LIBS ?= -lbpf -lelf -lz
 
 HOST_TESTS := $(addprefix $(HOST_TEST_OUT)/,test_record_json test_seqtrack \

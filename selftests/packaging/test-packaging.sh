@@ -18,6 +18,12 @@ check() {	# check DESCRIPTION COMMAND...: one test line from a command's exit st
 	shift
 	if "$@" >"$tmp/cmd.log" 2>&1; then ok "$what"; else notok "$what"; sed 's/^/# /' "$tmp/cmd.log" | tail -n 20; fi
 }
+no_alias() {	# no_alias KO WHAT: no MODULE_DEVICE_TABLE, so udev never loads it for a device
+	local aliases
+	aliases=$(modinfo -F alias "$1" 2>&1)
+	if [ -z "$aliases" ]; then ok "$2 declares no device alias (udev does not autoload it)"
+	else notok "$2 declares no device alias (udev does not autoload it): $(echo "$aliases" | wc -l) aliases, first '$(echo "$aliases" | head -n1)'"; fi
+}
 mode_is() {	# mode_is PATH OCTAL: the file's permission bits, and owned by root
 	[ -e "$1" ] && [ "$(stat -c %a "$1")" = "$2" ] && [ "$(stat -c %u:%g "$1")" = 0:0 ]
 }
@@ -69,6 +75,7 @@ else
 			vermagic=$(modinfo -F vermagic "$ko" 2>/dev/null)
 			if [ "${vermagic%% *}" = "$abi" ]; then ok "its vermagic is $abi"
 			else notok "its vermagic is $abi (got '$vermagic')"; fi
+			no_alias "$ko" "the dkms-built module for $abi"
 			if [ -f "$mok_signing_key" ]; then
 				signer=$(modinfo -F signer "$ko" 2>/dev/null)
 				if [ "$signer" = "DKMS module signing key" ]; then ok "dkms signed it with the MOK key"
@@ -105,6 +112,7 @@ check "make install DESTDIR=... KVER=$abi" make -s install DESTDIR="$root" KVER=
 ko=$root/lib/modules/$abi/extra/inputaudit.ko
 check "module in /lib/modules/$abi/extra, 0644" mode_is "$ko" 644
 check "module vermagic is $abi" sh -c "modinfo -F vermagic '$ko' | grep -q '^$abi '"
+no_alias "$ko" "the installed module"
 check "inputauditd in /usr/sbin, 0755" mode_is "$root/usr/sbin/inputauditd" 755
 check "inputauditd is dynamically linked against libseccomp, libcap-ng, libbpf" \
 	sh -c "readelf -d '$root/usr/sbin/inputauditd' | grep -q 'NEEDED.*libseccomp' &&

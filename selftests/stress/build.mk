@@ -23,8 +23,7 @@ vm-tests: $(STRESS_BIN)
 $(STRESS_BIN): $(STRESS_SRCS) $(wildcard selftests/stress/*.h selftests/vm/*.h) include/inputaudit.h | $(HARNESS)
 	$(Q)mkdir -p $(@D)
 	$(call msg,CC,$@)
-	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
-		-I$(HARNESS_DIR) -Iselftests/stress -Iselftests/vm -Iinclude \
+	$(Q)$(CC) $(VM_TEST_CFLAGS) -Iselftests/stress -Iselftests/vm -Iinclude \
 		-static -pthread -o $@ $(STRESS_SRCS)
 
 stress: kmod userspace vm-tests

@@ -2,6 +2,7 @@
 /* One capture in a VM test: daemon, uinput device, records read back. */
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -79,6 +80,7 @@ uint64_t capture_finish(struct capture *c)
 		return 0;
 	return find_record(&c->j, "device_removed", dev) ? dev : 0;
 }
+
 
 bool find_own_device(const struct jsonl *j, uint64_t *dev)
 {

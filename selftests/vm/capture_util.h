@@ -37,7 +37,6 @@ int capture_cleanup(struct capture *c);
 uint64_t capture_finish(struct capture *c);
 /* Reloads the output file into c->j; returns 0 or -errno. */
 int capture_reload(struct capture *c);
-
 /* The id of the device this process created, from its device_added. */
 bool find_own_device(const struct jsonl *j, uint64_t *dev);
 /* The first record of a type for a device, or NULL. */

@@ -38,14 +38,24 @@ pid_t daemon_start(const char *out_path, const char *const *extra_args)
 		execv(daemon, (char *const *)argv);
 		_exit(127);
 	}
-	if (!wait_file_contains("/sys/kernel/inputaudit/status",
-				"consumer=attached", ATTACH_TIMEOUT_MS) ||
-	    !wait_capture_open(ATTACH_TIMEOUT_MS)) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		return -ETIMEDOUT;
+	for (int waited = 0; waited <= ATTACH_TIMEOUT_MS; waited += 20) {
+		char buf[256];
+		int status;
+
+		if (read_file("/sys/kernel/inputaudit/status", buf,
+			      sizeof(buf)) > 0 && strstr(buf, "consumer=attached")) {
+			if (wait_capture_open(-1, ATTACH_TIMEOUT_MS))
+				return pid;
+			break;
+		}
+		/* It gave up (a config error, a BPF load that failed). */
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return -ECHILD;
+		sleep_ms(20);
 	}
-	return pid;
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return -ETIMEDOUT;
 }
 
 int daemon_stop(pid_t pid)

@@ -12,7 +12,8 @@
  * Starts $INPUTAUDITD -o out_path (no -o if out_path is NULL) plus the
  * extra arguments (NULL terminated) and waits until it is attached to the
  * module tracepoint and capture runs (wait_capture_open()).
- * Returns its pid, or -errno (-ETIMEDOUT if it never attached).
+ * Returns its pid, or -errno (-ETIMEDOUT if it never attached, -ECHILD if
+ * it exited before it attached).
  */
 pid_t daemon_start(const char *out_path, const char *const *extra_args);
 /* SIGTERM and wait; returns its exit status as from waitpid(). */

@@ -112,23 +112,44 @@ void sleep_ms(int ms)
 		;
 }
 
-bool wait_capture_open(int timeout_ms)
+/* A "key=N" field of a status line. */
+static bool status_value(const char *status, const char *key, long *val)
+{
+	size_t len = strlen(key);
+
+	for (const char *p = status; *p; p += strcspn(p, " \n"), p += !!*p) {
+		if (!strncmp(p, key, len) && p[len] == '=') {
+			*val = strtol(p + len + 1, NULL, 10);
+			return true;
+		}
+	}
+	return false;
+}
+
+bool module_status_field(const char *key, long *val)
 {
 	char buf[256];
-	unsigned int ndev, nopen;
-	const char *d, *o;
+
+	return read_file("/sys/kernel/inputaudit/status", buf, sizeof(buf)) > 0 &&
+	       status_value(buf, key, val);
+}
+
+bool wait_capture_open(int want_open, int timeout_ms)
+{
+	char buf[256];
 
 	for (int waited = 0; waited <= timeout_ms; waited += 10) {
-		if (read_file("/sys/kernel/inputaudit/status", buf, sizeof(buf)) > 0 &&
-		    strstr(buf, "consumer=attached")) {
-			if (strstr(buf, "level=off "))
-				return true;
-			d = strstr(buf, " devices=");
-			o = strstr(buf, " open=");
-			if (!o)		/* a module that opens them in the attach */
-				return true;
-			if (d && sscanf(d, " devices=%u", &ndev) == 1 &&
-			    sscanf(o, " open=%u", &nopen) == 1 && ndev == nopen)
+		long open, devices;
+
+		if (read_file("/sys/kernel/inputaudit/status", buf,
+			      sizeof(buf)) > 0 && strstr(buf, "consumer=attached")) {
+			if (!status_value(buf, "open", &open))
+				return true;	/* opened before the attach returned */
+			if (want_open < 0 && strstr(buf, "level=off "))
+				want_open = 0;
+			if (want_open >= 0 ? open == want_open :
+			    status_value(buf, "devices", &devices) &&
+			    open == devices)
 				return true;
 		}
 		sleep_ms(10);

@@ -22,11 +22,15 @@ int write_file(const char *path, const char *s);
 /* Reads a decimal u64 from a file; returns 0 or -errno. */
 int read_u64(const char *path, uint64_t *val);
 /*
- * Waits until capture runs: a consumer is attached and every device's
- * handle is open (status "open=" equals "devices="), or the level is "off".
- * The module opens the handles in a worker, milliseconds after the attach.
+ * Waits until capture runs: a consumer is attached and want_open handles
+ * are open ("open=" in the status line; want_open -1: every device's, or
+ * none at level "off").  The module opens the handles in a worker,
+ * milliseconds after the attach; a module whose status has no "open="
+ * opened them before the attach returned.  True if it ran in time.
  */
-bool wait_capture_open(int timeout_ms);
+bool wait_capture_open(int want_open, int timeout_ms);
+/* A "key=N" field of the module's status line; false if it has none. */
+bool module_status_field(const char *key, long *val);
 /* Waits until the file contains needle; returns true if it did in time. */
 bool wait_file_contains(const char *path, const char *needle, int timeout_ms);
 void sleep_ms(int ms);
