@@ -28,7 +28,9 @@ mkdir -p "$root"/{bin,dev,etc/inputaudit,lib/modules,lib/inputaudit,proc,sys,tmp
 cp /bin/busybox "$root/bin/busybox"
 mknod -m 600 "$root/dev/console" c 5 1
 mknod -m 666 "$root/dev/null" c 1 3
-cp "$kdir/uinput.ko" "$kdir/evdev.ko" "$root/lib/modules/"
+# The guest's modules (scripts/guest-modules.sh) at /lib/modules/RELEASE with their modules.dep, so
+# busybox modprobe loads them by name, dependencies first.  Only uinput and evdev are loaded at boot.
+cp -R "$kdir/modules/." "$root/lib/modules/"
 # The kernel's config, as a Debian system has it in /boot: libbpf reads
 # CONFIG_HZ from it for the BPF program's clock (init links it by release).
 mkdir -p "$root/boot"
@@ -99,7 +101,7 @@ mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mount -t bpf bpf /sys/fs/bpf
 ln -s config /boot/config-\$(uname -r)
 hostname inputaudit-vm
-for m in uinput evdev; do insmod /lib/modules/\$m.ko || echo "init: insmod \$m failed"; done
+for m in uinput evdev; do modprobe \$m || echo "init: modprobe \$m failed"; done
 export INPUTAUDIT_KO=/lib/inputaudit/inputaudit.ko INPUTAUDITD=/bin/inputauditd
 cd /tmp
 echo
