@@ -12,6 +12,9 @@ VM_MEM=${VM_MEM:-1024}
 VM_FILES=${VM_FILES:-}		# extra "hostpath:guestpath" pairs, space separated
 VM_QEMU_ARGS=${VM_QEMU_ARGS:-}	# e.g. "-icount shift=0,sleep=off -seed 42 -rtc base=2024-01-01T00:00:00,clock=vm"
 VM_APPEND=${VM_APPEND:-}	# extra kernel command line
+# 1: an xHCI controller with QEMU's USB keyboard on it ("QEMU QEMU USB Keyboard" once the guest loads
+# xhci-pci, usbhid and hid-generic); 0: no USB at all (make bench: its figures stay comparable).
+VM_USB=${VM_USB:-1}
 # "stdio": the console streams through a pipe as the guest runs.  "file": QEMU writes it to a file,
 # read when the guest is done, so a slow reader on a loaded host cannot hold up the guest's serial
 # port at moments of the host's choosing (make bench uses it, for bit-identical -icount runs).
@@ -127,9 +130,11 @@ tap=$vm/output.tap
 echo "# vm $abi: booting $(basename "$vm")/initrd.cpio ($(du -k "$vm/initrd.cpio" | cut -f1) KiB): $*"
 awk=(awk)		# mawk reads its input in blocks unless interactive: stream the guest output
 if command -v mawk >/dev/null; then awk=(mawk -W interactive); fi
+usb=()
+[ "$VM_USB" = 0 ] || usb=(-device qemu-xhci,id=xhci -device usb-kbd,bus=xhci.0)
 qemu() {	# qemu CONSOLE-ARGS...
 	timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$VM_MEM" \
-		-no-reboot -net none -kernel "$kdir/vmlinuz" -initrd "$vm/initrd.cpio" "$@" \
+		-no-reboot -net none "${usb[@]}" -kernel "$kdir/vmlinuz" -initrd "$vm/initrd.cpio" "$@" \
 		$VM_QEMU_ARGS -append "console=ttyS0 panic=-1 quiet $VM_APPEND" </dev/null
 }
 # The console to console.log; the command's output (between the markers) to stdout.
