@@ -60,6 +60,7 @@ add "$OUT/selftests/vm/vm_control" /bin/vm_control
 add "$OUT/selftests/vm/vm_privilege" /bin/vm_privilege
 add "$OUT/selftests/vm/vm_daemon" /bin/vm_daemon
 add "$OUT/selftests/vm/vm_ctl" /bin/vm_ctl
+add "$OUT/selftests/vm/vm_hw" /bin/vm_hw
 add "$repo/selftests/vm/run-vm-tests.sh" /bin/run-vm-tests
 add "$OUT/selftests/vm/ia-type" /bin/ia-type
 add "$OUT/bench/ia_bench" /bin/ia_bench

@@ -1,18 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # VM tests: static kselftest binaries run as root inside the test VM by
 # selftests/vm/run-vm-tests.sh, plus ia-type for the demo.
-VM_LIB_SRCS := $(addprefix selftests/vm/,uinput_util.c kmod_util.c daemon_util.c capture_util.c)
-VM_TEST_NAMES := vm_tests vm_control vm_privilege vm_daemon vm_ctl
+VM_LIB_SRCS := $(addprefix selftests/vm/,uinput_util.c kmod_util.c daemon_util.c capture_util.c uhid_util.c)
+VM_TEST_NAMES := vm_tests vm_control vm_privilege vm_daemon vm_ctl vm_hw
 VM_TEST_BINS := $(addprefix $(OUT)/selftests/vm/,$(VM_TEST_NAMES))
 IA_TYPE := $(OUT)/selftests/vm/ia-type
 
 vm-tests: $(VM_TEST_BINS) $(IA_TYPE)
 
+# The harness is the kernel's header, included as a system header: gcc 12 warns inside its
+# TEST_F() wrapper (-Wclobbered, -Wsign-compare) depending on the test body it inlines.
 $(OUT)/selftests/vm/vm_%: selftests/vm/vm_%.c $(VM_LIB_SRCS) $(wildcard selftests/vm/*.h) include/inputaudit.h | $(HARNESS)
 	$(Q)mkdir -p $(@D)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
-		-I$(HARNESS_DIR) -Iselftests/vm -Iinclude -static -o $@ $< $(VM_LIB_SRCS)
+		-isystem $(HARNESS_DIR) -Iselftests/vm -Iinclude -static -o $@ $< $(VM_LIB_SRCS)
 
 # vm_ctl: inputauditctl status (its libcrypto-free part) on the real sysfs files.
 VM_CTL_SRCS := userspace/ctl_status.c userspace/status.c userspace/jbuf.c
