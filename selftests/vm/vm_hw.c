@@ -3,10 +3,11 @@
  * The test VM's real input hardware, without inputaudit: uhid devices
  * through the whole HID stack (uhid_util.c), QEMU's USB keyboard behind
  * the xHCI controller scripts/vm-run.sh adds (VM_USB=1), and the i8042 AT
- * keyboard disconnected and connected again by a serio rescan.  These are
- * the devices later tests build on; here they only have to work, on every
- * kernel of the matrix and on the debug kernel.  The modules stay loaded
- * for the rest of the boot (run-vm-tests.sh runs this binary last).
+ * keyboard disconnected and connected again by a serio rescan; and the debug
+ * kernel's fault injection (fault_util.c).  These are what later tests build
+ * on; here they only have to work, on every kernel of the matrix and on the
+ * debug kernel.  The modules stay loaded for the rest of the boot
+ * (run-vm-tests.sh runs this binary last).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -23,6 +24,7 @@
 
 #include "kselftest_harness.h"
 
+#include "fault_util.h"
 #include "uhid_util.h"
 
 #define TEST_TIMEOUT	120
@@ -415,6 +417,44 @@ TEST_F_TIMEOUT(serio, rescan_disconnects_and_reconnects_at_keyboard, TEST_TIMEOU
 	ASSERT_EQ(0, proc_input_entry(name, entry, sizeof(entry)));
 	snprintf(sysfs, sizeof(sysfs), "/%s/input/%s\n", strrchr(self->port, '/') + 1, after);
 	EXPECT_NE(NULL, strstr(entry, sysfs)) TH_LOG("%s", entry);
+}
+
+FIXTURE(fault) {
+	int unused;
+};
+
+/* An error-injectable function that nothing else in the guest calls. */
+#define FAULT_FUNC	"__x64_sys_getpgid"
+
+FIXTURE_SETUP(fault)
+{
+	if (!fail_function_available())
+		SKIP(return, "no %s (kernel without CONFIG_FAIL_FUNCTION: only the debug kernel has it)",
+		     FAIL_FUNCTION_DIR);
+	ASSERT_TRUE(fail_function_injectable(FAULT_FUNC));
+}
+
+FIXTURE_TEARDOWN(fault)
+{
+	EXPECT_EQ(0, fail_function_clear());
+}
+
+/*
+ * fail_function makes an error-injectable function (here the getpgid()
+ * syscall) return the injected error, only in a task marked make-it-fail
+ * when the task filter is on, and only as many times as asked.
+ */
+TEST_F_TIMEOUT(fault, fail_function_injects_errors, TEST_TIMEOUT)
+{
+	ASSERT_EQ(0, fail_function_inject(FAULT_FUNC, -ENOMEM, 2, true));
+	EXPECT_LE(0, getpgid(0));		/* not marked yet: no failure */
+	ASSERT_EQ(0, fail_make_it_fail(0, true));
+	EXPECT_EQ(-1, getpgid(0));
+	EXPECT_EQ(ENOMEM, errno);
+	EXPECT_EQ(-1, getpgid(0));
+	EXPECT_EQ(ENOMEM, errno);
+	EXPECT_LE(0, getpgid(0));		/* times = 2 used up */
+	ASSERT_EQ(0, fail_make_it_fail(0, false));
 }
 
 TEST_HARNESS_MAIN
