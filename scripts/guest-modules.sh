@@ -14,8 +14,8 @@ mods=(uinput evdev uhid hid hid-generic usbhid xhci-pci)
 
 modname() { local n=${1##*/}; n=${n%%.ko*}; echo "${n//-/_}"; }
 if [ "${1:-}" = --check ]; then
-	dep=${2:?usage: guest-modules.sh --check DEST}/modules.dep
-	[ -s "$dep" ] || exit 1
+	dep=${2:-}/modules.dep
+	[ -n "${2:-}" ] && [ -s "$dep" ] || exit 1
 	have=$(while IFS=: read -r ko _; do [ -s "${dep%/*}/$ko" ] && modname "$ko"; done <"$dep")
 	for m in "${mods[@]}"; do grep -qx "$(modname "$m")" <<<"$have" || exit 1; done
 	exit 0
