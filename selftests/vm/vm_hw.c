@@ -457,4 +457,29 @@ TEST_F_TIMEOUT(fault, fail_function_injects_errors, TEST_TIMEOUT)
 	ASSERT_EQ(0, fail_make_it_fail(0, false));
 }
 
+/*
+ * fail_function on should_failslab (CONFIG_FAILSLAB) fails this task's next
+ * slab allocation: open() returns ENOMEM once (getname()'s allocation),
+ * then works again.
+ */
+TEST_F_TIMEOUT(fault, failslab_fails_next_allocation, TEST_TIMEOUT)
+{
+	int fd;
+
+	if (!fail_function_injectable("should_failslab"))
+		SKIP(return, "should_failslab not injectable (kernel without CONFIG_FAILSLAB)");
+	ASSERT_EQ(0, fail_function_inject("should_failslab", -ENOMEM, 1, true));
+	ASSERT_EQ(0, fail_make_it_fail(0, true));
+	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	EXPECT_EQ(-1, fd);
+	EXPECT_EQ(ENOMEM, errno);
+	if (fd >= 0)
+		close(fd);
+	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	EXPECT_LE(0, fd);
+	if (fd >= 0)
+		close(fd);
+	ASSERT_EQ(0, fail_make_it_fail(0, false));
+}
+
 TEST_HARNESS_MAIN
