@@ -98,13 +98,31 @@ int fail_function_clear(void)
 	return ret;
 }
 
-int fail_make_it_fail(pid_t pid, bool on)
+int fail_mark_open(pid_t pid)
 {
 	char path[64];
+	int fd;
 
 	if (pid)
 		snprintf(path, sizeof(path), "/proc/%d/make-it-fail", (int)pid);
 	else
 		snprintf(path, sizeof(path), "/proc/self/make-it-fail");
-	return write_str(path, on ? "1" : "0");
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int fail_mark(int fd, bool on)
+{
+	return pwrite(fd, on ? "1" : "0", 1, 0) == 1 ? 0 : -errno;
+}
+
+int fail_make_it_fail(pid_t pid, bool on)
+{
+	int fd = fail_mark_open(pid), err;
+
+	if (fd < 0)
+		return fd;
+	err = fail_mark(fd, on);
+	close(fd);
+	return err;
 }

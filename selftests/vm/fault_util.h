@@ -31,5 +31,14 @@ int fail_function_inject(const char *func, long err, int times, bool task_only);
 int fail_function_clear(void);
 /* Sets /proc/PID/make-it-fail (pid 0: the calling task); forked children inherit it. */
 int fail_make_it_fail(pid_t pid, bool on);
+/*
+ * The same through a file kept open: fail_mark_open() returns an fd of
+ * /proc/PID/make-it-fail (or -errno), fail_mark() sets it (0 or -errno).
+ * For injections into allocations (should_failslab): opening and closing a
+ * file allocates and frees (on the debug kernel, a free can allocate too),
+ * and would use up the failure before the call under test.
+ */
+int fail_mark_open(pid_t pid);
+int fail_mark(int fd, bool on);
 
 #endif

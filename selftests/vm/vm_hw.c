@@ -464,22 +464,28 @@ TEST_F_TIMEOUT(fault, fail_function_injects_errors, TEST_TIMEOUT)
  */
 TEST_F_TIMEOUT(fault, failslab_fails_next_allocation, TEST_TIMEOUT)
 {
-	int fd;
+	int mark, fd, err;
 
 	if (!fail_function_injectable("should_failslab"))
 		SKIP(return, "should_failslab not injectable (kernel without CONFIG_FAILSLAB)");
+	mark = fail_mark_open(0);
+	ASSERT_LE(0, mark);
 	ASSERT_EQ(0, fail_function_inject("should_failslab", -ENOMEM, 1, true));
-	ASSERT_EQ(0, fail_make_it_fail(0, true));
+	ASSERT_EQ(0, fail_mark(mark, true));
 	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	err = errno;
+	fail_mark(mark, false);
 	EXPECT_EQ(-1, fd);
-	EXPECT_EQ(ENOMEM, errno);
+	EXPECT_EQ(ENOMEM, err);
 	if (fd >= 0)
 		close(fd);
+	ASSERT_EQ(0, fail_mark(mark, true));	/* times = 1 used up */
 	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	fail_mark(mark, false);
 	EXPECT_LE(0, fd);
 	if (fd >= 0)
 		close(fd);
-	ASSERT_EQ(0, fail_make_it_fail(0, false));
+	close(mark);
 }
 
 TEST_HARNESS_MAIN
