@@ -12,7 +12,7 @@ mkdir -p "$OUT/bench"
 : >"$tsv.new"
 for abi in "$@"; do
 	log=$OUT/bench/devmem-$abi.log
-	VM_FILES="$OUT/bench/daemon/ia-devmem:/bin/ia-devmem" VM_MEM=1024 VM_APPEND="slub_debug=F" \
+	VM_USB=0 VM_FILES="$OUT/bench/daemon/ia-devmem:/bin/ia-devmem" VM_MEM=1024 VM_APPEND="slub_debug=F" \
 		scripts/vm-run.sh "$abi" /bin/ia-devmem 200 | tee "$log"
 	line=$(grep -o 'devmem: slab=-\?[0-9]* meminfo=-\?[0-9]* devices=[0-9]*' "$log" | tail -n1) ||
 		{ echo "bench-devmem: $abi: no result (see $log)" >&2; exit 1; }

@@ -14,7 +14,7 @@ if [ ! -x "$OUT/bench/ia_bench" ]; then
 fi
 mkdir -p "$OUT/bench"
 VM_QEMU_ARGS="-smp 1 -icount shift=0,sleep=off -seed 42 -rtc base=2024-01-01T00:00:00,clock=vm" \
-VM_TIMEOUT=300 scripts/vm-run.sh "$abi" /bin/ia-bench-guest c-events --frames 200 --runs 1 \
+VM_USB=0 VM_TIMEOUT=300 scripts/vm-run.sh "$abi" /bin/ia-bench-guest c-events --frames 200 --runs 1 \
 	--flood 2000 --paced 50 --kinds key --vt-off >"$log" 2>&1
 rc=$?
 t() {	# t N DESCRIPTION COMMAND...

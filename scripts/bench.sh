@@ -18,6 +18,7 @@ raw=$OUT/bench/raw
 export VM_QEMU_ARGS="-smp 1 -icount shift=0,sleep=off -seed 42 -rtc base=2024-01-01T00:00:00,clock=vm"
 export VM_TIMEOUT=${VM_TIMEOUT:-900}
 export VM_CONSOLE=${VM_CONSOLE:-file}	# no host timing through the console (scripts/vm-run.sh)
+export VM_USB=0			# no USB controller: the figures stay comparable with earlier rounds
 mkdir -p "$raw"
 [ -x "$OUT/bench/ia_bench" ] && [ -x "$OUT/bench/bench_report" ] || {
 	echo "bench: build first (make bench-bins)" >&2; exit 1; }

@@ -2,8 +2,9 @@
 # Build (once) a small debug kernel from Debian's linux-source-6.12 with KASAN, lockdep, DEBUG_ATOMIC_SLEEP
 # and kmemleak: tinyconfig + scripts/debug-kernel.config.  The result is cached under a key made of the
 # source package version and a hash of the fragment (and compiler), and $CACHE/kernels/debug points at it,
-# laid out like scripts/fetch-kernel.sh's kernels (vmlinuz, uinput.ko, evdev.ko, config) plus build/,
-# the kbuild output tree that the module is built against (M=).
+# laid out like scripts/fetch-kernel.sh's kernels (vmlinuz, config, modules/RELEASE/ with the guest's modules
+# and their modules.dep from `make modules_install`, uinput.ko, evdev.ko) plus build/, the kbuild output tree
+# that the module is built against (M=).
 #   debug-kernel.sh            build if needed, point $CACHE/kernels/debug at it
 #   debug-kernel.sh --cached   exit 0 if the current key is built (no build, no output)
 #   debug-kernel.sh --key      print the cache key
@@ -30,7 +31,8 @@ kdir=$CACHE/kernels/debug-$key
 link=$CACHE/kernels/debug
 
 have() { [ -s "$kdir/vmlinuz" ] && [ -s "$kdir/uinput.ko" ] && [ -s "$kdir/evdev.ko" ] &&
-	[ -f "$kdir/build/Module.symvers" ]; }
+	[ -f "$kdir/build/Module.symvers" ] &&
+	"$repo/scripts/guest-modules.sh" --check "$(ls -d "$kdir"/modules/*/ 2>/dev/null | head -n1)"; }
 case ${1:-} in
 --key) echo "$key"; exit 0 ;;
 --cached) have; exit ;;
@@ -87,16 +89,28 @@ fi
 
 echo "debug-kernel: building $(kmake -s kernelrelease) in $bld with -j$JOBS (the first build takes a while)"
 kmake -j"$JOBS" bzImage modules
+# The build tree's own time, over every run that built in it: a run that only completes the layout
+# after an interrupted or older run must not pass for the build time.
+echo "$(($(cat "$bld/.build-seconds" 2>/dev/null || echo 0) + $(date +%s) - start))" >"$bld/.build-seconds.tmp"
+mv "$bld/.build-seconds.tmp" "$bld/.build-seconds"
 # Out-of-tree modules need Module.symvers and the generated headers: the modules target leaves both.
 
 tmp=$(mktemp -d "$CACHE/kernels/.debug-$key.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
 chmod 755 "$tmp"
 cp "$bld/arch/x86/boot/bzImage" "$tmp/vmlinuz"
 cp "$bld/.config" "$tmp/config"
-cp "$bld/drivers/input/misc/uinput.ko" "$bld/drivers/input/evdev.ko" "$tmp/"
+# The guest's modules as a Debian kernel's are laid out: modules_install (which runs depmod) into a
+# staging root, then the same selection as scripts/fetch-kernel.sh makes.
+kmake -s INSTALL_MOD_PATH="$tmp/staging" modules_install
+rel=$(cat "$bld/include/config/kernel.release")
+"$repo/scripts/guest-modules.sh" "$tmp/staging/lib/modules/$rel" "$tmp/modules/$rel"
+rm -rf "$tmp/staging"
+cp "$tmp/modules/$rel/kernel/drivers/input/misc/uinput.ko" "$tmp/modules/$rel/kernel/drivers/input/evdev.ko" "$tmp/"
 ln -s "$bld" "$tmp/build"
-echo "$((($(date +%s) - start)))" >"$tmp/build-seconds"
+cp "$bld/.build-seconds" "$tmp/build-seconds"
 rm -rf "$kdir"
 mv "$tmp" "$kdir"
+trap - EXIT
 point
 echo "debug-kernel: $kdir ready, built in $(($(date +%s) - start))s"

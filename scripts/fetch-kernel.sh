@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Fetch a Debian kernel image package and keep vmlinuz, uinput.ko and evdev.ko in $CACHE/kernels/ABI.
+# Fetch a Debian kernel image package and keep in $CACHE/kernels/ABI: vmlinuz, config, the guest's modules
+# (scripts/guest-modules.sh) in modules/ABI/ with their modules.dep, and uinput.ko and evdev.ko on their own
+# (the layout before modules/, which older checkouts sharing the cache still read).  A cache that lacks
+# some of it is refreshed in place, each entry replaced atomically, since other runs may be reading it.
 set -euo pipefail
 abi=${1:?usage: fetch-kernel.sh ABI}
 [ "$abi" != debug ] || exec "$(dirname "$0")/debug-kernel.sh"	# built from source, not fetched
 CACHE=${CACHE:-${HOME:-/root}/.cache/inputaudit}
 dir=$CACHE/kernels/$abi
-mods=(drivers/input/misc/uinput drivers/input/evdev)
+here=$(cd "$(dirname "$0")" && pwd)
 
-have() { [ -s "$dir/vmlinuz" ] && [ -s "$dir/uinput.ko" ] && [ -s "$dir/evdev.ko" ]; }
+have() { [ -s "$dir/vmlinuz" ] && [ -s "$dir/uinput.ko" ] && [ -s "$dir/evdev.ko" ] &&
+	"$here/guest-modules.sh" --check "$dir/modules/$abi"; }
 have && exit 0
 mkdir -p "$CACHE/kernels"
 exec 9>"$CACHE/kernels/.lock-$abi"
@@ -22,20 +26,32 @@ echo "fetch-kernel: downloading $pkg"
 deb=$(ls "$tmp"/*.deb)
 echo "fetch-kernel: extracting $(basename "$deb")"
 dpkg -x "$deb" "$tmp/root"
-moddir=$tmp/root/lib/modules/$abi/kernel
 mkdir -p "$tmp/out"
 cp "$tmp/root/boot/vmlinuz-$abi" "$tmp/out/vmlinuz"
 cp "$tmp/root/boot/config-$abi" "$tmp/out/config"
-for m in "${mods[@]}"; do
-	n=$(basename "$m")
-	if [ -f "$moddir/$m.ko.xz" ]; then
-		xz -dc "$moddir/$m.ko.xz" >"$tmp/out/$n.ko"
-	elif [ -f "$moddir/$m.ko.zst" ]; then
-		zstd -qdc "$moddir/$m.ko.zst" >"$tmp/out/$n.ko"
-	else
-		cp "$moddir/$m.ko" "$tmp/out/$n.ko"
-	fi
-done
-rm -rf "$dir"
-mv "$tmp/out" "$dir"
+# The package leaves modules.dep to its postinst (depmod); make it the same way, from the package's modules.
+PATH=$PATH:/usr/sbin:/sbin depmod -b "$tmp/root" "$abi"
+"$here/guest-modules.sh" "$tmp/root/lib/modules/$abi" "$tmp/out/modules/$abi"
+cp "$tmp/out/modules/$abi/kernel/drivers/input/misc/uinput.ko" "$tmp/out/modules/$abi/kernel/drivers/input/evdev.ko" "$tmp/out/"
+ver=$(dpkg-deb -f "$deb" Version | tr '~:' '__')
+chmod 755 "$tmp/out"
+if [ ! -e "$dir" ]; then
+	mv "$tmp/out/modules" "$tmp/out/modules-$ver"
+	ln -s "modules-$ver" "$tmp/out/modules"
+	mv -T "$tmp/out" "$dir"
+else
+	# Refresh what is there without a moment in which a file is missing: the modules go in as a new
+	# directory and the "modules" symlink is swapped to it, then each file is renamed over its old copy.
+	# Runs that already read the old files got a consistent kernel: the same ABI, the same package or an
+	# upload of it that kept the ABI.
+	new=modules-$ver.${tmp##*.}
+	prev=$(readlink "$dir/modules" 2>/dev/null || true)
+	mv -T "$tmp/out/modules" "$dir/$new"
+	ln -sfn "$new" "$dir/.modules.tmp"
+	mv -T "$dir/.modules.tmp" "$dir/modules"
+	for f in vmlinuz config uinput.ko evdev.ko; do mv -f "$tmp/out/$f" "$dir/$f"; done
+	for old in "$dir"/modules-*; do	# the one just replaced stays for runs still copying it
+		case ${old##*/} in "$new" | "$prev") ;; *) rm -rf "$old" ;; esac
+	done
+fi
 echo "fetch-kernel: $dir ready ($(du -sh "$dir" | cut -f1))"

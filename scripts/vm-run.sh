@@ -12,6 +12,9 @@ VM_MEM=${VM_MEM:-1024}
 VM_FILES=${VM_FILES:-}		# extra "hostpath:guestpath" pairs, space separated
 VM_QEMU_ARGS=${VM_QEMU_ARGS:-}	# e.g. "-icount shift=0,sleep=off -seed 42 -rtc base=2024-01-01T00:00:00,clock=vm"
 VM_APPEND=${VM_APPEND:-}	# extra kernel command line
+# 1: an xHCI controller with QEMU's USB keyboard on it ("QEMU QEMU USB Keyboard" once the guest loads
+# xhci-pci, usbhid and hid-generic); 0: no USB at all (make bench: its figures stay comparable).
+VM_USB=${VM_USB:-1}
 # "stdio": the console streams through a pipe as the guest runs.  "file": QEMU writes it to a file,
 # read when the guest is done, so a slow reader on a loaded host cannot hold up the guest's serial
 # port at moments of the host's choosing (make bench uses it, for bit-identical -icount runs).
@@ -28,7 +31,9 @@ mkdir -p "$root"/{bin,dev,etc/inputaudit,lib/modules,lib/inputaudit,proc,sys,tmp
 cp /bin/busybox "$root/bin/busybox"
 mknod -m 600 "$root/dev/console" c 5 1
 mknod -m 666 "$root/dev/null" c 1 3
-cp "$kdir/uinput.ko" "$kdir/evdev.ko" "$root/lib/modules/"
+# The guest's modules (scripts/guest-modules.sh) at /lib/modules/RELEASE with their modules.dep, so
+# busybox modprobe loads them by name, dependencies first.  Only uinput and evdev are loaded at boot.
+cp -R "$kdir/modules/." "$root/lib/modules/"
 # The kernel's config, as a Debian system has it in /boot: libbpf reads
 # CONFIG_HZ from it for the BPF program's clock (init links it by release).
 mkdir -p "$root/boot"
@@ -57,6 +62,8 @@ add "$OUT/selftests/vm/vm_daemon" /bin/vm_daemon
 add "$OUT/selftests/vm/vm_ctl" /bin/vm_ctl
 add "$OUT/selftests/vm/vm_handles" /bin/vm_handles
 add "$OUT/selftests/vm/vm_fleet" /bin/vm_fleet
+add "$OUT/selftests/vm/vm_origin" /bin/vm_origin
+add "$OUT/selftests/vm/vm_hw" /bin/vm_hw
 add "$repo/selftests/vm/run-vm-tests.sh" /bin/run-vm-tests
 add "$OUT/selftests/vm/ia-type" /bin/ia-type
 add "$OUT/bench/ia_bench" /bin/ia_bench
@@ -101,7 +108,7 @@ mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mount -t bpf bpf /sys/fs/bpf
 ln -s config /boot/config-\$(uname -r)
 hostname inputaudit-vm
-for m in uinput evdev; do insmod /lib/modules/\$m.ko || echo "init: insmod \$m failed"; done
+for m in uinput evdev; do modprobe \$m || echo "init: modprobe \$m failed"; done
 export INPUTAUDIT_KO=/lib/inputaudit/inputaudit.ko INPUTAUDITD=/bin/inputauditd
 cd /tmp
 echo
@@ -127,9 +134,11 @@ tap=$vm/output.tap
 echo "# vm $abi: booting $(basename "$vm")/initrd.cpio ($(du -k "$vm/initrd.cpio" | cut -f1) KiB): $*"
 awk=(awk)		# mawk reads its input in blocks unless interactive: stream the guest output
 if command -v mawk >/dev/null; then awk=(mawk -W interactive); fi
+usb=()
+[ "$VM_USB" = 0 ] || usb=(-device qemu-xhci,id=xhci -device usb-kbd,bus=xhci.0)
 qemu() {	# qemu CONSOLE-ARGS...
 	timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$VM_MEM" \
-		-no-reboot -net none -kernel "$kdir/vmlinuz" -initrd "$vm/initrd.cpio" "$@" \
+		-no-reboot -net none "${usb[@]}" -kernel "$kdir/vmlinuz" -initrd "$vm/initrd.cpio" "$@" \
 		$VM_QEMU_ARGS -append "console=ttyS0 panic=-1 quiet $VM_APPEND" </dev/null
 }
 # The console to console.log; the command's output (between the markers) to stdout.

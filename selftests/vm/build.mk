@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # VM tests: static kselftest binaries run as root inside the test VM by
 # selftests/vm/run-vm-tests.sh, plus ia-type for the demo.
-VM_LIB_SRCS := $(addprefix selftests/vm/,uinput_util.c kmod_util.c daemon_util.c capture_util.c)
-VM_TEST_NAMES := vm_tests vm_control vm_privilege vm_daemon vm_ctl vm_handles vm_fleet
+VM_LIB_SRCS := $(addprefix selftests/vm/,uinput_util.c kmod_util.c daemon_util.c capture_util.c uhid_util.c \
+	fault_util.c)
+VM_TEST_NAMES := vm_tests vm_control vm_privilege vm_daemon vm_ctl vm_handles vm_fleet vm_origin vm_hw
 VM_TEST_BINS := $(addprefix $(OUT)/selftests/vm/,$(VM_TEST_NAMES))
 IA_TYPE := $(OUT)/selftests/vm/ia-type
 
@@ -12,6 +13,7 @@ vm-tests: $(VM_TEST_BINS) $(IA_TYPE)
 # longjmp() (a failed ASSERT) leaves clobbered when optimized, and the
 # fixture's teardown is then skipped: the module stays loaded, a daemon
 # runs on, and the next test fails for it.  Unoptimized, teardown runs.
+# The harness is included as a system header: it is not -Wextra clean.
 VM_TEST_CFLAGS := -std=gnu11 -O0 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-isystem $(HARNESS_DIR)
 
