@@ -25,6 +25,7 @@
 #include "kselftest_harness.h"
 
 #include "inputaudit.h"
+#include "fault_util.h"
 #include "kmod_util.h"
 #include "uinput_util.h"
 
@@ -338,8 +339,7 @@ static long fail_times(void)
 {
 	char buf[32];
 
-	if (read_file("/sys/kernel/debug/fail_function/times", buf,
-		      sizeof(buf)) <= 0)
+	if (read_file(FAIL_FUNCTION_DIR "/times", buf, sizeof(buf)) <= 0)
 		return -1;
 	return strtol(buf, NULL, 10);
 }
@@ -352,27 +352,14 @@ static long fail_times(void)
  */
 TEST_F_TIMEOUT(handles, failing_open_backs_off, TEST_TIMEOUT)
 {
-	const char *ff = "/sys/kernel/debug/fail_function/";
 	long left;
 
-	if (access("/sys/kernel/debug/fail_function/inject", W_OK))
+	if (!fail_function_available())
 		SKIP(return, "no fail_function (CONFIG_FAIL_FUNCTION) in this kernel");
-	ASSERT_EQ(0, write_file("/sys/kernel/debug/fail_function/inject",
-				"inputaudit_open_device"));
-	{
-		char path[128];
-
-		snprintf(path, sizeof(path), "%sinputaudit_open_device/retval", ff);
-		ASSERT_EQ(0, write_file(path, "-12"));	/* -ENOMEM */
-		snprintf(path, sizeof(path), "%sprobability", ff);
-		ASSERT_EQ(0, write_file(path, "100"));
-		snprintf(path, sizeof(path), "%sinterval", ff);
-		ASSERT_EQ(0, write_file(path, "1"));
-		snprintf(path, sizeof(path), "%stimes", ff);
-		ASSERT_EQ(0, write_file(path, "1000"));
-		snprintf(path, sizeof(path), "%sverbose", ff);
-		ASSERT_EQ(0, write_file(path, "0"));
-	}
+	ASSERT_TRUE(fail_function_injectable("inputaudit_open_device"));
+	/* Every open fails with -ENOMEM, in every task (the worker too). */
+	ASSERT_EQ(0, fail_function_inject("inputaudit_open_device", -ENOMEM,
+					  1000, false));
 
 	self->link = attach(self->prog);
 	ASSERT_LE(0, self->link);
@@ -387,7 +374,7 @@ TEST_F_TIMEOUT(handles, failing_open_backs_off, TEST_TIMEOUT)
 	EXPECT_TRUE(klog_contains("open failed (-12), retrying with back-off"));
 
 	/* Faults off: the next try opens every handle. */
-	ASSERT_EQ(0, write_file("/sys/kernel/debug/fail_function/inject", "!inputaudit_open_device"));
+	ASSERT_EQ(0, fail_function_clear());
 	EXPECT_TRUE(wait_open_count(devices(), 70000, NULL));
 	close(self->link);
 	self->link = -1;
