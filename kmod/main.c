@@ -50,9 +50,10 @@ static void __exit inputaudit_exit(void)
 {
 	inputaudit_settings_set_live(false);
 	inputaudit_handler_unregister();
-	inputaudit_sync_stop();
+	/* The monitor queues open retries: it stops before the sync worker. */
 	inputaudit_monitor_stop();
 	inputaudit_window_stop();
+	inputaudit_sync_stop();
 	inputaudit_sysfs_exit();
 	inputaudit_settings_exit();
 	pr_info("unloaded\n");
