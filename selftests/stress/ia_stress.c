@@ -1001,13 +1001,6 @@ static const struct { const char *name; bool level; uint64_t min, max; } rules[]
 
 static const char *const level_names[] = { "off", "activity", "events", "keys" };
 
-static void read_value(const char *path, char *buf, size_t size)
-{
-	if (read_file(path, buf, size) < 0)
-		snprintf(buf, size, "<unreadable>");
-	buf[strcspn(buf, "\n")] = '\0';
-}
-
 /* Every writable setting and every device's enabled; -1 on a surprise. */
 static int enum_targets(struct target *t, int max, int *unknown)
 {

@@ -82,6 +82,16 @@ uint64_t capture_finish(struct capture *c)
 }
 
 
+int capture_stop_and_load(struct capture *c)
+{
+	int status = daemon_stop(c->daemon);
+
+	c->daemon = 0;
+	if (status != 0)
+		return -1;
+	return capture_reload(c);
+}
+
 bool find_own_device(const struct jsonl *j, uint64_t *dev)
 {
 	for (size_t i = 0; i < j->count; i++) {

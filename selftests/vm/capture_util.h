@@ -37,6 +37,8 @@ int capture_cleanup(struct capture *c);
 uint64_t capture_finish(struct capture *c);
 /* Reloads the output file into c->j; returns 0 or -errno. */
 int capture_reload(struct capture *c);
+/* Stops the daemon and loads what it wrote; 0, or -1 if it did not exit 0. */
+int capture_stop_and_load(struct capture *c);
 /* The id of the device this process created, from its device_added. */
 bool find_own_device(const struct jsonl *j, uint64_t *dev);
 /* The first record of a type for a device, or NULL. */

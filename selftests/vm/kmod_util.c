@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/klog.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -155,6 +156,37 @@ bool wait_capture_open(int want_open, int timeout_ms)
 		sleep_ms(10);
 	}
 	return false;
+}
+
+const char *read_value(const char *path, char *buf, size_t size)
+{
+	if (read_file(path, buf, size) < 0)
+		snprintf(buf, size, "(unreadable)");
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
+uint64_t counter(const char *file, const char *name)
+{
+	char buf[1024], *p;
+
+	if (read_file(file, buf, sizeof(buf)) <= 0)
+		return UINT64_MAX;
+	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, name, strlen(name)) && p[strlen(name)] == ' ')
+			return strtoull(p + strlen(name) + 1, NULL, 10);
+	return UINT64_MAX;
+}
+
+bool klog_contains(const char *needle)
+{
+	static char buf[1 << 18];
+	int n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, sizeof(buf) - 1);
+
+	if (n < 0)
+		return false;
+	buf[n] = '\0';
+	return strstr(buf, needle);
 }
 
 bool wait_file_contains(const char *path, const char *needle, int timeout_ms)

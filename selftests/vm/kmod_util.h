@@ -31,6 +31,12 @@ int read_u64(const char *path, uint64_t *val);
 bool wait_capture_open(int want_open, int timeout_ms);
 /* A "key=N" field of the module's status line; false if it has none. */
 bool module_status_field(const char *key, long *val);
+/* A small file into buf, without its newline, or "(unreadable)"; returns buf. */
+const char *read_value(const char *path, char *buf, size_t size);
+/* One "name value" line of a counters file; UINT64_MAX if absent. */
+uint64_t counter(const char *file, const char *name);
+/* The kernel log holds needle. */
+bool klog_contains(const char *needle);
 /* Waits until the file contains needle; returns true if it did in time. */
 bool wait_file_contains(const char *path, const char *needle, int timeout_ms);
 void sleep_ms(int ms);

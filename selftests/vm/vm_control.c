@@ -63,14 +63,6 @@ static int write_bytes(const char *path, const char *buf, size_t len)
 	return err;
 }
 
-static const char *read_value(const char *path, char *buf, size_t size)
-{
-	if (read_file(path, buf, size) < 0)
-		return "(unreadable)";
-	buf[strcspn(buf, "\n")] = '\0';
-	return buf;
-}
-
 /* The sysfs directory of the device this process created. */
 static int own_device_dir(char *dir, size_t size)
 {
@@ -85,30 +77,6 @@ static int own_device_dir(char *dir, size_t size)
 		}
 	}
 	return -ENOENT;
-}
-
-/* One "name value" line of a counters file. */
-static uint64_t counter(const char *file, const char *name)
-{
-	char buf[1024], *p;
-
-	if (read_file(file, buf, sizeof(buf)) <= 0)
-		return UINT64_MAX;
-	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		if (!strncmp(p, name, strlen(name)) && p[strlen(name)] == ' ')
-			return strtoull(p + strlen(name) + 1, NULL, 10);
-	return UINT64_MAX;
-}
-
-static bool klog_contains(const char *needle)
-{
-	static char buf[1 << 18];
-	int n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, sizeof(buf) - 1);
-
-	if (n < 0)
-		return false;
-	buf[n] = '\0';
-	return strstr(buf, needle);
 }
 
 static double now_s(void)
@@ -131,17 +99,6 @@ static int own_devices(const struct jsonl *j, uint64_t *ids, int max)
 		    pid == (uint64_t)getpid())
 			json_u64(j->lines[i], "dev", &ids[n++]);
 	return n;
-}
-
-/* Stops the daemon and loads what it wrote. */
-static int stop_and_load(struct capture *c)
-{
-	int status = daemon_stop(c->daemon);
-
-	c->daemon = 0;
-	if (status != 0)
-		return -1;
-	return capture_reload(c);
 }
 
 /* Lowering works, raising above max_level is refused, lock freezes everything; all logged. */
@@ -601,7 +558,7 @@ TEST_F_TIMEOUT(control, injection_verdicts, TEST_TIMEOUT)
 	uinput_destroy(fd);
 
 	sleep_ms(300);
-	ASSERT_EQ(0, stop_and_load(&self->c));
+	ASSERT_EQ(0, capture_stop_and_load(&self->c));
 	ASSERT_EQ(3, own_devices(&self->c.j, ids, 3));
 	EXPECT_EQ(1, count_type(&self->c.j, "injection", ids[0]));
 	EXPECT_EQ(0, count_type(&self->c.j, "injection", ids[1]));
@@ -657,7 +614,7 @@ TEST_F_TIMEOUT(control, key_codes_only_at_keys_level, TEST_TIMEOUT)
 	uinput_destroy(self->c.ufd);
 	self->c.ufd = -1;
 	sleep_ms(300);
-	ASSERT_EQ(0, stop_and_load(&self->c));
+	ASSERT_EQ(0, capture_stop_and_load(&self->c));
 	for (size_t i = 0; i < self->c.j.count; i++) {
 		const char *line = self->c.j.lines[i];
 
@@ -679,7 +636,7 @@ TEST_F_TIMEOUT(control, key_codes_only_at_keys_level, TEST_TIMEOUT)
 		uinput_destroy(self->c.ufd);
 		self->c.ufd = -1;
 		sleep_ms(300);
-		ASSERT_EQ(0, stop_and_load(&self->c));
+		ASSERT_EQ(0, capture_stop_and_load(&self->c));
 		EXPECT_LT(2UL, self->c.j.count);
 		EXPECT_EQ(0, raw_leaks(&self->c.j)) {
 			TH_LOG("key codes leaked at level %s", lower[l]);
@@ -721,7 +678,7 @@ TEST_F_TIMEOUT(control, frames_seen_only_while_consumed, TEST_TIMEOUT)
 	EXPECT_EQ(6UL, counter(counters, "frames_seen"));
 	EXPECT_EQ(6UL, counter(counters, "frames_emitted"));
 
-	ASSERT_EQ(0, stop_and_load(&self->c));
+	ASSERT_EQ(0, capture_stop_and_load(&self->c));
 	EXPECT_FALSE(consumer_attached());
 	ASSERT_EQ(4, uinput_type(self->c.ufd, "fghi"));
 	EXPECT_EQ(6UL, counter(counters, "frames_seen"));

@@ -158,19 +158,6 @@ static int attached_ids(uint64_t *ids, int max)
 	return n;
 }
 
-/* One "name value" line of a counters file; UINT64_MAX if absent. */
-static uint64_t counter(const char *file, const char *name)
-{
-	char buf[1024], *p;
-
-	if (read_file(file, buf, sizeof(buf)) <= 0)
-		return UINT64_MAX;
-	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		if (!strncmp(p, name, strlen(name)) && p[strlen(name)] == ' ')
-			return strtoull(p + strlen(name) + 1, NULL, 10);
-	return UINT64_MAX;
-}
-
 static uint64_t dev_counter(uint64_t dev, const char *name)
 {
 	char path[128];
@@ -187,14 +174,6 @@ static int write_dev_file(uint64_t dev, const char *file, const char *val)
 	return write_file(path, val);
 }
 
-static const char *read_value(const char *path, char *buf, size_t size)
-{
-	if (read_file(path, buf, size) < 0)
-		return "(unreadable)";
-	buf[strcspn(buf, "\n")] = '\0';
-	return buf;
-}
-
 /* Waits until the daemon's output holds a record of this type and device. */
 static bool wait_record(struct capture *c, const char *type, uint64_t dev)
 {
@@ -204,17 +183,6 @@ static bool wait_record(struct capture *c, const char *type, uint64_t dev)
 		sleep_ms(50);
 	}
 	return false;
-}
-
-/* Stops the daemon and loads what it wrote. */
-static int stop_and_load(struct capture *c)
-{
-	int status = daemon_stop(c->daemon);
-
-	c->daemon = 0;
-	if (status != 0)
-		return -1;
-	return capture_reload(c);
 }
 
 static bool has_seq(const char *line, uint64_t *seq)
@@ -395,7 +363,7 @@ TEST_F_TIMEOUT(fleet, boot_keyboard_announced_and_ruled, TEST_TIMEOUT)
 			ASSERT_TRUE(wait_record(&self->c, "device_removed", late));
 		}
 		sleep_ms(300);
-		ASSERT_EQ(0, stop_and_load(&self->c));
+		ASSERT_EQ(0, capture_stop_and_load(&self->c));
 
 		check_announced_ignored(_metadata, &self->c.j, boot, BOOT_KBD, run);
 		check_inventory(_metadata, &self->c.j, present, npresent, run);
@@ -429,7 +397,7 @@ TEST_F_TIMEOUT(fleet, real_loss_still_alerts, TEST_TIMEOUT)
 	ASSERT_LT(0, self->c.daemon);
 	ASSERT_TRUE(wait_capture_open(-1, WAIT_MS));
 	sleep_ms(500);
-	ASSERT_EQ(0, stop_and_load(&self->c));
+	ASSERT_EQ(0, capture_stop_and_load(&self->c));
 
 	/* Nobody listening: a device comes and goes, a setting changes. */
 	fd = uinput_create(UINPUT_KEYBOARD, "ia-gone-kbd");
@@ -448,7 +416,7 @@ TEST_F_TIMEOUT(fleet, real_loss_still_alerts, TEST_TIMEOUT)
 		sleep_ms(50);
 	}
 	sleep_ms(300);
-	ASSERT_EQ(0, stop_and_load(&self->c));
+	ASSERT_EQ(0, capture_stop_and_load(&self->c));
 	consumer = first_of_type(&self->c.j, "consumer");
 	ASSERT_NE(NULL, consumer);
 	EXPECT_TRUE(json_u64(consumer, "unconsumed", &unconsumed));
@@ -795,7 +763,7 @@ static void quiet_run(struct __test_metadata *_metadata, struct capture *c,
 	uinput_destroy(c->ufd);
 	c->ufd = -1;
 	ASSERT_TRUE(wait_record(c, "device_removed", dev));
-	ASSERT_EQ(0, stop_and_load(c));
+	ASSERT_EQ(0, capture_stop_and_load(c));
 	r->j = c->j;
 	memset(&c->j, 0, sizeof(c->j));
 	ASSERT_EQ(0, kmod_unload_wait(WAIT_MS));
@@ -964,7 +932,7 @@ TEST_F_TIMEOUT(fleet, privacy_floors_below_keys, TEST_TIMEOUT)
 	}
 
 	sleep_ms(300);
-	ASSERT_EQ(0, stop_and_load(&self->c));
+	ASSERT_EQ(0, capture_stop_and_load(&self->c));
 	lowered = find_config(&self->c.j, "level", "\"keys\"", "\"events\"");
 	ASSERT_NE(NULL, lowered);
 	ASSERT_TRUE(has_seq(lowered, &level_seq));
@@ -1021,7 +989,7 @@ TEST_F_TIMEOUT(fleet, window_sent_when_daemon_stops, TEST_TIMEOUT)
 	ASSERT_TRUE(wait_capture_open(-1, WAIT_MS));
 	ASSERT_EQ(7, uinput_type(self->c.ufd, "windows"));
 	sleep_ms(1000);
-	ASSERT_EQ(0, stop_and_load(&self->c));
+	ASSERT_EQ(0, capture_stop_and_load(&self->c));
 	EXPECT_EQ(1, count_type(&self->c.j, "activity", dev));
 	EXPECT_EQ(7UL, sum_field(&self->c.j, "activity", dev, "key_presses"));
 }
@@ -1176,7 +1144,7 @@ TEST_F_TIMEOUT(fleet, counters_monotonic_and_consistent, TEST_TIMEOUT)
 	sleep_ms(1200);	/* one more heartbeat */
 	rd.stop = 1;
 	pthread_join(rd.th, NULL);
-	ASSERT_EQ(0, stop_and_load(&self->c));
+	ASSERT_EQ(0, capture_stop_and_load(&self->c));
 
 	for (size_t i = 0; i < self->c.j.count; i++) {
 		const char *line = self->c.j.lines[i];
@@ -1359,7 +1327,7 @@ TEST_F_TIMEOUT(fleet, level_raise_precedes_key_codes, TEST_TIMEOUT)
 		EXPECT_EQ(0, ty[i].err);
 	}
 	sleep_ms(300);
-	ASSERT_EQ(0, stop_and_load(&self->c));
+	ASSERT_EQ(0, capture_stop_and_load(&self->c));
 
 	for (size_t i = 0; i < self->c.j.count; i++) {
 		const char *line = self->c.j.lines[i];

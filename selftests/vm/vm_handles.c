@@ -79,16 +79,12 @@ static int attach(int prog)
 	return -ENOENT;
 }
 
-/* "open=N" of the status line, or -1. */
+/* "open=N" of the status line, or -1 (a module without it). */
 static int open_count(void)
 {
-	char buf[256];
-	const char *p;
+	long v;
 
-	if (read_file(STATUS, buf, sizeof(buf)) <= 0)
-		return -1;
-	p = strstr(buf, " open=");
-	return p ? atoi(p + 6) : -1;
+	return module_status_field("open", &v) ? (int)v : -1;
 }
 
 /*
@@ -111,18 +107,6 @@ static bool wait_open_count(int want, int timeout_ms, uint64_t *ns)
 		usleep(1000);
 	}
 	return false;
-}
-
-/* The kernel log contains needle. */
-static bool klog_contains(const char *needle)
-{
-	static char buf[1 << 18];
-	int n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, sizeof(buf) - 1);
-
-	if (n < 0)
-		return false;
-	buf[n] = '\0';
-	return strstr(buf, needle);
 }
 
 /* Reads the status file in a loop and keeps the slowest read. */
@@ -219,13 +203,9 @@ FIXTURE_TEARDOWN(handles)
 
 static int devices(void)
 {
-	char buf[256];
-	const char *p;
+	long v;
 
-	if (read_file(STATUS, buf, sizeof(buf)) <= 0)
-		return -1;
-	p = strstr(buf, " devices=");
-	return p ? atoi(p + 9) : -1;
+	return module_status_field("devices", &v) ? (int)v : -1;
 }
 
 /*
