@@ -13,6 +13,28 @@
 
 #define ATTACH_TIMEOUT_MS	30000
 
+/*
+ * The daemon's set-up is over once it runs under its seccomp filter: it
+ * applies its [kernel] settings after attaching and before it drops its
+ * privileges, so a test that reads them must not look earlier.
+ */
+static bool wait_set_up(pid_t pid, int timeout_ms)
+{
+	char path[64], buf[4096];
+	const char *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	for (int waited = 0; waited <= timeout_ms; waited += 10) {
+		if (read_file(path, buf, sizeof(buf)) <= 0)
+			return false;	/* gone */
+		p = strstr(buf, "\nSeccomp:");
+		if (p && atoi(p + strlen("\nSeccomp:")) == 2)
+			return true;
+		sleep_ms(10);
+	}
+	return false;
+}
+
 pid_t daemon_start(const char *out_path, const char *const *extra_args)
 {
 	const char *daemon = getenv("INPUTAUDITD");
@@ -44,7 +66,8 @@ pid_t daemon_start(const char *out_path, const char *const *extra_args)
 
 		if (read_file("/sys/kernel/inputaudit/status", buf,
 			      sizeof(buf)) > 0 && strstr(buf, "consumer=attached")) {
-			if (wait_capture_open(-1, ATTACH_TIMEOUT_MS))
+			if (wait_set_up(pid, ATTACH_TIMEOUT_MS) &&
+			    wait_capture_open(-1, ATTACH_TIMEOUT_MS))
 				return pid;
 			break;
 		}

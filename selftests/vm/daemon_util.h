@@ -11,7 +11,9 @@
 /*
  * Starts $INPUTAUDITD -o out_path (no -o if out_path is NULL) plus the
  * extra arguments (NULL terminated) and waits until it is attached to the
- * module tracepoint and capture runs (wait_capture_open()).
+ * module tracepoint, has finished its set-up (it runs under its seccomp
+ * filter: its [kernel] settings are applied) and capture runs
+ * (wait_capture_open()).
  * Returns its pid, or -errno (-ETIMEDOUT if it never attached, -ECHILD if
  * it exited before it attached).
  */
