@@ -189,8 +189,9 @@ void inputaudit_emit_dev(struct inputaudit_dev *iad, u16 type, u16 flags,
  * @old_val: the value before
  * @new_val: the value after
  *
- * Event records staged before the change are sent first.  For a
- * per-device setting the caller has had the device announced.
+ * Event records staged before the change are sent first, and the report
+ * to a consumer that has just attached.  For a per-device setting the
+ * caller has had the device announced.
  *
  * Context: process context (a sysfs write), inputaudit_settings_lock held;
  * takes inputaudit_devices_lock and each dev->event_lock.
@@ -200,6 +201,8 @@ void inputaudit_emit_config(u16 item, u32 dev_id, u64 old_val, u64 new_val)
 	uid_t uid = from_kuid_munged(&init_user_ns, current_uid());
 	unsigned long flags;
 
+	/* A consumer that just attached hears first what it missed. */
+	inputaudit_consumer_report();
 	inputaudit_devices_walk(inputaudit_stage_flush);
 	local_irq_save(flags);
 	inputaudit_emit(INPUTAUDIT_REC_CONFIG, item, dev_id, old_val, new_val,
