@@ -69,7 +69,8 @@ kernels:
 	$(Q)test -n "$(KERNELS)" || { echo "no kernel ABIs resolved; run scripts/deps.sh" >&2; exit 1; }
 	$(Q)for abi in $(KERNELS); do scripts/fetch-kernel.sh $$abi && echo "$$abi: $(CACHE)/kernels/$$abi"; done
 
-# ---- kernel module, once per kernel ABI, built outside the source tree ----
+# ---- kernel module, once per kernel ABI, built outside the source tree (scripts/kbuild.sh: with the
+# host's headers, or in a Debian unstable chroot for unstable's kernel) ----
 KMOD_SRC = $(shell find Kbuild kmod include -type f \( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) 2>/dev/null)
 
 kmod:
@@ -78,12 +79,10 @@ kmod:
 
 kmod-%:
 	$(call msg,KMOD,$(OUT)/kmod-$*/src/kmod/inputaudit.ko)
-	$(Q)test -d /usr/src/linux-headers-$* || { echo "missing /usr/src/linux-headers-$*: run scripts/deps.sh" >&2; exit 1; }
 	$(Q)mkdir -p $(OUT)/kmod-$*/src
 	$(Q)cp -p --parents $(KMOD_SRC) $(OUT)/kmod-$*/src/
-	$(Q)env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES \
-		$(MAKE) -C /usr/src/linux-headers-$* M=$(OUT)/kmod-$*/src $(KBUILD_ARGS) \
-		$(if $(filter 1,$(V)),V=1,--no-print-directory) -j$(shell nproc) modules
+	$(Q)scripts/kbuild.sh $* $(OUT)/kmod-$*/src $(KBUILD_ARGS) \
+		$(if $(filter 1,$(V)),V=1,--no-print-directory) modules
 
 # ---- VM runs: make vmrun-ABI [VM_CMD="..."] ----
 vmrun-%: kmod-% userspace vm-tests
@@ -102,7 +101,7 @@ demo-run: all
 	$(Q)scripts/vm-run.sh $(firstword $(KERNELS)) /bin/demo.sh
 
 checkpatch: $(CHECKPATCH)
-	$(Q)$(CHECKPATCH) --no-tree --strict --ignore LINUX_VERSION_CODE -q -f $(wildcard kmod/*.c kmod/*.h)
+	$(Q)$(CHECKPATCH) --no-tree --strict -q -f $(wildcard kmod/*.c kmod/*.h kmod/conftest/*.c)
 
 clean:
 	$(call msg,CLEAN,$(OUT))

@@ -33,6 +33,7 @@
 #include <linux/ktime.h>
 #include <linux/uidgid.h>
 
+#include "compat.h"
 #include "internal.h"
 
 /*
@@ -74,7 +75,7 @@ static u64 inputaudit_report_absent_ns;
  */
 static u64 inputaudit_seq_take(unsigned int n)
 {
-	if (!trace_inputaudit_record_enabled()) {
+	if (!inputaudit_trace_record_enabled()) {
 		atomic64_add(n, &inputaudit_unconsumed);
 		return 0;
 	}
@@ -125,7 +126,7 @@ bool inputaudit_emit(u16 type, u16 flags, u32 dev_id,
 
 	if (!seq)
 		return false;
-	trace_inputaudit_record(seq,
+	inputaudit_trace_record(seq,
 				inputaudit_coarsen(ktime_get_coarse_boottime_ns()),
 				type, flags, dev_id, v0, v1, v2, v3);
 	return true;
@@ -152,7 +153,7 @@ void inputaudit_emit_batch(u32 dev_id, u64 time_ns, unsigned int n,
 
 	if (!seq)
 		return;
-	trace_inputaudit_record(seq, time_ns, INPUTAUDIT_TP_EVENT_BATCH, n,
+	inputaudit_trace_record(seq, time_ns, INPUTAUDIT_TP_EVENT_BATCH, n,
 				dev_id, packed[0], packed[1], packed[2],
 				packed[3]);
 }
@@ -330,7 +331,7 @@ u64 inputaudit_no_consumer_ns(void)
  */
 bool inputaudit_consumer_attached(void)
 {
-	return trace_inputaudit_record_enabled();
+	return inputaudit_trace_record_enabled();
 }
 
 /**

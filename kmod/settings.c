@@ -45,6 +45,7 @@
 #include <linux/sysfs.h>
 #include <linux/uidgid.h>
 
+#include "compat.h"
 #include "internal.h"
 
 unsigned int inputaudit_level = INPUTAUDIT_LEVEL_ACTIVITY;
@@ -127,14 +128,17 @@ struct inputaudit_setting {
 		.names = inputaudit_level_names,			\
 	}
 
-static ssize_t inputaudit_setting_show(struct module_attribute *mattr,
-				       struct module_kobject *mk, char *buf);
-static ssize_t inputaudit_setting_store(struct module_attribute *mattr,
-					struct module_kobject *mk,
-					const char *buf, size_t count);
-static ssize_t inputaudit_level_store(struct module_attribute *mattr,
-				      struct module_kobject *mk,
-				      const char *buf, size_t count);
+static ssize_t
+inputaudit_setting_show(INPUTAUDIT_MATTR_CONST struct module_attribute *mattr,
+			struct module_kobject *mk, char *buf);
+static ssize_t
+inputaudit_setting_store(INPUTAUDIT_MATTR_CONST struct module_attribute *mattr,
+			 struct module_kobject *mk,
+			 const char *buf, size_t count);
+static ssize_t
+inputaudit_level_store(INPUTAUDIT_MATTR_CONST struct module_attribute *mattr,
+		       struct module_kobject *mk,
+		       const char *buf, size_t count);
 
 enum {
 	SETTING_LEVEL,
@@ -360,8 +364,9 @@ static void inputaudit_set_level(const struct inputaudit_setting *s,
 		inputaudit_sync_all(old_val == INPUTAUDIT_LEVEL_OFF);
 }
 
-static ssize_t inputaudit_setting_show(struct module_attribute *mattr,
-				       struct module_kobject *mk, char *buf)
+static ssize_t
+inputaudit_setting_show(INPUTAUDIT_MATTR_CONST struct module_attribute *mattr,
+			struct module_kobject *mk, char *buf)
 {
 	struct inputaudit_setting *s =
 		container_of(mattr, struct inputaudit_setting, mattr);
@@ -440,17 +445,19 @@ static ssize_t inputaudit_store(struct inputaudit_setting *s,
 	return ret ?: count;
 }
 
-static ssize_t inputaudit_setting_store(struct module_attribute *mattr,
-					struct module_kobject *mk,
-					const char *buf, size_t count)
+static ssize_t
+inputaudit_setting_store(INPUTAUDIT_MATTR_CONST struct module_attribute *mattr,
+			 struct module_kobject *mk,
+			 const char *buf, size_t count)
 {
 	return inputaudit_store(container_of(mattr, struct inputaudit_setting,
 					     mattr), buf, count, false);
 }
 
-static ssize_t inputaudit_level_store(struct module_attribute *mattr,
-				      struct module_kobject *mk,
-				      const char *buf, size_t count)
+static ssize_t
+inputaudit_level_store(INPUTAUDIT_MATTR_CONST struct module_attribute *mattr,
+		       struct module_kobject *mk,
+		       const char *buf, size_t count)
 {
 	return inputaudit_store(container_of(mattr, struct inputaudit_setting,
 					     mattr), buf, count, true);

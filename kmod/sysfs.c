@@ -12,21 +12,29 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
+#include "compat.h"
 #include "internal.h"
 
 static struct kobject *inputaudit_kobj;
 struct kobject *inputaudit_devices_kobj;
 
-/* Takes no lock that a device's open or close holds: never waits. */
+/*
+ * Takes no lock that a device's open or close holds: never waits.
+ * observer=passive: the kernel has input_handler.passive_observer, and
+ * inputaudit's open handles do not open devices (compat.h); active: each
+ * open handle is a user of its device, as a reader of its event node is.
+ */
 static ssize_t status_show(struct kobject *kobj, struct kobj_attribute *attr,
 			   char *buf)
 {
-	return sysfs_emit(buf, "level=%s max_level=%s lock=%u devices=%u open=%u consumer=%s\n",
+	return sysfs_emit(buf,
+			  "level=%s max_level=%s lock=%u devices=%u open=%u consumer=%s observer=%s\n",
 			  inputaudit_level_name(READ_ONCE(inputaudit_level)),
 			  inputaudit_level_name(inputaudit_max_level),
 			  READ_ONCE(inputaudit_lock),
 			  inputaudit_device_count(), inputaudit_open_count(),
-			  inputaudit_consumer_attached() ? "attached" : "none");
+			  inputaudit_consumer_attached() ? "attached" : "none",
+			  INPUTAUDIT_IS_PASSIVE_OBSERVER ? "passive" : "active");
 }
 
 static ssize_t records_emitted_show(struct kobject *kobj,

@@ -8,7 +8,8 @@ pkgs=(gcc make libc6-dev clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev lib
       dwarves qemu-system-x86 busybox-static cpio xz-utils kmod perl linux-headers-amd64
       libseccomp-dev libcap-ng-dev libsystemd-dev libinih-dev libssl-dev
       dkms openssl systemd rsyslog pkg-config
-      valgrind libclang-rt-dev)	# valgrind: make bench-daemon; libclang-rt-dev: libFuzzer (make fuzz)
+      valgrind libclang-rt-dev	# valgrind: make bench-daemon; libclang-rt-dev: libFuzzer (make fuzz)
+      mmdebstrap util-linux)	# Debian unstable's kernel: its chroot (scripts/sid-chroot.sh, scripts/sid-run.sh)
 
 installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]; }
 updated=
@@ -22,7 +23,10 @@ apt_update() {
 # Package names that depend on what the archive holds are resolved now.
 kernels=$("$here/kernels.sh" 2>/dev/null) || { apt_update; kernels=$("$here/kernels.sh"); }
 for abi in $kernels; do
-	pkgs+=("linux-headers-$abi")
+	# Debian unstable's kernel is built for in its own chroot (scripts/kbuild.sh), not with host headers.
+	if apt-cache show "linux-headers-$abi" >/dev/null 2>&1; then
+		pkgs+=("linux-headers-$abi")
+	fi
 done
 src=$(apt-cache pkgnames linux-source-6. | grep -E '^linux-source-6\.[0-9]+$' | sort -V | tail -n1)
 [ -n "$src" ] || { apt_update; src=$(apt-cache pkgnames linux-source-6. | grep -E '^linux-source-6\.[0-9]+$' | sort -V | tail -n1); }

@@ -20,15 +20,35 @@ have && exit 0
 
 tmp=$(mktemp -d "$CACHE/kernels/.fetch-$abi.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-pkg=linux-image-$abi-unsigned
-echo "fetch-kernel: downloading $pkg"
-(cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root "$pkg")
-deb=$(ls "$tmp"/*.deb)
-echo "fetch-kernel: extracting $(basename "$deb")"
-dpkg -x "$deb" "$tmp/root"
+if apt-cache show "linux-image-$abi-unsigned" >/dev/null 2>&1; then
+	pkg=linux-image-$abi-unsigned
+	echo "fetch-kernel: downloading $pkg"
+	(cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root "$pkg")
+	deb=$(ls "$tmp"/*.deb)
+	echo "fetch-kernel: extracting $(basename "$deb")"
+	dpkg -x "$deb" "$tmp/root"
+	cp "$tmp/root/boot/vmlinuz-$abi" "$tmp/vmlinuz"
+	cp "$tmp/root/boot/config-$abi" "$tmp/config"
+else
+	# Debian unstable's kernel (scripts/kernels.sh): the image is split into linux-binary (vmlinuz) and
+	# linux-modules; its config is the headers' .config.
+	pkgs=("linux-binary-$abi" "linux-modules-$abi" "linux-headers-$abi")
+	echo "fetch-kernel: downloading ${pkgs[*]} from Debian unstable"
+	(cd "$tmp" && "$here/sid-apt.sh" apt-get download -qq "${pkgs[@]}")
+	for p in "${pkgs[@]}"; do
+		deb=$(ls "$tmp/$p"_*.deb)
+		echo "fetch-kernel: extracting $(basename "$deb")"
+		dpkg -x "$deb" "$tmp/root"
+	done
+	deb=$(ls "$tmp/linux-binary-$abi"_*.deb)
+	cp "$tmp/root/usr/lib/modules/$abi/vmlinuz" "$tmp/vmlinuz"
+	cp "$tmp/root/usr/src/linux-headers-$abi/.config" "$tmp/config"
+	# depmod -b looks in ROOT/lib/modules.
+	mkdir -p "$tmp/root/lib/modules"
+	mv -T "$tmp/root/usr/lib/modules/$abi" "$tmp/root/lib/modules/$abi"
+fi
 mkdir -p "$tmp/out"
-cp "$tmp/root/boot/vmlinuz-$abi" "$tmp/out/vmlinuz"
-cp "$tmp/root/boot/config-$abi" "$tmp/out/config"
+mv "$tmp/vmlinuz" "$tmp/config" "$tmp/out/"
 # The package leaves modules.dep to its postinst (depmod); make it the same way, from the package's modules.
 PATH=$PATH:/usr/sbin:/sbin depmod -b "$tmp/root" "$abi"
 "$here/guest-modules.sh" "$tmp/root/lib/modules/$abi" "$tmp/out/modules/$abi"

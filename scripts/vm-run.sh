@@ -63,6 +63,7 @@ add "$OUT/selftests/vm/vm_ctl" /bin/vm_ctl
 add "$OUT/selftests/vm/vm_handles" /bin/vm_handles
 add "$OUT/selftests/vm/vm_fleet" /bin/vm_fleet
 add "$OUT/selftests/vm/vm_origin" /bin/vm_origin
+add "$OUT/selftests/vm/vm_observer" /bin/vm_observer
 add "$OUT/selftests/vm/vm_hw" /bin/vm_hw
 add "$repo/selftests/vm/run-vm-tests.sh" /bin/run-vm-tests
 add "$OUT/selftests/vm/ia-type" /bin/ia-type
@@ -139,7 +140,19 @@ usb=()
 qemu() {	# qemu CONSOLE-ARGS...
 	timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$VM_MEM" \
 		-no-reboot -net none "${usb[@]}" -kernel "$kdir/vmlinuz" -initrd "$vm/initrd.cpio" "$@" \
-		$VM_QEMU_ARGS -append "console=ttyS0 panic=-1 quiet $VM_APPEND" </dev/null
+		-pidfile "$vm/qemu.pid" $VM_QEMU_ARGS -append "console=ttyS0 panic=-1 quiet $VM_APPEND" </dev/null
+}
+# A guest whose output is complete (its dmesg printed) but which does not power off within 30 s is
+# stopped: seen once with the debug kernel, stuck in its shutdown after an xHCI controller whose keyboard
+# never enumerated.  The results are in by then; the hang is reported below, not waited out.
+reaper() {	# reaper FILE: watch the console FILE
+	while sleep 2; do
+		grep -q '=== INPUTAUDIT-DMESG-END ===' "$1" 2>/dev/null || continue
+		for _ in $(seq 15); do sleep 2; [ -s "$vm/qemu.pid" ] && kill -0 "$(cat "$vm/qemu.pid")" 2>/dev/null || exit 0; done
+		touch "$vm/reaped"
+		kill "$(cat "$vm/qemu.pid")" 2>/dev/null
+		exit 0
+	done
 }
 # The console to console.log; the command's output (between the markers) to stdout.
 console() {
@@ -151,16 +164,23 @@ console() {
 		v == 1 { print "# console: " $0; fflush() }'
 }
 start=$(date +%s)
+rm -f "$vm/qemu.pid" "$vm/reaped" "$log"
 set +e
 if [ "$VM_CONSOLE" = file ]; then
 	rm -f "$vm/console.raw"
+	reaper "$vm/console.raw" &
+	reaper_pid=$!
 	qemu -display none -monitor none -serial file:"$vm/console.raw" >/dev/null 2>&1
 	qrc=$?
 	console <"$vm/console.raw" | tee "$tap"
 else
+	reaper "$log" &
+	reaper_pid=$!
 	qemu -nographic 2>&1 | console | tee "$tap"
 	qrc=${PIPESTATUS[0]}
 fi
+kill "$reaper_pid" 2>/dev/null
+wait "$reaper_pid" 2>/dev/null
 set -e
 secs=$(($(date +%s) - start))
 
@@ -181,5 +201,16 @@ oops=$(grep -E '^\[ *[0-9]+\.[0-9]+\] .*(Oops|BUG:|WARNING:|Kernel panic|kernel 
 while read -r line; do
 	[ -z "$line" ] || notok "kernel: $line"
 done <<<"$oops"
+# When the guest died or the kernel complained, the kernel's own words go into the output (CI keeps only
+# that): the console from 10 lines before the first complaint, or its last 60 lines.
+if [ "$fail" = 1 ] && { [ -n "$oops" ] || [ -z "$rc" ]; }; then
+	first=$(grep -n -m1 -E '^\[ *[0-9]+\.[0-9]+\] .*(Oops|BUG:|WARNING:|Kernel panic|kernel BUG at|general protection fault|UBSAN:|KASAN:|soft lockup|hard LOCKUP|self-detected stall|blocked for more than|possible (circular|recursive) locking)' "$log" | cut -d: -f1)
+	if [ -n "$first" ]; then
+		sed -n "$((first > 10 ? first - 10 : 1)),$((first + 70))p" "$log"
+	else
+		tail -n 60 "$log"
+	fi | sed 's/^/# console: /'
+fi
+[ ! -e "$vm/reaped" ] || echo "# vm $abi: warning: the guest did not power off within 30 s of its end; stopped"
 echo "# vm $abi: exit ${rc:-none}, boot+run ${secs}s, console log $log"
 exit $fail

@@ -340,8 +340,8 @@ static void json_daemon(FILE *out, const struct daemon_state *d)
 
 /*
  * The status line as it is, then its devices= and open= as "device_count"
- * and "open_count" (numbers; "devices" is the array of the top level), and
- * its consumer= as "consumer".
+ * and "open_count" (numbers; "devices" is the array of the top level), its
+ * consumer= as "consumer" and its observer= as "observer".
  */
 static void json_status(FILE *out, const struct text *status)
 {
@@ -358,11 +358,15 @@ static void json_status(FILE *out, const struct text *status)
 		ok = word_get(status, fields[i][0], val, sizeof(val), false);
 		json_decimal(out, fields[i][1], val, ok);
 	}
-	fputs(",\"consumer\":", out);
-	if (word_get(status, "consumer", val, sizeof(val), false))
-		json_fputs(out, val);
-	else
-		fputs("null", out);
+	for (i = 0; i < 2; i++) {
+		const char *key = i ? "observer" : "consumer";
+
+		fprintf(out, ",\"%s\":", key);
+		if (word_get(status, key, val, sizeof(val), false))
+			json_fputs(out, val);
+		else
+			fputs("null", out);
+	}
 }
 
 static void print_json(FILE *out, const struct module_state *m,
@@ -584,7 +588,7 @@ static void print_module(FILE *out, struct module_state *m)
 	for (i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
 		fprintf(out, " %s=%s", settings[i], tx(&m->setting[i]));
 	fputc('\n', out);
-	/* level=.. max_level=.. lock=.. devices=N open=M consumer=attached|none */
+	/* level=.. max_level=.. lock=.. devices=N open=M consumer=.. observer=.. */
 	fprintf(out, "%-10s %s\n", "status", m->status.ok ? sanitize(m->status.s) : "-");
 	if (m->no_consumer_ns.ok) {
 		ns = strtoull(m->no_consumer_ns.s, NULL, 10);

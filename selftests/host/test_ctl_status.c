@@ -70,7 +70,7 @@ static void fake_sysfs(const char *root)
 		put(root, rel, params[i][1]);
 	}
 	put(root, "kernel/inputaudit/status",
-	    "level=events max_level=keys lock=0 devices=3 open=2 consumer=attached\n");
+	    "level=events max_level=keys lock=0 devices=3 open=2 consumer=attached observer=passive\n");
 	put(root, "kernel/inputaudit/records_emitted", "4242\n");
 	put(root, "kernel/inputaudit/records_unconsumed", "17\n");
 	put(root, "kernel/inputaudit/no_consumer_ns", "2500000000\n");
@@ -264,7 +264,7 @@ TEST_F(ctl, table)
 		"level      events (max_level keys, lock 0)",
 		"window_ms=1000",
 		"inject_interval_ms=50",
-		"status     level=events max_level=keys lock=0 devices=3 open=2 consumer=attached\n",
+		"status     level=events max_level=keys lock=0 devices=3 open=2 consumer=attached observer=passive\n",
 		"emitted 4242, unconsumed 17, without consumer 2.500 s",
 		"seen 900, emitted 840, suppressed 60, blind 1.250 s\n",
 		"devices: 3",
@@ -351,7 +351,7 @@ TEST_F(ctl, json)
 	static const char *const want[] = {
 		"{\"module\":{\"loaded\":true,\"level\":\"events\",\"max_level\":\"keys\",\"lock\":0,",
 		"\"settings\":{\"window_ms\":1000,",
-		"\"status\":\"level=events max_level=keys lock=0 devices=3 open=2 consumer=attached\",\"device_count\":3,\"open_count\":2,\"consumer\":\"attached\"}",
+		"\"status\":\"level=events max_level=keys lock=0 devices=3 open=2 consumer=attached observer=passive\",\"device_count\":3,\"open_count\":2,\"consumer\":\"attached\",\"observer\":\"passive\"}",
 		"\"counters\":{\"frames_seen\":900,\"frames_emitted\":840,\"frames_suppressed\":60,\"blind_ns\":1250000000}",
 		"\"loss\":{\"records_emitted\":4242,\"records_unconsumed\":17,\"no_consumer_ns\":2500000000}",
 		"{\"id\":2,\"name\":\"ia-type keyboard\",\"phys\":\"\",\"bus\":\"0x0003\",\"vendor\":\"0x1d6b\",\"product\":\"0x0104\",\"version\":\"0x0001\",\"origin\":\"uinput\",\"creator_unknown\":false,\"creator\":{\"pid\":117,\"uid\":0,\"comm\":\"ia-type\"},\"enabled\":1,",
@@ -395,14 +395,14 @@ TEST_F(ctl, no_module_no_daemon)
 		EXPECT_EQ(1, json_valid(self->out, self->dir));
 }
 
-/* A status line without open= (a module before it) has null for it in JSON. */
+/* A status line without open= and observer= (a module before them) has null for them in JSON. */
 TEST_F(ctl, status_without_open)
 {
 	fake_sysfs(self->root);
 	put(self->root, "kernel/inputaudit/status",
 	    "level=events max_level=keys lock=0 devices=3 consumer=none\n");
 	ASSERT_EQ(0, ctl(self, true));
-	EXPECT_TRUE(has(self->out, "\"device_count\":3,\"open_count\":null,\"consumer\":\"none\"}"));
+	EXPECT_TRUE(has(self->out, "\"device_count\":3,\"open_count\":null,\"consumer\":\"none\",\"observer\":null}"));
 }
 
 /* A status file left behind by a daemon that is gone. */

@@ -53,52 +53,75 @@ for f in dkms.conf Kbuild kmod/Kbuild kmod/main.c include/inputaudit.h; do
 done
 if [ -z "$missing" ]; then ok "the dkms source tree has dkms.conf, Kbuild, kmod/, include/"
 else notok "the dkms source tree lacks$missing"; fi
+# dkms_built ABI MODDIR DKMS...: checks of one kernel's build; MODDIR is where the built module is (seen
+# from here), DKMS the dkms command to ask for its status (with its arguments).
+dkms_built() {
+	local abi=$1 moddir=$2 ko vermagic signer
+	shift 2
+	ko=$(ls "$moddir/"inputaudit.ko* 2>/dev/null | head -n1)
+	if [ -z "$ko" ]; then
+		notok "dkms built inputaudit.ko for $abi"
+		return 1
+	fi
+	ok "dkms built $(basename "$ko") for $abi"
+	vermagic=$(modinfo -F vermagic "$ko" 2>/dev/null)
+	if [ "${vermagic%% *}" = "$abi" ]; then ok "its vermagic is $abi"
+	else notok "its vermagic is $abi (got '$vermagic')"; fi
+	no_alias "$ko" "the dkms-built module for $abi"
+	signer=$(modinfo -F signer "$ko" 2>/dev/null)
+	if [ "$signer" = "DKMS module signing key" ]; then ok "dkms signed it with the MOK key"
+	else notok "dkms signed it with the MOK key (signer '$signer')"; fi
+	if "$@" status -k "$abi" 2>/dev/null | grep -q ": built"; then
+		ok "dkms status: built for $abi"
+	else
+		notok "dkms status: built for $abi"
+	fi
+}
+sid_kernels=
 if ! command -v dkms >/dev/null; then
 	skip "dkms build" "dkms is not installed (scripts/deps.sh installs it)"
 else
 	check "dkms add" dkms add "${dkms_args[@]}"
 	# A throwaway signing key: DKMS makes it (and signs with it) unless framework.conf names one.
 	export mok_signing_key=$tmp/mok.key mok_certificate=$tmp/mok.der
-	built=0
 	for abi in $kernels; do
 		if [ ! -f "/lib/modules/$abi/build/Makefile" ] && [ ! -f "/usr/src/linux-headers-$abi/Makefile" ]; then
-			skip "dkms build for $abi" "no headers for $abi"
+			sid_kernels+=" $abi"	# Debian unstable's: below
 			continue
 		fi
 		ksrc=/lib/modules/$abi/build
 		[ -f "$ksrc/Makefile" ] || ksrc=/usr/src/linux-headers-$abi
 		check "dkms build for $abi" dkms build "${dkms_args[@]}" -k "$abi" --kernelsourcedir "$ksrc"
-		ko=$(ls "$tmp/dkms/inputaudit/$version/$abi/x86_64/module/"inputaudit.ko* 2>/dev/null | head -n1)
-		if [ -n "$ko" ]; then
-			ok "dkms built $(basename "$ko") for $abi"
-			built=$((built + 1))
-			vermagic=$(modinfo -F vermagic "$ko" 2>/dev/null)
-			if [ "${vermagic%% *}" = "$abi" ]; then ok "its vermagic is $abi"
-			else notok "its vermagic is $abi (got '$vermagic')"; fi
-			no_alias "$ko" "the dkms-built module for $abi"
-			if [ -f "$mok_signing_key" ]; then
-				signer=$(modinfo -F signer "$ko" 2>/dev/null)
-				if [ "$signer" = "DKMS module signing key" ]; then ok "dkms signed it with the MOK key"
-				else notok "dkms signed it with the MOK key (signer '$signer')"; fi
-			else
-				skip "dkms signed it" "dkms found no sign-file for $abi"
-			fi
-		else
-			notok "dkms built inputaudit.ko for $abi"
+		dkms_built "$abi" "$tmp/dkms/inputaudit/$version/$abi/x86_64/module" dkms "${dkms_args[@]}" ||
 			sed 's/^/# /' "$tmp/dkms/inputaudit/$version/build/make.log" 2>/dev/null | tail -n 20
-		fi
-		if dkms status "${dkms_args[@]}" -k "$abi" 2>/dev/null | grep -q ": built"; then
-			ok "dkms status: built for $abi"
-		else
-			notok "dkms status: built for $abi"
-		fi
 	done
-	[ "$built" -gt 0 ] || [ -z "$kernels" ] || echo "# no kernel of the matrix has headers here"
 	check "dkms remove --all" dkms remove "${dkms_args[@]}" --all
 	if [ -e "$tmp/dkms/inputaudit/$version" ]; then notok "dkms remove left nothing behind"
 	else ok "dkms remove left nothing behind"; fi
 	unset mok_signing_key mok_certificate
 fi
+# Debian unstable's kernel (scripts/kernels.sh): its headers need unstable's compiler, so unstable's dkms
+# builds the same source tree in the unstable chroot (scripts/sid-run.sh), as a fleet's DKMS would there.
+for abi in $sid_kernels; do
+	if ! root=$(scripts/sid-chroot.sh "$abi" 2>"$tmp/cmd.log"); then
+		notok "dkms build for $abi: no unstable chroot"; sed 's/^/# /' "$tmp/cmd.log" | tail -n 20
+		continue
+	fi
+	mkdir -p "$root/build"
+	top=$(mktemp -d "$root/build/dkms.XXXXXX")
+	in=/build/${top##*/}
+	cp -a "$tmp/src/usr/src" "$top/src"
+	mkdir "$top/dkms"
+	run=(scripts/sid-run.sh "$abi" env "mok_signing_key=$in/mok.key" "mok_certificate=$in/mok.der" dkms)
+	args=(-m inputaudit -v "$version" --sourcetree "$in/src" --dkmstree "$in/dkms")
+	check "dkms add (unstable's dkms, for $abi)" "${run[@]}" add "${args[@]}"
+	check "dkms build for $abi (in Debian unstable)" "${run[@]}" build "${args[@]}" -k "$abi" \
+		--kernelsourcedir "/usr/src/linux-headers-$abi"
+	dkms_built "$abi" "$top/dkms/inputaudit/$version/$abi/x86_64/module" "${run[@]}" "${args[@]}" ||
+		sed 's/^/# /' "$top/dkms/inputaudit/$version/build/make.log" 2>/dev/null | tail -n 20
+	check "dkms remove --all ($abi)" "${run[@]}" remove "${args[@]}" --all
+	rm -rf "$top"
+done
 
 # ---- (b) make install into a DESTDIR ----
 abi=${kernels%% *}

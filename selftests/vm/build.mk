@@ -3,7 +3,7 @@
 # selftests/vm/run-vm-tests.sh, plus ia-type for the demo.
 VM_LIB_SRCS := $(addprefix selftests/vm/,uinput_util.c kmod_util.c daemon_util.c capture_util.c uhid_util.c \
 	fault_util.c)
-VM_TEST_NAMES := vm_tests vm_control vm_privilege vm_daemon vm_ctl vm_handles vm_fleet vm_origin vm_hw
+VM_TEST_NAMES := vm_tests vm_control vm_privilege vm_daemon vm_ctl vm_handles vm_fleet vm_origin vm_observer vm_hw
 VM_TEST_BINS := $(addprefix $(OUT)/selftests/vm/,$(VM_TEST_NAMES))
 IA_TYPE := $(OUT)/selftests/vm/ia-type
 

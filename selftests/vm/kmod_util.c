@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Loading the module and reading its sysfs files, for the VM tests. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -199,4 +200,40 @@ bool wait_file_contains(const char *path, const char *needle, int timeout_ms)
 		sleep_ms(20);
 	}
 	return false;
+}
+
+unsigned int kmod_dev_id(const char *name)
+{
+	char path[320], buf[256];
+	unsigned int id = 0;
+	size_t len = strlen(name);
+	struct dirent *d;
+	DIR *dp = opendir("/sys/kernel/inputaudit/devices");
+
+	if (!dp)
+		return 0;
+	while (!id && (d = readdir(dp))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/inputaudit/devices/%s/name",
+			 d->d_name);
+		if (read_file(path, buf, sizeof(buf)) > 0 && !strncmp(buf, name, len) &&
+		    (buf[len] == '\n' || !buf[len]))
+			id = strtoul(d->d_name, NULL, 10);
+	}
+	closedir(dp);
+	return id;
+}
+
+unsigned int kmod_wait_dev_id(const char *name, int timeout_ms)
+{
+	unsigned int id;
+
+	for (int waited = 0; waited <= timeout_ms; waited += 20) {
+		id = kmod_dev_id(name);
+		if (id)
+			return id;
+		sleep_ms(20);
+	}
+	return 0;
 }

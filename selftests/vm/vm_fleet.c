@@ -119,29 +119,6 @@ static int write_conf(const char *path, const char *kernel, const char *extra)
 	return fclose(f) ? -errno : 0;
 }
 
-/* The id of the attached device with this name (sysfs), or 0. */
-static uint64_t dev_id_by_name(const char *name)
-{
-	char path[320], buf[256];
-	uint64_t id = 0;
-	struct dirent *d;
-	DIR *dp = opendir(SYSDIR "devices");
-
-	if (!dp)
-		return 0;
-	while (!id && (d = readdir(dp))) {
-		if (d->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), SYSDIR "devices/%s/name", d->d_name);
-		if (read_file(path, buf, sizeof(buf)) > 0 &&
-		    !strncmp(buf, name, strlen(name)) &&
-		    (buf[strlen(name)] == '\n' || !buf[strlen(name)]))
-			id = strtoull(d->d_name, NULL, 10);
-	}
-	closedir(dp);
-	return id;
-}
-
 /* The ids of every attached device (sysfs); returns how many. */
 static int attached_ids(uint64_t *ids, int max)
 {
@@ -337,7 +314,7 @@ TEST_F_TIMEOUT(fleet, boot_keyboard_announced_and_ruled, TEST_TIMEOUT)
 	ASSERT_EQ(0, kmod_load("max_level=events"));
 	self->c.ufd = uinput_create(UINPUT_KEYBOARD, BOOT_KBD);
 	ASSERT_LE(0, self->c.ufd);
-	boot = dev_id_by_name(BOOT_KBD);
+	boot = kmod_dev_id(BOOT_KBD);
 	ASSERT_NE(0UL, boot);
 	/* The VM's own devices too: its AT keyboard is hardware, on serio. */
 	npresent = attached_ids(present, 32);
@@ -355,7 +332,7 @@ TEST_F_TIMEOUT(fleet, boot_keyboard_announced_and_ruled, TEST_TIMEOUT)
 			/* Plugged in while the daemon runs: not "present". */
 			lfd = uinput_create(UINPUT_KEYBOARD, "ia-late-kbd");
 			ASSERT_LE(0, lfd);
-			late = dev_id_by_name("ia-late-kbd");
+			late = kmod_dev_id("ia-late-kbd");
 			ASSERT_NE(0UL, late);
 			ASSERT_TRUE(wait_capture_open(-1, WAIT_MS));
 			ASSERT_EQ(0, type_keys(lfd, 3));
@@ -507,14 +484,14 @@ TEST_F_TIMEOUT(fleet, flood_does_not_starve_quiet_keyboard, TEST_TIMEOUT)
 	ASSERT_LT(0, self->c.daemon);
 	self->c.ufd = uinput_create(UINPUT_KEYBOARD, "ia-fair-kbd");
 	ASSERT_LE(0, self->c.ufd);
-	kbd = dev_id_by_name("ia-fair-kbd");
+	kbd = kmod_dev_id("ia-fair-kbd");
 	ASSERT_NE(0UL, kbd);
 	for (int i = 0; i < MICE; i++) {
 		snprintf(name, sizeof(name), "ia-fair-mouse-%d", i);
 		fl[i] = (struct flooder){ .fd = uinput_create(UINPUT_MOUSE, name),
 					  .stop = &stop };
 		ASSERT_LE(0, fl[i].fd);
-		mice[i] = dev_id_by_name(name);
+		mice[i] = kmod_dev_id(name);
 		ASSERT_NE(0UL, mice[i]);
 	}
 	ASSERT_TRUE(wait_capture_open(-1, WAIT_MS));
@@ -620,7 +597,7 @@ TEST_F_TIMEOUT(fleet, restored_limits_apply_within_a_burst, TEST_TIMEOUT)
 	ASSERT_LT(0, self->c.daemon);
 	self->c.ufd = uinput_create(UINPUT_KEYBOARD, "ia-stale-kbd");
 	ASSERT_LE(0, self->c.ufd);
-	kbd = dev_id_by_name("ia-stale-kbd");
+	kbd = kmod_dev_id("ia-stale-kbd");
 	ASSERT_NE(0UL, kbd);
 	ASSERT_TRUE(wait_capture_open(-1, WAIT_MS));
 
@@ -747,7 +724,7 @@ static void quiet_run(struct __test_metadata *_metadata, struct capture *c,
 	ASSERT_LT(0, c->daemon);
 	c->ufd = uinput_create(UINPUT_KEYBOARD, "ia-quiet-kbd");
 	ASSERT_LE(0, c->ufd);
-	dev = dev_id_by_name("ia-quiet-kbd");
+	dev = kmod_dev_id("ia-quiet-kbd");
 	ASSERT_NE(0UL, dev);
 	if (disable)
 		ASSERT_EQ(0, write_dev_file(dev, "enabled", "0\n"));
@@ -982,7 +959,7 @@ TEST_F_TIMEOUT(fleet, window_sent_when_daemon_stops, TEST_TIMEOUT)
 	ASSERT_EQ(0, kmod_load("level=activity window_ms=10000"));
 	self->c.ufd = uinput_create(UINPUT_KEYBOARD, "ia-window-kbd");
 	ASSERT_LE(0, self->c.ufd);
-	dev = dev_id_by_name("ia-window-kbd");
+	dev = kmod_dev_id("ia-window-kbd");
 	ASSERT_NE(0UL, dev);
 	self->c.daemon = daemon_start(self->c.out, args);
 	ASSERT_LT(0, self->c.daemon);

@@ -39,35 +39,6 @@
 #define USB_KBD_NAME	"QEMU QEMU USB Keyboard"
 #define AT_KBD_NAME	"AT Translated Set 2 keyboard"
 
-/* The id of the attached device called name (its sysfs "name"), or 0. */
-static unsigned int dev_id_by_name(const char *name)
-{
-	char path[128], buf[256];
-
-	for (unsigned int id = 1; id < 10000; id++) {
-		snprintf(path, sizeof(path), SYSDIR "devices/%u/name", id);
-		if (read_file(path, buf, sizeof(buf)) <= 0)
-			continue;
-		buf[strcspn(buf, "\n")] = '\0';
-		if (!strcmp(buf, name))
-			return id;
-	}
-	return 0;
-}
-
-static unsigned int wait_dev_id(const char *name, int timeout_ms)
-{
-	unsigned int id;
-
-	for (int waited = 0; waited <= timeout_ms; waited += 20) {
-		id = dev_id_by_name(name);
-		if (id)
-			return id;
-		sleep_ms(20);
-	}
-	return 0;
-}
-
 /* A file of a device's sysfs directory, without its newline. */
 static const char *dev_file(unsigned int id, const char *file, char *buf,
 			    size_t size)
@@ -163,7 +134,7 @@ TEST_F_TIMEOUT(origin, uhid_keyboard_names_its_creator, TEST_TIMEOUT)
 	ASSERT_EQ(0, uhid_dev_create(&self->d, UHID_KEYBOARD, FAKE_NAME, BUS_USB,
 				     FAKE_VENDOR, FAKE_PRODUCT));
 	ASSERT_EQ(0, uhid_dev_wait_started(&self->d, FIND_MS));
-	id = wait_dev_id(FAKE_NAME, FIND_MS);
+	id = kmod_wait_dev_id(FAKE_NAME, FIND_MS);
 	ASSERT_NE(0U, id);
 	EXPECT_STREQ("uhid", dev_file(id, "origin", buf, sizeof(buf)));
 	snprintf(want, sizeof(want), "pid=%d uid=0 comm=", getpid());
@@ -252,7 +223,7 @@ TEST_F_TIMEOUT(origin, uhid_keyboard_unknown_creator_said_so, TEST_TIMEOUT)
 	ASSERT_TRUE(WIFEXITED(ready) && WEXITSTATUS(ready) == 0);
 
 	ASSERT_EQ(0, vm_modprobe(generic));
-	id = wait_dev_id(FAKE_NAME, FIND_MS);
+	id = kmod_wait_dev_id(FAKE_NAME, FIND_MS);
 	ASSERT_NE(0U, id);
 	EXPECT_STREQ("uhid", dev_file(id, "origin", buf, sizeof(buf)));
 	EXPECT_STREQ("unknown", dev_file(id, "creator", buf, sizeof(buf)));
@@ -260,7 +231,7 @@ TEST_F_TIMEOUT(origin, uhid_keyboard_unknown_creator_said_so, TEST_TIMEOUT)
 	/* Closing the socket drops the file: the device goes. */
 	close(self->sock);
 	self->sock = -1;
-	for (int waited = 0; dev_id_by_name(FAKE_NAME) && waited < FIND_MS; waited += 20)
+	for (int waited = 0; kmod_dev_id(FAKE_NAME) && waited < FIND_MS; waited += 20)
 		sleep_ms(20);
 	ASSERT_EQ(0, daemon_stop(self->c.daemon));
 	self->c.daemon = 0;
@@ -303,7 +274,7 @@ TEST_F_TIMEOUT(origin, uinput_made_before_load_names_its_creator, TEST_TIMEOUT)
 	close(pipefd[0]);
 
 	ASSERT_EQ(0, kmod_load("level=events"));
-	id = wait_dev_id("ia-origin-early", FIND_MS);
+	id = kmod_wait_dev_id("ia-origin-early", FIND_MS);
 	ASSERT_NE(0U, id);
 	EXPECT_STREQ("uinput", dev_file(id, "origin", buf, sizeof(buf)));
 	snprintf(want, sizeof(want), "pid=%d uid=0 comm=", self->child);
@@ -380,7 +351,7 @@ TEST_F_TIMEOUT(origin, usb_keyboard_bound_by_modprobe_is_hardware, TEST_TIMEOUT)
 	if (err == -ENOENT)
 		SKIP(return, "usbhid not in this kernel's guest modules");
 	ASSERT_EQ(0, err);
-	id = wait_dev_id(USB_KBD_NAME, FIND_MS);
+	id = kmod_wait_dev_id(USB_KBD_NAME, FIND_MS);
 	ASSERT_NE(0U, id);
 	expect_hardware(_metadata, &self->c, id);
 }
@@ -397,14 +368,14 @@ TEST_F_TIMEOUT(origin, serio_rescan_keyboard_is_hardware, TEST_TIMEOUT)
 	if (access("/sys/bus/serio/devices/serio0/drvctl", W_OK))
 		SKIP(return, "no serio0 port");
 	ASSERT_EQ(0, kmod_load("level=events"));
-	before = wait_dev_id(AT_KBD_NAME, 2000);
+	before = kmod_wait_dev_id(AT_KBD_NAME, 2000);
 	if (!before)
 		SKIP(return, "no AT keyboard on serio0");
 	self->c.daemon = daemon_start(self->c.out, NULL);
 	ASSERT_LT(0, self->c.daemon);
 	ASSERT_EQ(0, write_file("/sys/bus/serio/devices/serio0/drvctl", "rescan"));
 	for (int waited = 0; waited < FIND_MS; waited += 20) {
-		id = dev_id_by_name(AT_KBD_NAME);
+		id = kmod_dev_id(AT_KBD_NAME);
 		if (id && id != before)
 			break;
 		sleep_ms(20);

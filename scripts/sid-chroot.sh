@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# A Debian unstable chroot with the headers of kernel ABI and unstable's own toolchain (its headers need a
+# newer gcc and libc than the host has), and dkms with openssl (selftests/packaging: dkms makes its signing
+# key with it), made with mmdebstrap from the host's package archive and kept in $CACHE/sid/chroot-ABI-HASH
+# (HASH: of the package list, so a changed list makes a new one).  Prints the chroot's path.
+# scripts/kbuild.sh builds the module in it; scripts/sid-run.sh runs a command in it.
+set -euo pipefail
+abi=${1:?usage: sid-chroot.sh ABI}
+CACHE=${CACHE:-${HOME:-/root}/.cache/inputaudit}
+here=$(cd "$(dirname "$0")" && pwd)
+pkgs="linux-headers-$abi dkms openssl"
+dir=$CACHE/sid/chroot-$abi-$(sha256sum <<<"$pkgs" | cut -c1-8)
+
+have() { [ -f "$dir/.complete" ] && [ -f "$dir/usr/src/linux-headers-$abi/Makefile" ]; }
+if ! have; then
+	mkdir -p "$CACHE/sid"
+	exec 9>"$CACHE/sid/.lock-chroot"
+	flock 9		# another build may be making it
+	if ! have; then
+		command -v mmdebstrap >/dev/null || { echo "sid-chroot: mmdebstrap missing: run scripts/deps.sh" >&2; exit 1; }
+		mirror=$("$here/archive.sh")
+		tmp=$(mktemp -d "$CACHE/sid/.chroot.XXXXXX")
+		trap 'rm -rf "$tmp"' EXIT
+		echo "sid-chroot: making a Debian unstable chroot with $pkgs (mmdebstrap)" >&2
+		# buildd: essential packages and build-essential.  The archive's unstable Release file may be
+		# past its validity date (a snapshot): allowed for this chroot only.
+		mmdebstrap --quiet --variant=buildd --mode=root \
+			--aptopt='Acquire::Check-Valid-Until "false"' \
+			--include="${pkgs// /,}" sid "$tmp/root" "deb $mirror sid main" >&2
+		touch "$tmp/root/.complete"
+		rm -rf "$dir"
+		mv -T "$tmp/root" "$dir"
+		# Older chroots (another ABI, another package list) are not needed by anything.
+		for old in "$CACHE"/sid/chroot-*; do [ "$old" = "$dir" ] || rm -rf "$old"; done
+		echo "sid-chroot: $dir ready ($(du -sh "$dir" | cut -f1))" >&2
+	fi
+fi
+echo "$dir"
