@@ -8,9 +8,13 @@
  * opened by path any more:
  *   config -> resolve the user -> sinks opened (files, spool, sockets) ->
  *   state directory -> kernel settings opened -> BPF loaded ->
- *   records_emitted opened -> attached, ring mapped -> kernel settings
- *   applied -> chain_start line -> privileges dropped -> capture loop until
- *   SIGINT/SIGTERM or --count.
+ *   records_emitted opened -> attached, ring mapped -> privileges dropped
+ *   -> chain_start line -> kernel settings applied (through the files
+ *   opened before) -> capture loop until SIGINT/SIGTERM or --count.
+ * Nothing is written to a sink before the drop: a file a sink created
+ * then (a spool segment, say) would be root's, and the daemon's user could
+ * not read or reopen it; files the sinks open while root are given to that
+ * user.
  * The settings are applied once attached so that their config records are
  * received: written with no consumer attached, the module could only count
  * them as unconsumed, and every start would report a loss.
@@ -176,6 +180,7 @@ static void add_file_sink(struct daemon *d, const char *name,
 		.group = group,
 		.max_size = max_size,
 		.keep = keep,
+		.owner = d->priv.resolved ? d->priv.uid : 0,
 	};
 	int err = pipeline_add_file(&d->pipe, &fc);
 
@@ -679,7 +684,6 @@ static void apply_kernel_settings(struct daemon *d)
 			    sizeof(err_msg)) >= 0)
 		return;
 	log_warnx("kernel settings: %s", err_msg);
-	pipeline_start(&d->pipe);
 	finish(d);
 	exit(1);
 }
@@ -775,15 +779,21 @@ int main(int argc, char **argv)
 		if (err < 0)
 			fatalx("kernel settings: %s", err_msg);
 		setup_capture(&d);
-		apply_kernel_settings(&d);
 	}
 
-	pipeline_start(&d.pipe);
 	d.run_uid = d.priv.resolved ? d.priv.uid : getuid();
 	d.run_gid = d.priv.resolved ? d.priv.gid : getgid();
 	err = privdrop_apply(&d.priv);
 	if (err)
 		fatalc(err, "cannot drop privileges");
+	/*
+	 * Not one line before the drop: a sink's first write may create a
+	 * file (a spool segment while the collector's connect is under way)
+	 * that the daemon's user could not read or reopen afterwards.
+	 */
+	pipeline_start(&d.pipe);
+	if (!d.replaying)
+		apply_kernel_settings(&d);
 	write_status(&d);
 	err = d.replaying ? replay(&d) : run(&d, &waitmask);
 	if (err)

@@ -22,6 +22,7 @@ struct file_sink {
 	char *base;		/* file name in dir */
 	char *group;
 	gid_t gid;
+	uid_t owner;		/* 0: none (file_sink_conf) */
 	mode_t mode;		/* 0600 or 0640 */
 	uint64_t max_size;
 	unsigned int keep;
@@ -91,14 +92,75 @@ static int fs_secure(struct file_sink *f, int fd, bool strict)
 	return 0;
 }
 
+/*
+ * A file the sink found at its path (not one it created): a regular file of
+ * its user's or root's, nothing else (a FIFO would block the daemon, a
+ * device or another user's file is not a log).  A root-owned file with one
+ * link (left by a daemon that created it as root) is given to the daemon's
+ * user while the daemon is still root, or it could not reopen it after the
+ * drop; after the drop such a file is refused.  No geteuid(): the seccomp
+ * filter does not allow it, and fchown() says the same.
+ */
+static int fs_check_existing(struct file_sink *f, int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode)) {
+		log_warnx("%s: not a regular file", f->path);
+		return -EINVAL;
+	}
+	if (!f->owner || st.st_uid == f->owner)
+		return 0;
+	if (st.st_uid != 0) {
+		log_warnx("%s: owned by uid %u, neither the daemon's user (%u) nor root",
+			  f->path, (unsigned int)st.st_uid, (unsigned int)f->owner);
+		return -EPERM;
+	}
+	/* Root's: only root (before the drop) may give it away. */
+	if (st.st_nlink != 1 || fchown(fd, f->owner, (gid_t)-1) < 0) {
+		log_warnx("%s: owned by root, not the daemon's user (%u)", f->path,
+			  (unsigned int)f->owner);
+		return -EPERM;
+	}
+	return 0;
+}
+
 static int fs_open_file(struct file_sink *f, bool strict, int *fdp)
 {
+	const int flags = O_WRONLY | O_APPEND | O_NOCTTY | O_CLOEXEC | O_NOFOLLOW;
 	int fd, err;
 
-	fd = openat(f->dirfd, f->base, O_WRONLY | O_CREAT | O_APPEND | O_NOCTTY |
-		    O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
+	/* Create it, or else open what is there without blocking on a FIFO. */
+	fd = openat(f->dirfd, f->base, flags | O_CREAT | O_EXCL, 0600);
+	if (fd >= 0) {
+		/* Created while root (before the drop): the user's all the same. */
+		struct stat st;
+
+		if (f->owner && (fstat(fd, &st) < 0 || (st.st_uid != f->owner &&
+		    fchown(fd, f->owner, (gid_t)-1) < 0))) {
+			err = -errno;
+			close(fd);
+			return err;
+		}
+	} else if (errno == EEXIST) {
+		fd = openat(f->dirfd, f->base, flags | O_NONBLOCK);
+		if (fd < 0 && errno == ENXIO) {	/* a FIFO nobody reads */
+			log_warnx("%s: not a regular file", f->path);
+			return -EINVAL;
+		}
+		if (fd < 0)
+			return -errno;
+		err = fs_check_existing(f, fd);
+		if (err || fcntl(fd, F_SETFL, O_APPEND) < 0) {
+			err = err ?: -errno;
+			close(fd);
+			return err;
+		}
+	} else {
 		return -errno;
+	}
 	err = fs_secure(f, fd, strict);
 	if (err) {
 		close(fd);
@@ -341,6 +403,7 @@ int sink_file_new(struct sink *s, const struct file_sink_conf *c)
 	f->dirfd = -1;
 	f->max_size = c->max_size;
 	f->keep = c->keep;
+	f->owner = c->owner;
 	f->on_new_file = c->on_new_file;
 	f->ctx = c->ctx;
 	f->mode = c->group ? 0640 : 0600;

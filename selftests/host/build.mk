@@ -75,6 +75,7 @@ $(HOST_TEST_OUT)/test_sink_journal: $(HOST_TEST_OUT)/test_sink_journal.o \
 		$(HOST_TEST_OUT)/lib/sink_journal.o $(HOST_TEST_OUT)/lib/json_fields.o
 $(HOST_TEST_OUT)/test_sink_journal: HOST_TEST_LIBS := -lsystemd
 $(HOST_TEST_OUT)/test_sink_syslog: $(HOST_TEST_OUT)/test_sink_syslog.o \
+		$(HOST_TEST_OUT)/collector.o \
 		$(HOST_TEST_OUT)/lib/sink_syslog.o $(HOST_TEST_OUT)/lib/spool.o \
 		$(HOST_TEST_OUT)/lib/json_fields.o
 $(HOST_TEST_OUT)/test_spool: $(HOST_TEST_OUT)/test_spool.o $(HOST_TEST_OUT)/lib/spool.o
@@ -96,6 +97,7 @@ $(HOST_TEST_OUT)/test_start.o: $(OUT)/bpf/inputaudit.skel.h
 $(HOST_TEST_OUT)/test_start.o: HOST_TEST_CFLAGS += \
 	-DINPUTAUDITD_BIN='"$(HOST_TEST_DAEMON)"'
 $(HOST_TEST_OUT)/test_start: $(HOST_TEST_OUT)/test_start.o \
+		$(HOST_TEST_OUT)/collector.o \
 		$(HOST_TEST_OUT)/lib/capture.o | $(HOST_TEST_DAEMON)
 $(HOST_TEST_OUT)/test_start: HOST_TEST_LIBS := $(HOST_TEST_BPF_LIBS)
 $(HOST_TEST_DAEMON): $(addprefix $(HOST_TEST_OUT)/lib/,$(USERSPACE_SRCS:.c=.o))

@@ -248,6 +248,57 @@ TEST_F(sink_file, symlink_refused)
 	EXPECT_EQ(-ELOOP, open_sink(self, NULL, 0, 0, false));
 }
 
+/* A FIFO at the path is refused at once: opening it must not block. */
+TEST_F(sink_file, fifo_refused_without_blocking)
+{
+	ASSERT_EQ(0, mkfifo(self->path, 0600));
+	EXPECT_EQ(-EINVAL, open_sink(self, NULL, 0, 0, false));
+}
+
+/* With the daemon's user known, another user's file is not its log. */
+static int open_owned(FIXTURE_DATA(sink_file) *self, uid_t owner)
+{
+	struct file_sink_conf c = { .path = self->path, .owner = owner };
+	int err = sink_file_new(&self->s, &c);
+
+	if (err)
+		return err;
+	err = self->s.ops->open(&self->s);
+	if (err) {
+		self->s.ops->close(&self->s);
+		return err;
+	}
+	self->opened = true;
+	return 0;
+}
+
+TEST_F(sink_file, owner_checked_and_given)
+{
+	struct stat st;
+	int fd;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root (file owners)");
+	/* Someone else's file: refused. */
+	fd = open(self->path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, fchown(fd, 4242, 4242));
+	close(fd);
+	EXPECT_EQ(-EPERM, open_owned(self, 65534));
+	/* Root's, one link (a daemon of before made it as root): given to the user. */
+	ASSERT_EQ(0, chown(self->path, 0, 0));
+	ASSERT_EQ(0, open_owned(self, 65534));
+	ASSERT_EQ(0, stat(self->path, &st));
+	EXPECT_EQ(65534U, st.st_uid);
+	self->s.ops->close(&self->s);
+	self->opened = false;
+	/* Created by the sink while root: the user's. */
+	ASSERT_EQ(0, unlink(self->path));
+	ASSERT_EQ(0, open_owned(self, 65534));
+	ASSERT_EQ(0, stat(self->path, &st));
+	EXPECT_EQ(65534U, st.st_uid);
+}
+
 /* 30-byte lines, max 100 bytes: 3 lines a file; keep 2. */
 TEST_F(sink_file, rotation_keep)
 {

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * Tests for userspace/sink_syslog.c and spool.c.  The delivery tests run a
- * real rsyslogd (Debian package rsyslog) with a private configuration: imtcp
- * on 127.0.0.1 and a free port, omfile writing MSGID, STRUCTURED-DATA and
- * MSG of every message it parsed to a file in a temporary directory.  The
- * framing tests use a plain TCP listener to see the exact bytes.
+ * real rsyslogd (collector.h: imtcp on 127.0.0.1 and a free port, omfile
+ * writing MSGID, STRUCTURED-DATA and MSG of every message it parsed to a
+ * file in a temporary directory).  The framing tests use a plain TCP
+ * listener to see the exact bytes.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -24,9 +24,10 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "collector.h"
 #include "sink_syslog.h"
 
-#define RSYSLOGD	"/usr/sbin/rsyslogd"
+#define RSYSLOGD	COLLECTOR_RSYSLOGD
 #define CHAIN_HEX	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define MAX_LINES	1000
 #define TIMEOUT_MS	15000
@@ -34,10 +35,10 @@
 FIXTURE(syslog)
 {
 	char dir[64];
-	char out[128];
+	char out[160];
 	char spool[128];
 	unsigned int port;
-	pid_t rsyslogd;
+	struct collector col;
 	struct sink s;
 	bool opened;
 	/* What arrived, in order: n of each line, its type. */
@@ -55,79 +56,23 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static unsigned int free_port(void)
-{
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	socklen_t len = sizeof(sin);
-	unsigned int port = 0;
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd >= 0 && !bind(fd, (struct sockaddr *)&sin, sizeof(sin)) &&
-	    !getsockname(fd, (struct sockaddr *)&sin, &len))
-		port = ntohs(sin.sin_port);
-	if (fd >= 0)
-		close(fd);
-	return port;
-}
-
-static bool port_open(unsigned int port)
-{
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	bool ok;
-
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ok = fd >= 0 && !connect(fd, (struct sockaddr *)&sin, sizeof(sin));
-	if (fd >= 0)
-		close(fd);
-	return ok;
-}
-
 FIXTURE_SETUP(syslog)
 {
-	char path[160];
-	FILE *f;
-
 	snprintf(self->dir, sizeof(self->dir), "/tmp/test_sink_syslog.XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
-	snprintf(self->out, sizeof(self->out), "%s/out.log", self->dir);
 	snprintf(self->spool, sizeof(self->spool), "%s/spool", self->dir);
-	snprintf(path, sizeof(path), "%s/work", self->dir);
-	ASSERT_EQ(0, mkdir(path, 0700));
-	self->port = free_port();
-	ASSERT_NE(0, self->port);
-	self->rsyslogd = 0;
+	ASSERT_EQ(0, collector_init(&self->col, self->dir));
+	snprintf(self->out, sizeof(self->out), "%s", self->col.out);
+	self->port = self->col.port;
 	self->opened = false;
 	self->nlines = 0;
 	self->bad = 0;
 	memset(&self->s, 0, sizeof(self->s));
-
-	snprintf(path, sizeof(path), "%s/rsyslog.conf", self->dir);
-	f = fopen(path, "w");
-	ASSERT_NE(NULL, f);
-	fprintf(f,
-		"global(workDirectory=\"%s/work\" maxMessageSize=\"64k\")\n"
-		"module(load=\"imtcp\")\n"
-		"template(name=\"t\" type=\"string\" "
-		"string=\"%%msgid%%\\t%%structured-data%%\\t%%msg%%\\n\")\n"
-		"ruleset(name=\"r\") {\n"
-		"  action(type=\"omfile\" file=\"%s\" template=\"t\")\n"
-		"}\n"
-		"input(type=\"imtcp\" port=\"%u\" address=\"127.0.0.1\" ruleset=\"r\")\n",
-		self->dir, self->out, self->port);
-	fclose(f);
 }
 
 static void stop_rsyslogd(FIXTURE_DATA(syslog) *self)
 {
-	int status;
-
-	if (self->rsyslogd <= 0)
-		return;
-	kill(self->rsyslogd, SIGTERM);
-	waitpid(self->rsyslogd, &status, 0);
-	self->rsyslogd = 0;
+	collector_stop(&self->col);
 }
 
 FIXTURE_TEARDOWN(syslog)
@@ -147,39 +92,7 @@ FIXTURE_TEARDOWN(syslog)
 /* Start rsyslogd and wait until it listens.  Return: 0 or -1. */
 static int start_rsyslogd(FIXTURE_DATA(syslog) *self)
 {
-	char conf[160], pidfile[160], log[160];
-	uint64_t until = now_ms() + TIMEOUT_MS;
-	pid_t pid;
-
-	snprintf(conf, sizeof(conf), "%s/rsyslog.conf", self->dir);
-	snprintf(pidfile, sizeof(pidfile), "%s/rsyslogd.pid", self->dir);
-	snprintf(log, sizeof(log), "%s/rsyslogd.log", self->dir);
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execl(RSYSLOGD, RSYSLOGD, "-n", "-f", conf, "-i", pidfile, (char *)NULL);
-		_exit(127);
-	}
-	self->rsyslogd = pid;
-	while (now_ms() < until) {
-		int status;
-
-		if (waitpid(pid, &status, WNOHANG) == pid) {
-			self->rsyslogd = 0;
-			return -1;
-		}
-		if (port_open(self->port))
-			return 0;
-		usleep(20000);
-	}
-	return -1;
+	return collector_start(&self->col, TIMEOUT_MS);
 }
 
 /* Line n: a kernel-like record with strings that need escaping in SD. */

@@ -33,6 +33,7 @@
 
 #include "kselftest_harness.h"
 #include "capture.h"
+#include "collector.h"
 #include "inputaudit.h"
 #include "inputaudit.skel.h"
 
@@ -504,6 +505,200 @@ TEST(refused_setting_stops_start)
 	EXPECT_STREQ("activity\n",
 		     slurp("/sys/module/inputaudit/parameters/level"));
 	daemon_cleanup(&r);
+}
+
+/* ---- as deployed ---- */
+
+/* Lines of the collector's output whose MSGID (the record type) is type. */
+static int collector_count(const struct collector *c, const char *type)
+{
+	char line[8192];
+	size_t len = strlen(type);
+	FILE *f = fopen(c->out, "r");
+	int n = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		n += !strncmp(line, type, len) && line[len] == '\t';
+	fclose(f);
+	return n;
+}
+
+/*
+ * The "n" of every line the collector got, in order, must be 1, 2, 3...:
+ * nothing lost, nothing twice.  Returns how many, or -1 at the first
+ * line out of order (or without n).
+ */
+static int collector_n_complete(const struct collector *c)
+{
+	char line[8192], *p;
+	unsigned long long n, want = 1;
+	FILE *f = fopen(c->out, "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		p = strstr(line, "\"n\":");
+		if (!p || sscanf(p, "\"n\":%llu", &n) != 1 || n != want) {
+			fclose(f);
+			return -1;
+		}
+		want++;
+	}
+	fclose(f);
+	return (int)(want - 1);
+}
+
+static bool wait_for(bool (*cond)(const void *), const void *arg, int ms)
+{
+	for (int waited = 0; waited < ms; waited += 50) {
+		if (cond(arg))
+			return true;
+		usleep(50 * 1000);
+	}
+	return cond(arg);
+}
+
+static bool exists(const void *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && st.st_size > 0;
+}
+
+static bool collector_has_final(const void *c)
+{
+	char line[8192];
+	bool found = false;
+	FILE *f = fopen(((const struct collector *)c)->out, "r");
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, "\"final\":true");
+	fclose(f);
+	return found;
+}
+
+static bool collector_started(const void *c)
+{
+	return collector_count(c, "chain_start") == 1 &&
+	       collector_count(c, "stats") >= 3;
+}
+
+static uid_t owner(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) ? (uid_t)-1 : st.st_uid;
+}
+
+/*
+ * As a fleet deploys it: the daemon, started as root, drops to its own user
+ * (nobody here) under its seccomp filter; its log, spool and state
+ * directories belong to that user, as the unit's LogsDirectory=,
+ * StateDirectory= and RuntimeDirectory= make them.  Every sink then works
+ * end to end: a collector listening from the start receives every line,
+ * chain_start first, n = 1, 2, 3... (none stuck behind a spool segment root
+ * made); the file sink rotates, and on SIGHUP reopens its file after
+ * logrotate moved it away, and so does the -o file root created; the
+ * status file is written.
+ */
+TEST(deployed_sinks_work_after_privilege_drop)
+{
+	char log[128], rotated[160], moved[160], spool[128], state[128], key[128];
+	char status[160], path[128];
+	struct collector col;
+	struct daemon_run r;
+	struct passwd *pw;
+	unsigned char k[32];
+	FILE *f;
+	int fd;
+
+	if (cannot_run())
+		SKIP(return, "%s", cannot_run());
+	pw = getpwnam(DROP_USER);
+	if (!pw)
+		SKIP(return, "no user " DROP_USER);
+	if (access(COLLECTOR_RSYSLOGD, X_OK))
+		SKIP(return, COLLECTOR_RSYSLOGD " not installed (Debian package rsyslog)");
+	daemon_dirs(&r);
+	ASSERT_EQ(0, chmod(r.dir, 0755));
+	snprintf(path, sizeof(path), "%s/log", r.dir);
+	ASSERT_EQ(0, mkdir(path, 0750));
+	ASSERT_EQ(0, chown(path, pw->pw_uid, pw->pw_gid));
+	snprintf(spool, sizeof(spool), "%s/spool", r.dir);
+	ASSERT_EQ(0, mkdir(spool, 0700));
+	ASSERT_EQ(0, chown(spool, pw->pw_uid, pw->pw_gid));
+	snprintf(state, sizeof(state), "%s/state", r.dir);
+	ASSERT_EQ(0, mkdir(state, 0755));
+	ASSERT_EQ(0, chown(state, pw->pw_uid, pw->pw_gid));
+	snprintf(log, sizeof(log), "%s/log/audit.jsonl", r.dir);
+	snprintf(rotated, sizeof(rotated), "%s.1", log);
+	snprintf(moved, sizeof(moved), "%s.logrotate", log);
+	snprintf(status, sizeof(status), "%s/status.json", state);
+	snprintf(key, sizeof(key), "%s/chain.key", r.dir);
+	for (unsigned int i = 0; i < sizeof(k); i++)
+		k[i] = i * 5 + 3;
+	fd = open(key, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)sizeof(k), write(fd, k, sizeof(k)));
+	close(fd);
+	ASSERT_EQ(0, collector_init(&col, r.dir));
+	ASSERT_EQ(0, collector_start(&col, 15000));
+
+	f = fopen(r.conf, "w");
+	ASSERT_NE(NULL, f);
+	fprintf(f, "[daemon]\nuser = %s\nstats_interval_ms = 100\nstate_dir = %s\n"
+		"[chain]\nkey = %s\n"
+		"[sink file audit]\npath = %s\nmax_size = 4096\nkeep = 2\n"
+		"[sink syslog collector]\nhost = 127.0.0.1\nport = %u\nspool_dir = %s\n"
+		"backoff_min_ms = 50\nbackoff_max_ms = 200\n",
+		DROP_USER, state, key, log, col.port, spool);
+	ASSERT_EQ(0, fclose(f));
+	daemon_start(&r, r.conf);
+	ASSERT_TRUE(daemon_says(&r, "dropped privileges")) {
+		TH_LOG("stderr: %s", slurp(r.err));
+	}
+
+	/* The collector gets the run from its first line. */
+	EXPECT_TRUE(wait_for(collector_started, &col, 15000)) {
+		TH_LOG("collector got %d chain_start, %d stats; daemon: %s",
+		       collector_count(&col, "chain_start"),
+		       collector_count(&col, "stats"), slurp(r.err));
+	}
+	/* The file sink rotates, as its user. */
+	EXPECT_TRUE(wait_for(exists, rotated, 15000));
+	EXPECT_EQ(pw->pw_uid, owner(log));
+	EXPECT_EQ(pw->pw_uid, owner(rotated));
+	/* logrotate moves the file away; SIGHUP: the daemon writes a new one. */
+	ASSERT_EQ(0, rename(log, moved));
+	ASSERT_EQ(0, kill(r.pid, SIGHUP));
+	EXPECT_TRUE(wait_for(exists, log, 15000));
+	EXPECT_EQ(NULL, strstr(slurp(r.err), "cannot reopen")) {
+		TH_LOG("stderr: %s", slurp(r.err));
+	}
+	/* The status file, written by the daemon's user. */
+	EXPECT_TRUE(wait_for(exists, status, 5000));
+	EXPECT_EQ(pw->pw_uid, owner(status));
+	EXPECT_NE(NULL, strstr(slurp(status), "\"pid\":"));
+
+	EXPECT_EQ(0, daemon_stop(&r)) {
+		TH_LOG("stderr: %s", slurp(r.err));
+	}
+	EXPECT_TRUE(wait_for(collector_has_final, &col, 15000));
+	EXPECT_LT(5, collector_n_complete(&col)) {
+		TH_LOG("collector: %s", slurp(col.out));
+	}
+	collector_stop(&col);
+	if (!getenv("KEEP_TMP")) {
+		char cmd[160];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", r.dir);
+		if (system(cmd))
+			TH_LOG("cleanup of %s failed", r.dir);
+	}
 }
 
 TEST_HARNESS_MAIN

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * A real syslog collector for the host tests: rsyslogd (Debian package
+ * rsyslog) with a private configuration, imtcp on 127.0.0.1 and a free
+ * port, omfile writing "MSGID<TAB>STRUCTURED-DATA<TAB>MSG" of every message
+ * it parsed to a file.  Everything lives in a directory of the caller's.
+ */
+#ifndef _COLLECTOR_H
+#define _COLLECTOR_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#define COLLECTOR_RSYSLOGD	"/usr/sbin/rsyslogd"
+
+struct collector {
+	char dir[96];		/* the caller's directory: config, work dir, logs */
+	char out[160];		/* what the collector wrote, one line per message */
+	unsigned int port;	/* on 127.0.0.1 */
+	pid_t pid;		/* 0 when not running */
+};
+
+/* A TCP port on 127.0.0.1 that was free a moment ago, or 0. */
+unsigned int collector_free_port(void);
+/* Whether something accepts connections on 127.0.0.1:port. */
+bool collector_port_open(unsigned int port);
+/*
+ * Picks a port and writes the configuration into dir (which must exist).
+ * Returns 0 or -errno.
+ */
+int collector_init(struct collector *c, const char *dir);
+/* Starts rsyslogd and waits until it listens; 0, or -1 (not running then). */
+int collector_start(struct collector *c, int timeout_ms);
+/* SIGTERM, and waits for it; nothing if it is not running. */
+void collector_stop(struct collector *c);
+/* SIGKILL, and waits for it: a collector that crashed. */
+void collector_kill(struct collector *c);
+
+#endif
