@@ -14,7 +14,7 @@
 BENCH_DAEMON_OUT := $(OUT)/bench/daemon
 BENCH_DAEMON_TOOLS := $(addprefix $(BENCH_DAEMON_OUT)/,ia-recgen ia-sink-discard ia-maxrss)
 BENCH_DEVMEM := $(BENCH_DAEMON_OUT)/ia-devmem
-BENCH_DAEMON_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -Iuserspace
+BENCH_DAEMON_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude $(USERSPACE_INC)
 
 .PHONY: bench-daemon bench-devmem bench-daemon-tools
 bench-daemon-tools: $(BENCH_DAEMON_TOOLS) $(BENCH_DEVMEM)
@@ -28,7 +28,7 @@ bench-daemon: $(BENCH_DAEMON_TOOLS) $(BENCH_DEVMEM) userspace $(if $(filter 0,$(
 bench-devmem: $(BENCH_DEVMEM) kmod userspace
 	$(Q)scripts/bench-devmem.sh $(KERNELS)
 
-$(BENCH_DAEMON_OUT)/ia-recgen: bench/daemon/ia_recgen.c userspace/recfile.h include/inputaudit.h
+$(BENCH_DAEMON_OUT)/ia-recgen: bench/daemon/ia_recgen.c userspace/daemon/recfile.h include/inputaudit.h
 $(BENCH_DAEMON_OUT)/ia-sink-discard: bench/daemon/ia_sink_discard.c
 $(BENCH_DAEMON_OUT)/ia-maxrss: bench/daemon/ia_maxrss.c
 $(BENCH_DAEMON_TOOLS):

@@ -18,19 +18,29 @@ USERSPACE_LIBS := -lbpf -lelf -lz -linih -lcrypto -lseccomp -lcap-ng -lsystemd
 USERSPACE_OUT := $(OUT)/userspace
 USERSPACE_BIN := $(USERSPACE_OUT)/inputauditd
 USERSPACE_TEST_BIN := $(USERSPACE_OUT)/inputauditd-test
-USERSPACE_SRCS := inputauditd.c capture.c log.c record_json.c \
-	seqtrack.c privdrop.c config.c policy.c recfile.c ksettings.c \
-	pipeline.c options.c chain.c status.c json_fields.c sink_file.c \
-	sink_journal.c sink_syslog.c spool.c jbuf.c fdio.c
+# Sources by folder (README "Layout"): daemon/ the daemon and its pipeline,
+# sink/ the sinks, chain/ the hash chain and its verifier, ctl/ inputauditctl,
+# lib/ helpers several of them use.  Paths are relative to userspace/, and so
+# are the objects' paths under $(USERSPACE_OUT); headers are included by
+# their bare names through USERSPACE_INC (one -I per folder).
+USERSPACE_DIRS := lib daemon sink chain ctl
+USERSPACE_INC := $(addprefix -I$(CURDIR)/userspace/,$(USERSPACE_DIRS))
+USERSPACE_SRCS := daemon/inputauditd.c daemon/capture.c lib/log.c \
+	daemon/record_json.c daemon/seqtrack.c daemon/privdrop.c daemon/config.c \
+	daemon/policy.c daemon/recfile.c daemon/ksettings.c daemon/pipeline.c \
+	daemon/options.c chain/chain.c lib/status.c sink/json_fields.c \
+	sink/sink_file.c sink/sink_journal.c sink/sink_syslog.c sink/spool.c \
+	lib/jbuf.c lib/fdio.c
 USERSPACE_OBJS := $(addprefix $(USERSPACE_OUT)/,$(USERSPACE_SRCS:.c=.o))
 USERSPACE_TEST_OBJS := $(addprefix $(USERSPACE_OUT)/test-hooks/,$(USERSPACE_SRCS:.c=.o))
 USERSPACE_CFLAGS := -Wall -Wextra -Werror -O2 -g -I$(CURDIR)/include \
-	-I$(OUT)/bpf -MMD -MP
+	$(USERSPACE_INC) -I$(OUT)/bpf -MMD -MP
 
 # inputauditctl: verify chained output, show status; dynamically linked
 # (libcrypto gets its updates from the distribution).
 CTL_BIN := $(USERSPACE_OUT)/inputauditctl
-CTL_SRCS := inputauditctl.c chain.c verify.c status.c ctl_status.c log.c jbuf.c
+CTL_SRCS := ctl/inputauditctl.c chain/chain.c chain/verify.c lib/status.c \
+	ctl/ctl_status.c lib/log.c lib/jbuf.c
 CTL_OBJS := $(addprefix $(USERSPACE_OUT)/,$(CTL_SRCS:.c=.o))
 CTL_LIBS := -lcrypto
 
@@ -47,7 +57,7 @@ $(USERSPACE_OUT)/test-hooks/%.o: $(CURDIR)/userspace/%.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(USERSPACE_CFLAGS) -DINPUTAUDITD_TEST_HOOKS -c $< -o $@
 
-$(USERSPACE_OUT)/capture.o $(USERSPACE_OUT)/test-hooks/capture.o: \
+$(USERSPACE_OUT)/daemon/capture.o $(USERSPACE_OUT)/test-hooks/daemon/capture.o: \
 	$(OUT)/bpf/inputaudit.skel.h
 
 $(USERSPACE_BIN): $(USERSPACE_OBJS)
@@ -62,4 +72,4 @@ $(CTL_BIN): $(CTL_OBJS)
 	$(call msg,LD,$(@:$(OUT)/%=%))
 	$(Q)$(CC) $^ $(CTL_LIBS) -o $@
 
--include $(wildcard $(USERSPACE_OUT)/*.d $(USERSPACE_OUT)/test-hooks/*.d)
+-include $(wildcard $(USERSPACE_OUT)/*/*.d $(USERSPACE_OUT)/test-hooks/*/*.d)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * ia-recgen: write a synthetic record file (userspace/recfile.h) for the
+ * ia-recgen: write a synthetic record file (userspace/daemon/recfile.h) for the
  * daemon benchmarks: a realistic mix at level "events" as a daemon sees it
  * from its start (the consumer record and the inventory of the devices
  * present, then device lifecycle with names, origins and creators, key,

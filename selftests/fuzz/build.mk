@@ -18,7 +18,7 @@ FUZZ_TARGETS := fuzz_config fuzz_record fuzz_verify fuzz_json_fields
 FUZZ_BINS := $(addprefix $(FUZZ_OUT)/,$(FUZZ_TARGETS))
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS := -Wall -Wextra -Werror -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) \
-	-I$(CURDIR)/include -I$(CURDIR)/userspace -MMD -MP
+	-I$(CURDIR)/include $(USERSPACE_INC) -MMD -MP
 
 .PHONY: fuzz fuzz-build fuzz-regress
 fuzz-build: $(FUZZ_BINS)
@@ -29,8 +29,9 @@ fuzz: fuzz-build
 fuzz-regress: fuzz-build
 	$(Q)FUZZ_SECONDS=0 selftests/fuzz/run-fuzz.sh $(FUZZ_TARGETS)
 
-# The code under test, instrumented for coverage and the sanitizers.
-$(FUZZ_OUT)/lib/%.o: $(CURDIR)/userspace/%.c
+# The code under test, instrumented for coverage and the sanitizers, in
+# $(FUZZ_OUT)/userspace/ with userspace/'s folders.
+$(FUZZ_OUT)/userspace/%.o: $(CURDIR)/userspace/%.c
 	$(call msg,CC-FUZZ,$(@:$(OUT)/%=%))
 	$(Q)mkdir -p $(@D)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
@@ -40,19 +41,21 @@ $(FUZZ_OUT)/%.o: $(CURDIR)/selftests/fuzz/%.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
-$(FUZZ_OUT)/fuzz_config: $(FUZZ_OUT)/fuzz_config.o $(FUZZ_OUT)/lib/config.o
+$(FUZZ_OUT)/fuzz_config: $(FUZZ_OUT)/fuzz_config.o $(FUZZ_OUT)/userspace/daemon/config.o
 $(FUZZ_OUT)/fuzz_config: FUZZ_LIBS := -linih
-$(FUZZ_OUT)/fuzz_record: $(FUZZ_OUT)/fuzz_record.o $(addprefix $(FUZZ_OUT)/lib/,\
-	pipeline.o policy.o config.o record_json.o seqtrack.o chain.o sink_file.o \
-	log.o recfile.o json_fields.o jbuf.o fdio.o)
+$(FUZZ_OUT)/fuzz_record: $(FUZZ_OUT)/fuzz_record.o $(addprefix $(FUZZ_OUT)/userspace/,\
+	daemon/pipeline.o daemon/policy.o daemon/config.o daemon/record_json.o \
+	daemon/seqtrack.o chain/chain.o sink/sink_file.o lib/log.o daemon/recfile.o \
+	sink/json_fields.o lib/jbuf.o lib/fdio.o)
 $(FUZZ_OUT)/fuzz_record: FUZZ_LIBS := -linih -lcrypto
-$(FUZZ_OUT)/fuzz_verify: $(FUZZ_OUT)/fuzz_verify.o $(addprefix $(FUZZ_OUT)/lib/,\
-	verify.o chain.o log.o jbuf.o)
+$(FUZZ_OUT)/fuzz_verify: $(FUZZ_OUT)/fuzz_verify.o $(addprefix $(FUZZ_OUT)/userspace/,\
+	chain/verify.o chain/chain.o lib/log.o lib/jbuf.o)
 $(FUZZ_OUT)/fuzz_verify: FUZZ_LIBS := -lcrypto
-$(FUZZ_OUT)/fuzz_json_fields: $(FUZZ_OUT)/fuzz_json_fields.o $(FUZZ_OUT)/lib/json_fields.o
+$(FUZZ_OUT)/fuzz_json_fields: $(FUZZ_OUT)/fuzz_json_fields.o \
+	$(FUZZ_OUT)/userspace/sink/json_fields.o
 
 $(FUZZ_BINS):
 	$(call msg,LD-FUZZ,$(@:$(OUT)/%=%))
 	$(Q)$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) $^ $(FUZZ_LIBS) -o $@
 
--include $(wildcard $(FUZZ_OUT)/*.d $(FUZZ_OUT)/lib/*.d)
+-include $(wildcard $(FUZZ_OUT)/*.d $(FUZZ_OUT)/userspace/*/*.d)

@@ -16,7 +16,7 @@ HOST_TEST_OUT := $(OUT)/host-tests
 # -isystem: the harness itself is not -Wextra clean (unused parameters).
 HOST_TEST_CFLAGS := -Wall -Wextra -Werror -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
-	-isystem $(HARNESS_DIR) -I$(CURDIR)/include -I$(CURDIR)/userspace \
+	-isystem $(HARNESS_DIR) -I$(CURDIR)/include $(USERSPACE_INC) \
 	-I$(OUT)/bpf -MMD -MP
 HOST_TEST_LDFLAGS := -fsanitize=address,undefined
 # The tests themselves at -O0: the harness's teardown survives a failed
@@ -41,8 +41,10 @@ $(HOST_TEST_OUT)/%.o: $(CURDIR)/selftests/host/%.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(HOST_TEST_CFLAGS) -c $< -o $@
 
-# The code under test is rebuilt with the sanitizers, apart from the daemon's objects.
-$(HOST_TEST_OUT)/lib/%.o: $(CURDIR)/userspace/%.c
+# The code under test is rebuilt with the sanitizers, apart from the daemon's objects,
+# in $(HOST_TEST_US) (with userspace/'s folders: daemon/, sink/, chain/, ctl/, lib/).
+HOST_TEST_US := $(HOST_TEST_OUT)/userspace
+$(HOST_TEST_US)/%.o: $(CURDIR)/userspace/%.c
 	$(call msg,CC-TEST,$(@:$(OUT)/%=%))
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(HOST_TEST_CFLAGS) -c $< -o $@
@@ -50,37 +52,37 @@ $(HOST_TEST_OUT)/lib/%.o: $(CURDIR)/userspace/%.c
 $(HOST_TEST_OUT)/test_bpf_ring.o: $(OUT)/bpf/inputaudit.skel.h
 
 $(HOST_TEST_OUT)/test_record_json: $(HOST_TEST_OUT)/test_record_json.o \
-		$(HOST_TEST_OUT)/lib/record_json.o $(HOST_TEST_OUT)/lib/jbuf.o
+		$(HOST_TEST_US)/daemon/record_json.o $(HOST_TEST_US)/lib/jbuf.o
 $(HOST_TEST_OUT)/test_seqtrack: $(HOST_TEST_OUT)/test_seqtrack.o \
-		$(HOST_TEST_OUT)/lib/seqtrack.o
+		$(HOST_TEST_US)/daemon/seqtrack.o
 $(HOST_TEST_OUT)/test_bpf_ring: $(HOST_TEST_OUT)/test_bpf_ring.o
 $(HOST_TEST_OUT)/test_config.o: HOST_TEST_CFLAGS += \
 	-DCONFIG_DIR='"$(CURDIR)/selftests/host/configs"' \
 	-DEXAMPLE_CONF='"$(CURDIR)/etc/inputauditd.conf"'
 $(HOST_TEST_OUT)/test_config: $(HOST_TEST_OUT)/test_config.o \
-		$(HOST_TEST_OUT)/lib/config.o
+		$(HOST_TEST_US)/daemon/config.o
 $(HOST_TEST_OUT)/test_config: HOST_TEST_LIBS := -linih
 $(HOST_TEST_OUT)/test_policy: $(HOST_TEST_OUT)/test_policy.o \
-		$(HOST_TEST_OUT)/lib/policy.o $(HOST_TEST_OUT)/lib/config.o \
-		$(HOST_TEST_OUT)/lib/record_json.o $(HOST_TEST_OUT)/lib/jbuf.o
+		$(HOST_TEST_US)/daemon/policy.o $(HOST_TEST_US)/daemon/config.o \
+		$(HOST_TEST_US)/daemon/record_json.o $(HOST_TEST_US)/lib/jbuf.o
 $(HOST_TEST_OUT)/test_policy: HOST_TEST_LIBS := -linih
 $(HOST_TEST_OUT)/test_recfile: $(HOST_TEST_OUT)/test_recfile.o \
-		$(HOST_TEST_OUT)/lib/recfile.o $(HOST_TEST_OUT)/lib/fdio.o
+		$(HOST_TEST_US)/daemon/recfile.o $(HOST_TEST_US)/lib/fdio.o
 $(HOST_TEST_OUT)/test_ksettings_fake: $(HOST_TEST_OUT)/test_ksettings_fake.o \
-		$(HOST_TEST_OUT)/lib/ksettings.o $(HOST_TEST_OUT)/lib/config.o
+		$(HOST_TEST_US)/daemon/ksettings.o $(HOST_TEST_US)/daemon/config.o
 $(HOST_TEST_OUT)/test_ksettings_fake: HOST_TEST_LIBS := -linih
 $(HOST_TEST_OUT)/test_sink_file: $(HOST_TEST_OUT)/test_sink_file.o \
-		$(HOST_TEST_OUT)/lib/sink_file.o $(HOST_TEST_OUT)/lib/fdio.o $(HOST_TEST_OUT)/lib/log.o
+		$(HOST_TEST_US)/sink/sink_file.o $(HOST_TEST_US)/lib/fdio.o $(HOST_TEST_US)/lib/log.o
 $(HOST_TEST_OUT)/test_sink_journal: $(HOST_TEST_OUT)/test_sink_journal.o \
-		$(HOST_TEST_OUT)/lib/sink_journal.o $(HOST_TEST_OUT)/lib/json_fields.o
+		$(HOST_TEST_US)/sink/sink_journal.o $(HOST_TEST_US)/sink/json_fields.o
 $(HOST_TEST_OUT)/test_sink_journal: HOST_TEST_LIBS := -lsystemd
 $(HOST_TEST_OUT)/test_sink_syslog: $(HOST_TEST_OUT)/test_sink_syslog.o \
 		$(HOST_TEST_OUT)/collector.o \
-		$(HOST_TEST_OUT)/lib/sink_syslog.o $(HOST_TEST_OUT)/lib/spool.o \
-		$(HOST_TEST_OUT)/lib/json_fields.o
-$(HOST_TEST_OUT)/test_spool: $(HOST_TEST_OUT)/test_spool.o $(HOST_TEST_OUT)/lib/spool.o
+		$(HOST_TEST_US)/sink/sink_syslog.o $(HOST_TEST_US)/sink/spool.o \
+		$(HOST_TEST_US)/sink/json_fields.o
+$(HOST_TEST_OUT)/test_spool: $(HOST_TEST_OUT)/test_spool.o $(HOST_TEST_US)/sink/spool.o
 $(HOST_TEST_OUT)/test_json_fields: $(HOST_TEST_OUT)/test_json_fields.o \
-		$(HOST_TEST_OUT)/lib/json_fields.o
+		$(HOST_TEST_US)/sink/json_fields.o
 $(HOST_TEST_OUT)/test_bpf_ring: HOST_TEST_LIBS := $(HOST_TEST_BPF_LIBS)
 # test_replay runs the real daemon, built from the same sources with the
 # sanitizers (a leak or overflow in the daemon fails the test).
@@ -89,38 +91,37 @@ $(HOST_TEST_OUT)/test_replay.o: HOST_TEST_CFLAGS += \
 	-DINPUTAUDITD_BIN='"$(HOST_TEST_DAEMON)"' \
 	-DINPUTAUDITCTL_BIN='"$(OUT)/userspace/inputauditctl"'
 $(HOST_TEST_OUT)/test_replay: $(HOST_TEST_OUT)/test_replay.o \
-		$(HOST_TEST_OUT)/lib/recfile.o $(HOST_TEST_OUT)/lib/fdio.o | $(HOST_TEST_DAEMON) \
+		$(HOST_TEST_US)/daemon/recfile.o $(HOST_TEST_US)/lib/fdio.o | $(HOST_TEST_DAEMON) \
 		$(OUT)/userspace/inputauditctl
-$(HOST_TEST_OUT)/lib/capture.o: $(OUT)/bpf/inputaudit.skel.h
+$(HOST_TEST_US)/daemon/capture.o: $(OUT)/bpf/inputaudit.skel.h
 # test_start: the loader (capture.c) and the real daemon, on the host kernel.
 $(HOST_TEST_OUT)/test_start.o: $(OUT)/bpf/inputaudit.skel.h
 $(HOST_TEST_OUT)/test_start.o: HOST_TEST_CFLAGS += \
 	-DINPUTAUDITD_BIN='"$(HOST_TEST_DAEMON)"'
 $(HOST_TEST_OUT)/test_start: $(HOST_TEST_OUT)/test_start.o \
 		$(HOST_TEST_OUT)/collector.o \
-		$(HOST_TEST_OUT)/lib/capture.o | $(HOST_TEST_DAEMON)
+		$(HOST_TEST_US)/daemon/capture.o | $(HOST_TEST_DAEMON)
 $(HOST_TEST_OUT)/test_start: HOST_TEST_LIBS := $(HOST_TEST_BPF_LIBS)
-$(HOST_TEST_DAEMON): $(addprefix $(HOST_TEST_OUT)/lib/,$(USERSPACE_SRCS:.c=.o))
+$(HOST_TEST_DAEMON): $(addprefix $(HOST_TEST_US)/,$(USERSPACE_SRCS:.c=.o))
 	$(call msg,LD-TEST,$(@:$(OUT)/%=%))
 	$(Q)$(CC) $(HOST_TEST_LDFLAGS) $^ $(USERSPACE_LIBS) -o $@
 $(HOST_TEST_OUT)/test_privdrop: $(HOST_TEST_OUT)/test_privdrop.o \
-		$(HOST_TEST_OUT)/lib/privdrop.o $(HOST_TEST_OUT)/lib/log.o
+		$(HOST_TEST_US)/daemon/privdrop.o $(HOST_TEST_US)/lib/log.o
 $(HOST_TEST_OUT)/test_privdrop: HOST_TEST_LIBS := -lseccomp -lcap-ng
 
 $(HOST_TEST_OUT)/test_chain: $(HOST_TEST_OUT)/test_chain.o \
-		$(HOST_TEST_OUT)/lib/chain.o $(HOST_TEST_OUT)/lib/jbuf.o $(HOST_TEST_OUT)/lib/log.o
+		$(HOST_TEST_US)/chain/chain.o $(HOST_TEST_US)/lib/jbuf.o $(HOST_TEST_US)/lib/log.o
 $(HOST_TEST_OUT)/test_chain: HOST_TEST_LIBS := -lcrypto
 # test_verify also runs the real inputauditctl, built with the sanitizers.
 $(HOST_TEST_OUT)/test_verify: $(HOST_TEST_OUT)/test_verify.o \
-		$(HOST_TEST_OUT)/lib/chain.o $(HOST_TEST_OUT)/lib/verify.o $(HOST_TEST_OUT)/lib/jbuf.o \
-		$(HOST_TEST_OUT)/lib/log.o | $(HOST_TEST_OUT)/inputauditctl
+		$(HOST_TEST_US)/chain/chain.o $(HOST_TEST_US)/chain/verify.o $(HOST_TEST_US)/lib/jbuf.o \
+		$(HOST_TEST_US)/lib/log.o | $(HOST_TEST_OUT)/inputauditctl
 $(HOST_TEST_OUT)/test_verify: HOST_TEST_LIBS := -lcrypto
 # test_ctl_status runs inputauditctl built with the sanitizers.
 HOST_TEST_CTL := $(HOST_TEST_OUT)/inputauditctl
 $(HOST_TEST_OUT)/test_ctl_status: $(HOST_TEST_OUT)/test_ctl_status.o \
-		$(HOST_TEST_OUT)/lib/status.o $(HOST_TEST_OUT)/lib/jbuf.o | $(HOST_TEST_CTL)
-$(HOST_TEST_CTL): $(addprefix $(HOST_TEST_OUT)/lib/,inputauditctl.o chain.o \
-		verify.o status.o ctl_status.o log.o jbuf.o)
+		$(HOST_TEST_US)/lib/status.o $(HOST_TEST_US)/lib/jbuf.o | $(HOST_TEST_CTL)
+$(HOST_TEST_CTL): $(addprefix $(HOST_TEST_US)/,$(CTL_SRCS:.c=.o))
 	$(call msg,LD-TEST,$(@:$(OUT)/%=%))
 	$(Q)$(CC) $(HOST_TEST_LDFLAGS) $^ -lcrypto -o $@
 
@@ -128,4 +129,4 @@ $(HOST_TESTS):
 	$(call msg,LD-TEST,$(@:$(OUT)/%=%))
 	$(Q)$(CC) $(HOST_TEST_LDFLAGS) $^ $(HOST_TEST_LIBS) -o $@
 
--include $(wildcard $(HOST_TEST_OUT)/*.d $(HOST_TEST_OUT)/lib/*.d)
+-include $(wildcard $(HOST_TEST_OUT)/*.d $(HOST_TEST_US)/*/*.d)

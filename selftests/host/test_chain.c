@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Unit tests for userspace/chain.c: the HMAC against RFC 4231, sealed lines
+ * Unit tests for userspace/chain/chain.c: the HMAC against RFC 4231, sealed lines
  * against an independent computation with OpenSSL's HMAC(), the daemon's
  * own lines, and the key file checks.
  */

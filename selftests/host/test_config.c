@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Unit tests for userspace/config.c: every file in configs/good loads, every
+ * Unit tests for userspace/daemon/config.c: every file in configs/good loads, every
  * file in configs/bad fails with the error its first line announces
  * ("# expect: LINE: message"; the error must read "PATH:LINE: message..."),
  * and the values land in struct ia_config.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Tests for userspace/status.c (the daemon's status.json) and
+ * Tests for userspace/lib/status.c (the daemon's status.json) and
  * `inputauditctl status` against a fake sysfs tree in a temporary
  * directory.  inputauditctl is the sanitizer build next to this test.
  */

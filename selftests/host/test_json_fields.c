@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* Tests for userspace/json_fields.c: the member walker the sinks use. */
+/* Tests for userspace/sink/json_fields.c: the member walker the sinks use. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Unit tests for userspace/ksettings.c against FAKE parameter files: a temp
+ * Unit tests for userspace/daemon/ksettings.c against FAKE parameter files: a temp
  * directory of regular files standing in for
  * /sys/module/inputaudit/parameters.  This checks the logic only (what is
  * read, compared, refused, written and verified); it does not talk to the

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Unit tests for userspace/policy.c: synthetic record streams (made-up
+ * Unit tests for userspace/daemon/policy.c: synthetic record streams (made-up
  * devices such as "ia-test keyboard") through policy_record() with a
  * configuration loaded by config_load(); each test checks exactly which
  * records are forwarded and which raise which alerts.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Tests for userspace/privdrop.c on the host kernel: a child drops to
+ * Tests for userspace/daemon/privdrop.c on the host kernel: a child drops to
  * nobody for real and reports what it sees; the calls the daemon needs
  * still work; each call outside the allowlist kills the child with SIGSYS;
  * bad users are refused.  Needs root (skipped otherwise).

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Unit tests for userspace/recfile.c: --record/--replay files round-trip,
+ * Unit tests for userspace/daemon/recfile.c: --record/--replay files round-trip,
  * are created 0600, and bad headers and truncated records are reported.
  */
 #include <errno.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* Unit tests for userspace/record_json.c: one JSON line per record type. */
+/* Unit tests for userspace/daemon/record_json.c: one JSON line per record type. */
 #include <errno.h>
 #include <string.h>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* Unit tests for userspace/seqtrack.c: when a sequence gap becomes a loss. */
+/* Unit tests for userspace/daemon/seqtrack.c: when a sequence gap becomes a loss. */
 #include "kselftest_harness.h"
 #include "seqtrack.h"
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* Tests for userspace/sink_file.c: modes, ownership, rotation, reopening. */
+/* Tests for userspace/sink/sink_file.c: modes, ownership, rotation, reopening. */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Tests for userspace/sink_journal.c with the real libsystemd: each test runs
+ * Tests for userspace/sink/sink_journal.c with the real libsystemd: each test runs
  * in its own mount namespace (the harness forks per test) with a tmpfs on
  * /run/systemd/journal and a datagram socket bound where journald's would
  * be; the test reads what sd_journal_sendv() sent (native protocol).

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Tests for userspace/sink_syslog.c and spool.c.  The delivery tests run a
+ * Tests for userspace/sink/sink_syslog.c and spool.c.  The delivery tests run a
  * real rsyslogd (collector.h: imtcp on 127.0.0.1 and a free port, omfile
  * writing MSGID, STRUCTURED-DATA and MSG of every message it parsed to a
  * file in a temporary directory).  The framing tests use a plain TCP

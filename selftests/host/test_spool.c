@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* Tests for userspace/spool.c: order, cap, segments, restarts, torn records. */
+/* Tests for userspace/sink/spool.c: order, cap, segments, restarts, torn records. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * The daemon's start on the host kernel: its BPF loader (userspace/
- * capture.c) and the real daemon binary (the sanitizer build, run with
- * --no-attach: the module is not loaded on the host).
+ * The daemon's start on the host kernel: its BPF loader
+ * (userspace/daemon/capture.c) and the real daemon binary (the sanitizer
+ * build, run with --no-attach: the module is not loaded on the host).
  *
  * Each test that changes what the daemon finds runs in a mount namespace
  * of its own (the harness forks every test): a tmpfs over /boot and a

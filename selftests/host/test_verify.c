@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Tests for userspace/verify.c and `inputauditctl verify`: a realistic log
+ * Tests for userspace/chain/verify.c and `inputauditctl verify`: a realistic log
  * sealed with chain_seal() verifies; each kind of tampering is found with
  * the right kind, line and n; rotated files verify in order.
  */

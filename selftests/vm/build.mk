@@ -24,11 +24,12 @@ $(OUT)/selftests/vm/vm_%: selftests/vm/vm_%.c $(VM_LIB_SRCS) $(wildcard selftest
 		$(VM_LIB_SRCS)
 
 # vm_ctl: inputauditctl status (its libcrypto-free part) on the real sysfs files.
-VM_CTL_SRCS := userspace/ctl_status.c userspace/status.c userspace/jbuf.c
-$(OUT)/selftests/vm/vm_ctl: selftests/vm/vm_ctl.c $(VM_LIB_SRCS) $(VM_CTL_SRCS) $(wildcard selftests/vm/*.h) userspace/ctl_status.h userspace/status.h userspace/sink.h include/inputaudit.h | $(HARNESS)
+VM_CTL_SRCS := userspace/ctl/ctl_status.c userspace/lib/status.c userspace/lib/jbuf.c
+$(OUT)/selftests/vm/vm_ctl: selftests/vm/vm_ctl.c $(VM_LIB_SRCS) $(VM_CTL_SRCS) $(wildcard selftests/vm/*.h) \
+		userspace/ctl/ctl_status.h userspace/lib/status.h userspace/sink/sink.h include/inputaudit.h | $(HARNESS)
 	$(Q)mkdir -p $(@D)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(VM_TEST_CFLAGS) -Iselftests/vm -Iinclude -Iuserspace -static -o $@ $< \
+	$(Q)$(CC) $(VM_TEST_CFLAGS) -Iselftests/vm -Iinclude $(USERSPACE_INC) -static -o $@ $< \
 		$(VM_LIB_SRCS) $(VM_CTL_SRCS)
 
 # ia-type: synthetic typing and mouse motion for the demo.

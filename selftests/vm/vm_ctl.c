@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * `inputauditctl status` against the real module's sysfs files inside the
- * VM: userspace/ctl_status.c and status.c linked in (the inputauditctl
+ * VM: userspace/ctl/ctl_status.c and status.c linked in (the inputauditctl
  * binary itself is dynamically linked against libcrypto), a uinput
  * keyboard created by this process, and a status.json written by the
  * daemon's writer.
