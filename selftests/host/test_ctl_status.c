@@ -249,6 +249,42 @@ TEST_F(ctl, status_file)
 }
 
 /* A status too big for the buffer is refused, never cut. */
+/* The state directory is the daemon's user's: a link there is not followed. */
+TEST_F(ctl, status_symlink_not_followed)
+{
+	char path[256], target[256];
+	struct daemon_status back;
+	int fd;
+
+	snprintf(target, sizeof(target), "%s/elsewhere.json", self->dir);
+	fd = open(target, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(2, write(fd, "{}", 2));
+	close(fd);
+	snprintf(path, sizeof(path), "%s/" STATUS_FILE, self->state);
+	unlink(path);
+	ASSERT_EQ(0, symlink(target, path));
+	EXPECT_EQ(-ELOOP, status_read(self->state, &back));
+	unlink(path);
+	ASSERT_EQ(0, mkfifo(path, 0600));
+	EXPECT_EQ(-EINVAL, status_read(self->state, &back));
+	unlink(path);
+}
+
+/* Numbers at the edges of int64_t: INT64_MIN parses (no overflow), past it is refused. */
+TEST(status_number_edges)
+{
+	static const char min[] = "{\"pid\":-9223372036854775808}";
+	static const char past_min[] = "{\"pid\":-9223372036854775809}";
+	static const char past_max[] = "{\"pid\":9223372036854775808}";
+	struct daemon_status st;
+
+	ASSERT_EQ(0, status_parse(min, sizeof(min) - 1, &st));
+	EXPECT_EQ(INT64_MIN, st.pid);
+	EXPECT_EQ(-EINVAL, status_parse(past_min, sizeof(past_min) - 1, &st));
+	EXPECT_EQ(-EINVAL, status_parse(past_max, sizeof(past_max) - 1, &st));
+}
+
 TEST_F(ctl, status_too_big)
 {
 	char buf[256];

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "jbuf.h"
@@ -243,7 +244,10 @@ static int parse_num(struct jcur *c, int64_t *val)
 	}
 	if (c->p == start)
 		return -EINVAL;
-	*val = neg ? -(int64_t)v : (int64_t)v;
+	/* INT64_MIN's magnitude is one more than INT64_MAX; nothing past it. */
+	if (v > (uint64_t)INT64_MAX + neg)
+		return -EINVAL;
+	*val = !neg ? (int64_t)v : v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
 	return 0;
 }
 
@@ -436,6 +440,7 @@ int status_parse(const char *text, size_t len, struct daemon_status *st)
 int status_read(const char *dir, struct daemon_status *st)
 {
 	char path[4096];
+	struct stat sb;
 	char *buf;
 	ssize_t n;
 	size_t len = 0;
@@ -443,9 +448,19 @@ int status_read(const char *dir, struct daemon_status *st)
 
 	if (snprintf(path, sizeof(path), "%s/%s", dir, STATUS_FILE) >= (int)sizeof(path))
 		return -ENAMETOOLONG;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/*
+	 * The state directory is the daemon's user's: what is there is opened
+	 * without following a link, and must be a regular file (a FIFO would
+	 * block the reader, root included).
+	 */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
+	ret = fstat(fd, &sb) < 0 ? -errno : !S_ISREG(sb.st_mode) ? -EINVAL : 0;
+	if (ret) {
+		close(fd);
+		return ret;
+	}
 	buf = malloc(STATUS_JSON_MAX);
 	if (!buf) {
 		close(fd);
