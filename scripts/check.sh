@@ -5,26 +5,11 @@ cd "$(dirname "$0")/.."
 export OUT=$PWD/build	# the Makefile always builds into ./build
 setup_failed() { echo "not ok - setup: $1"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 [ "${NO_DEPS:-0}" = 1 ] || scripts/deps.sh || setup_failed "scripts/deps.sh failed"
-# The fragments may not depend on $(HARNESS) themselves: extract it first.
-scripts/kselftest-src.sh || setup_failed "scripts/kselftest-src.sh failed"
 KERNELS=$(echo ${KERNELS:-$(scripts/kernels.sh)}) || setup_failed "scripts/kernels.sh failed"
 [ -n "$KERNELS" ] || setup_failed "no kernel ABIs"
 tapdir=$OUT/tap
 rm -rf "$tapdir"
 mkdir -p "$tapdir"
-
-# ---- debug kernel, part 1: a fresh machine builds it (scripts/debug-kernel.sh, ~7 min of CPU) in the
-# background, under nice, while everything below runs; part 2 waits for it.  CHECK_DEBUG=0 skips both.
-debug_pid=
-debug_log=$OUT/debug-kernel-build.log
-if [ "${CHECK_DEBUG:-}" != 0 ] && ! scripts/debug-kernel.sh --cached; then
-	echo "# debug kernel: not cached, building it in the background (log $debug_log)"
-	setsid scripts/debug-kernel.sh >"$debug_log" 2>&1 </dev/null &
-	debug_pid=$!
-	# Its own process group: stopped with everything it started if this script ends first.
-	trap '[ -z "$debug_pid" ] || kill -- "-$debug_pid" 2>/dev/null || true' EXIT
-fi
-mk() { make KERNELS="$KERNELS" "$@"; }
 
 # A step that exits non-zero without reporting a failure of its own gets a "not ok" line.
 verdict() {	# verdict RC TAPFILE WHAT
@@ -32,6 +17,44 @@ verdict() {	# verdict RC TAPFILE WHAT
 		echo "not ok - $3 (exit $1)" | tee -a "$2"
 	fi
 }
+
+# Background jobs run in process groups of their own, stopped with everything they started if this
+# script ends first.
+bg_pids=()
+trap 'for p in "${bg_pids[@]}"; do kill -- "-$p" 2>/dev/null || true; done' EXIT
+bg() {	# bg FUNCTION: run a function of this script in the background, in a process group of its own
+	export -f "$1" verdict
+	export KERNELS OUT tapdir debug_pid debug_log
+	setsid bash -c "$1" </dev/null &
+	bg_pid=$!
+	bg_pids+=("$bg_pid")
+}
+
+# ---- debug kernel, part 1: a fresh machine builds it (scripts/debug-kernel.sh, ~7 min of CPU) in the
+# background, under nice, while everything below runs; part 2 boots it once it is there.  CHECK_DEBUG=0
+# skips both.
+debug_pid=
+debug_log=$OUT/debug-kernel-build.log
+if [ "${CHECK_DEBUG:-}" != 0 ] && ! scripts/debug-kernel.sh --cached; then
+	echo "# debug kernel: not cached, building it in the background (log $debug_log)"
+	setsid scripts/debug-kernel.sh >"$debug_log" 2>&1 </dev/null &
+	debug_pid=$!
+	bg_pids+=("$debug_pid")	# a process group of its own: setsid
+fi
+# Downloads meanwhile: the kernels the VMs boot, and the Debian unstable chroot the newest one's module is
+# built in (scripts/kbuild.sh waits for it); both wait on the other's lock, never fetch twice.
+prefetch() {
+	for abi in $KERNELS; do
+		[ -d "/usr/src/linux-headers-$abi" ] || scripts/sid-chroot.sh "$abi" >/dev/null
+	done
+	for abi in $KERNELS; do scripts/fetch-kernel.sh "$abi"; done
+}
+prefetch_log() { prefetch >"$OUT/prefetch.log" 2>&1; }
+export -f prefetch
+bg prefetch_log
+# The fragments may not depend on $(HARNESS) themselves: extract it first.
+scripts/kselftest-src.sh || setup_failed "scripts/kselftest-src.sh failed"
+
 
 echo "# build ($(echo $KERNELS); ${SECONDS}s)"
 rc=0; mk -k all >"$tapdir/build.log" 2>&1 || rc=$?
@@ -48,6 +71,46 @@ for abi in $KERNELS; do
 		echo "not ok - kmod $abi: inputaudit.ko built with vermagic $abi (got '${vermagic:-no module}')"
 	fi
 done | tee -a "$tapdir/build.tap"
+
+# ---- after the build, two lanes in the background beside the host, packaging, fuzz and VM runs below:
+# (1) bench smoke (issue 5, I5-A): one short `make bench` condition per kernel under -icount, ~15 s each:
+#     deterministic in instructions, so whatever else runs does not change what it counts;
+# (2) debug kernel, part 2 (scripts/check-debug.sh, README "Debug kernel"): once the background build is
+#     there, one boot with the VM suite (~4-7 min); the long stress boot only with DEBUG_STRESS=1.
+# Their VMs have directories of their own (VM_DIR); their TAP is printed at the end.
+bench_lane() {
+	for abi in $KERNELS; do
+		[ -f "$OUT/kmod-$abi/src/kmod/inputaudit.ko" ] || continue	# reported above
+		tap=$tapdir/bench-smoke-$abi.tap
+		rc=0; VM_DIR=vm-bench-$abi scripts/bench-smoke.sh "$abi" >"$tap" 2>&1 || rc=$?
+		verdict "$rc" "$tap" "bench smoke $abi: bench-smoke.sh failed" >/dev/null
+	done
+}
+debug_lane() {
+	local rc=0 waited=$SECONDS tap=$tapdir/debug.tap
+	if [ -n "$debug_pid" ]; then
+		while kill -0 "$debug_pid" 2>/dev/null; do sleep 5; done
+		echo "# debug kernel: background build ended, waited $((SECONDS - waited))s for it" >"$tap"
+	fi
+	if ! scripts/debug-kernel.sh --cached; then
+		{ tail -n 20 "$debug_log" | sed 's/^/# /'
+		  echo "not ok - debug kernel: build failed (see $debug_log)"; } >>"$tap"
+		return
+	fi
+	echo "# debug kernel: boot ${SECONDS}s after the lane started" >>"$tap"
+	DEBUG_STRESS=${DEBUG_STRESS:-0} scripts/check-debug.sh >>"$tap" 2>&1 || rc=$?
+	verdict "$rc" "$tap" "debug kernel: check-debug.sh failed" >/dev/null
+}
+echo "# bench smoke and debug kernel lanes started (${SECONDS}s)"
+bg bench_lane
+bench_pid=$bg_pid
+debug_lane_pid=
+if [ "${CHECK_DEBUG:-}" = 0 ]; then
+	echo "ok 1 - debug kernel # SKIP CHECK_DEBUG=0" >"$tapdir/debug.tap"
+else
+	bg debug_lane
+	debug_lane_pid=$bg_pid
+fi
 
 echo "# host tests (${SECONDS}s)"
 rc=0; mk -s run-host-tests 2>&1 | tee "$tapdir/host.tap" || rc=$?
@@ -74,38 +137,17 @@ for abi in $KERNELS; do
 	verdict "$rc" "$tap" "vm $abi: vm-run.sh failed"
 done
 
-# ---- bench smoke (issue 5, I5-A): one short `make bench` condition under -icount, ~15 s per kernel ----
+# ---- the lanes' results ----
+echo "# bench smoke (waiting for its lane, ${SECONDS}s)"
+wait "$bench_pid" || true
 for abi in $KERNELS; do
-	[ -f "$OUT/kmod-$abi/src/kmod/inputaudit.ko" ] || continue	# reported above
-	echo "# bench smoke $abi (${SECONDS}s)"
-	tap=$tapdir/bench-smoke-$abi.tap
-	rc=0; scripts/bench-smoke.sh "$abi" 2>&1 | tee "$tap" || rc=$?
-	verdict "$rc" "$tap" "bench smoke $abi: bench-smoke.sh failed"
+	[ ! -f "$tapdir/bench-smoke-$abi.tap" ] || cat "$tapdir/bench-smoke-$abi.tap"
 done
-# ---- end bench smoke ----
-
-# ---- debug kernel, part 2 (scripts/check-debug.sh, README "Debug kernel"): wait for the background build,
-# then one boot with the VM suite (~4-6 min); the long stress boot only with DEBUG_STRESS=1.
-if [ "${CHECK_DEBUG:-}" = 0 ]; then
-	echo "ok 1 - debug kernel # SKIP CHECK_DEBUG=0" | tee "$tapdir/debug.tap"
-else
-	echo "# debug kernel (${SECONDS}s)"
-	rc=0
-	if [ -n "$debug_pid" ]; then
-		waited=$SECONDS
-		wait "$debug_pid" || rc=$?
-		debug_pid=
-		echo "# debug kernel: background build $([ "$rc" = 0 ] && echo done || echo failed), waited $((SECONDS - waited))s for it"
-	fi
-	if [ "$rc" != 0 ]; then
-		{ tail -n 20 "$debug_log" | sed 's/^/# /'
-		  echo "not ok - debug kernel: build failed (see $debug_log)"; } | tee "$tapdir/debug.tap"
-	else
-		DEBUG_STRESS=${DEBUG_STRESS:-0} scripts/check-debug.sh 2>&1 | tee "$tapdir/debug.tap" || rc=$?
-		verdict "$rc" "$tapdir/debug.tap" "debug kernel: check-debug.sh failed"
-	fi
+if [ -n "$debug_lane_pid" ]; then
+	echo "# debug kernel (waiting for its lane, ${SECONDS}s)"
+	wait "$debug_lane_pid" || true
 fi
-# ---- end debug kernel ----
+cat "$tapdir/debug.tap"
 
 echo "# summary (${SECONDS}s)"
 exec scripts/tap-summary.sh "$tapdir"/*.tap

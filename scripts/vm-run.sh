@@ -19,8 +19,9 @@ VM_USB=${VM_USB:-1}
 # read when the guest is done, so a slow reader on a loaded host cannot hold up the guest's serial
 # port at moments of the host's choosing (make bench uses it, for bit-identical -icount runs).
 VM_CONSOLE=${VM_CONSOLE:-stdio}
+VM_DIR=${VM_DIR:-vm-$abi}	# under $OUT: the guest's root, initramfs and console log
 kdir=$CACHE/kernels/$abi
-vm=$OUT/vm-$abi
+vm=$OUT/$VM_DIR
 root=$vm/root
 
 "$repo/scripts/fetch-kernel.sh" "$abi" >&2

@@ -32,6 +32,7 @@
 #define SYSDIR		"/sys/kernel/inputaudit/"
 #define TEST_TIMEOUT	240
 #define FIND_MS		20000
+#define USB_ENUM_MS	90000	/* as in vm_hw.c */
 /* A uhid keyboard that claims to be a Logitech USB keyboard. */
 #define FAKE_NAME	"Logitech USB Keyboard"
 #define FAKE_VENDOR	0x046d
@@ -335,7 +336,7 @@ TEST_F_TIMEOUT(origin, usb_keyboard_bound_by_modprobe_is_hardware, TEST_TIMEOUT)
 	rmmod("usbhid");	/* bound again below, in modprobe's context */
 	if (access("/sys/bus/usb/devices/1-1", F_OK) &&
 	    access("/sys/bus/usb/devices/2-1", F_OK)) {
-		for (int waited = 0; waited < FIND_MS &&
+		for (int waited = 0; waited < USB_ENUM_MS &&
 		     access("/sys/bus/usb/devices/1-1", F_OK) &&
 		     access("/sys/bus/usb/devices/2-1", F_OK); waited += 50)
 			sleep_ms(50);
