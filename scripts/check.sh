@@ -54,7 +54,7 @@ export -f prefetch
 bg prefetch_log
 # The fragments may not depend on $(HARNESS) themselves: extract it first.
 scripts/kselftest-src.sh || setup_failed "scripts/kselftest-src.sh failed"
-
+mk() { make KERNELS="$KERNELS" "$@"; }
 
 echo "# build ($(echo $KERNELS); ${SECONDS}s)"
 rc=0; mk -k all >"$tapdir/build.log" 2>&1 || rc=$?

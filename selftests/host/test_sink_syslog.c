@@ -412,6 +412,51 @@ TEST_F(syslog, frame_bytes)
 	close(lfd);
 }
 
+/*
+ * A device name with control characters (any USB descriptor or uinput
+ * process chooses it) never puts one into the message: in the structured
+ * data each is the text \\u00XX, and no byte of the frame is below 0x20.
+ */
+TEST_F(syslog, control_characters_never_raw)
+{
+	static const char text[] =
+		"{\"type\":\"device_added\",\"dev\":3,"
+		"\"name\":\"a\\nFAKE 1 - - -\\u001b[31mb\\u0000c\\u007f\",\"n\":5}\n";
+	static const char want_sd[] =
+		"[inputaudit@32473 type=\"device_added\" dev=\"3\" "
+		"name=\"a\\\\u000aFAKE 1 - - -\\\\u001b[31mb\\\\u0000c\\\\u007f\" n=\"5\"]";
+	struct sink_line l = {
+		.text = text, .len = sizeof(text) - 1, .type = "device_added", .seq = 9,
+		.n = 5, .time_ns = 1, .realtime_ns = 1700000000123456789ULL,
+		.severity = SINK_SEV_NOTICE,
+	};
+	char buf[4096], want[2048];
+	int lfd, cfd = -1;
+	size_t got, len, mlen;
+
+	lfd = listen_on(self->port);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, open_sink(self, 1 << 20));
+	ASSERT_EQ(0, self->s.ops->write(&self->s, &l));
+	mlen = (size_t)snprintf(want, sizeof(want),
+				"<37>1 2023-11-14T22:13:20.123456Z testhost inputaudit %d "
+				"device_added %s %.*s", (int)getpid(), want_sd,
+				(int)sizeof(text) - 2, text);
+	len = (size_t)snprintf(buf, sizeof(buf), "%zu ", mlen);
+	got = collect(self, lfd, &cfd, buf, sizeof(buf), len + mlen);
+	ASSERT_EQ(len + mlen, got);
+	EXPECT_STREQ(want, buf + len);
+	for (size_t i = 0; i < got; i++) {
+		unsigned char c = (unsigned char)buf[i];
+
+		ASSERT_LE(0x20, c) {
+			TH_LOG("control byte 0x%02x in the frame", c);
+		}
+	}
+	close(cfd);
+	close(lfd);
+}
+
 /* Lines spooled by one run are sent by the next (daemon restart). */
 TEST_F(syslog, spool_survives_restart)
 {

@@ -188,6 +188,12 @@ static bool valid_sd_name(const char *k)
 	return true;
 }
 
+/* A C0 control character or DEL. */
+static bool sd_control(char c)
+{
+	return (unsigned char)c < 0x20 || c == 0x7f;
+}
+
 static int sd_param(void *ctx, const char *key, const char *val, size_t vallen,
 		    enum json_kind kind)
 {
@@ -211,13 +217,26 @@ static int sd_param(void *ctx, const char *key, const char *val, size_t vallen,
 	buf_str(b, " ");
 	buf_str(b, key);
 	buf_str(b, "=\"");
-	/* Runs without a byte to escape are copied whole. */
+	/*
+	 * RFC 5424 escapes '"', '\\' and ']' with a backslash.  It has no
+	 * escape for control characters, which a line-oriented collector
+	 * would take for the end of a message (a device name with a newline
+	 * would forge a line): each is written as the text \\u00XX, its JSON
+	 * escape with the backslash escaped, so no control byte is ever in a
+	 * header.  Runs without a byte to escape are copied whole.
+	 */
 	for (i = 0; i < vallen; i = run) {
 		for (run = i; run < vallen && val[run] != '"' && val[run] != '\\' &&
-		     val[run] != ']'; run++)
+		     val[run] != ']' && !sd_control(val[run]); run++)
 			;
 		buf_add(b, val + i, run - i);
-		if (run < vallen) {
+		if (run < vallen && sd_control(val[run])) {
+			char esc[8];
+
+			snprintf(esc, sizeof(esc), "\\\\u%04x", (unsigned char)val[run]);
+			buf_str(b, esc);
+			run++;
+		} else if (run < vallen) {
 			buf_add(b, "\\", 1);
 			buf_add(b, val + run, 1);
 			run++;
