@@ -23,8 +23,10 @@ if ! have; then
 		trap 'rm -rf "$tmp"' EXIT
 		echo "sid-chroot: making a Debian unstable chroot with $pkgs (mmdebstrap)" >&2
 		# buildd: essential packages and build-essential.  The archive's unstable Release file may be
-		# past its validity date (a snapshot): allowed for this chroot only.
-		mmdebstrap --quiet --variant=buildd --mode=root \
+		# past its validity date (a snapshot): allowed for this chroot only.  In a private mount
+		# namespace: the /proc, /sys and /dev/pts mmdebstrap mounts in the chroot go away with it even if
+		# it is killed, and never stay behind for the rm -rf of the trap (or anyone's) to walk into.
+		unshare --mount --propagation private -- mmdebstrap --quiet --variant=buildd --mode=root \
 			--aptopt='Acquire::Check-Valid-Until "false"' \
 			--include="${pkgs// /,}" sid "$tmp/root" "deb $mirror sid main" >&2
 		touch "$tmp/root/.complete"
