@@ -138,8 +138,8 @@ TEST_F(policy, name_glob)
 	removed(&self->s, 1);						/* 8 */
 	removed(&self->s, 2);						/* 9 */
 	run(&self->s, &self->cfg);
-	EXPECT_STREQ("2,4,6,8,9", FW());
-	EXPECT_STREQ("", AL());
+	EXPECT_STREQ("2,4,6,7,8,9", FW());	/* the injection verdict is kept */
+	EXPECT_STREQ("7:injection", AL());
 	EXPECT_STREQ("ia-test keyboard", self->s.names[1]);
 	EXPECT_EQ(IA_ACTION_IGNORE, self->s.v[1].action);
 	EXPECT_STREQ("quiet", self->s.v[1].rule);
@@ -340,8 +340,9 @@ TEST_F(policy, present_no_new_device)
 
 /*
  * Rules match a present device from its announcement on: an ignored
- * keyboard that was plugged in at boot has none of its later events
- * forwarded, only its lifecycle; an audited one keeps them.
+ * keyboard that was plugged in at boot has none of its later input
+ * forwarded, only its lifecycle and what was done to it (an injection
+ * verdict, a blind period); an audited one keeps everything.
  */
 TEST_F(policy, present_device_rules)
 {
@@ -366,8 +367,8 @@ TEST_F(policy, present_device_rules)
 	key_press(&self->s, 1);						/* 10 */
 	removed(&self->s, 1);						/* 11 */
 	run(&self->s, &self->cfg);
-	EXPECT_STREQ("2,4,6,11", FW());
-	EXPECT_STREQ("", AL());
+	EXPECT_STREQ("2,4,6,8,9,11", FW());
+	EXPECT_STREQ("8:injection", AL());
 	EXPECT_EQ(IA_ACTION_IGNORE, self->s.v[1].action);
 	EXPECT_STREQ("quiet", self->s.v[1].rule);
 	EXPECT_EQ(IA_ACTION_IGNORE, self->s.v[10].action);
@@ -405,8 +406,30 @@ TEST_F(policy, actions)
 	removed(&self->s, 1);						/* 12 */
 	removed(&self->s, 3);						/* 13 */
 	run(&self->s, &self->cfg);
-	EXPECT_STREQ("2,4,6,8,9,11,12,13", FW());
+	EXPECT_STREQ("2,4,6,7,8,9,11,12,13", FW());
 	EXPECT_STREQ("6:device_rule/x;9:injection", AL());
+}
+
+/*
+ * ignore drops a device's input, never what was done to it: its injection
+ * verdicts, blind periods and suppressed counts are kept (with their
+ * alerts), its lifecycle too; its key presses and activity are not.
+ */
+TEST_F(policy, ignore_never_hides_attacks)
+{
+	ASSERT_EQ(0, load("[alert]\ninjection = yes\nblind_ms = 0\ncreator = no\n"
+			  "[rule i]\nmatch_name = Logitech*\naction = ignore\n",
+			  &self->cfg));
+	device(&self->s, 1, "Logitech USB Keyboard", USB, 1, 1, NULL);	/* 1-2 */
+	key_press(&self->s, 1);						/* 3 */
+	add(&self->s, INPUTAUDIT_REC_ACTIVITY, 0, 1, 1, 0, 0, 0);	/* 4 */
+	injection(&self->s, 1);						/* 5 */
+	add(&self->s, INPUTAUDIT_REC_BLIND, INPUTAUDIT_BLIND_START, 1, 0, 0, 0, 0); /* 6 */
+	add(&self->s, INPUTAUDIT_REC_SUPPRESSED, 0, 1, 3, 0, 0, 0);	/* 7 */
+	removed(&self->s, 1);						/* 8 */
+	run(&self->s, &self->cfg);
+	EXPECT_STREQ("2,5,6,7,8", FW());
+	EXPECT_STREQ("5:injection;6:blind", AL());
 }
 
 /* The first matching rule in file order decides, even if a later one is more specific. */

@@ -291,7 +291,17 @@ int policy_record(struct policy *p, const struct inputaudit_record *rec,
 			v->action = d->action;
 			v->rule = d->rule ? d->rule->name : NULL;
 		}
-		if (v->action == IA_ACTION_IGNORE)
+		/*
+		 * ignore drops what a device typed or did, never what was done
+		 * to it or what was not recorded: an injection verdict, a blind
+		 * period (someone grabbed it) and a suppressed count are kept.
+		 * A rule matches on a name and ids its maker chooses: it must
+		 * not hide an attack.
+		 */
+		if (v->action == IA_ACTION_IGNORE &&
+		    rec->type != INPUTAUDIT_REC_INJECTION &&
+		    rec->type != INPUTAUDIT_REC_BLIND &&
+		    rec->type != INPUTAUDIT_REC_SUPPRESSED)
 			return 0;
 		v->flags = POLICY_FORWARD;
 		if (rec->type == INPUTAUDIT_REC_INJECTION &&
