@@ -159,7 +159,8 @@ check "systemd unit in /usr/lib/systemd/system, 0644" mode_is "$unit" 644
 for key in ProtectSystem=strict ProtectHome=yes PrivateTmp=yes NoNewPrivileges=yes \
 	LockPersonality=yes MemoryDenyWriteExecute=yes SystemCallArchitectures=native \
 	'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX' 'CapabilityBoundingSet=CAP_BPF' \
-	'ExecReload=/bin/kill -HUP $MAINPID' Restart=on-failure \
+	'ExecReload=+/bin/kill -HUP $MAINPID' Restart=on-failure LimitCORE=0 \
+	LogRateLimitIntervalSec=0 \
 	'ReadWritePaths=/var/log/inputaudit /var/spool/inputaudit /run/inputaudit'; do
 	grep -qF "$key" "$unit" || missing+=" '$key'"
 done
