@@ -8,9 +8,11 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -306,6 +308,58 @@ TEST_F(replay, truncated_file_reported)
 }
 
 /* --check-config: 0 and "ok" for a good file; 1 and FILE:LINE: for a bad one. */
+/*
+ * A file sink that cannot rotate (no inode left on its filesystem) keeps
+ * every line in its current file and says so in-band: one sink_error line
+ * for the streak, in the file itself.
+ */
+TEST_F(replay, failed_rotation_reported_in_band)
+{
+	char logdir[128], conf[1024], path[160], filler[192];
+	const char *argv[] = { INPUTAUDITD_BIN, "--replay", self->rec, "-c",
+			       self->conf, NULL };
+	const char *text;
+	int fd, presses;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root (a tmpfs of its own)");
+	ASSERT_EQ(0, unshare(CLONE_NEWNS));
+	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+	snprintf(logdir, sizeof(logdir), "%s/log", self->dir);
+	ASSERT_EQ(0, mkdir(logdir, 0700));
+	/* The directory, the file, one rotated file and the filler. */
+	ASSERT_EQ(0, mount("tmpfs", logdir, "tmpfs", 0, "size=4m,nr_inodes=4,mode=0700"));
+	snprintf(filler, sizeof(filler), "%s/filler", logdir);
+	fd = open(filler, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ASSERT_LE(0, fd);
+	close(fd);
+	snprintf(path, sizeof(path), "%s/audit.jsonl", logdir);
+	device(&self->s, 1, "ia-test keyboard", USB, 1, 1, NULL);
+	for (unsigned int i = 0; i < 100; i++)
+		key_press(&self->s, 1);
+	save(_metadata, &self->s, self->rec);
+	snprintf(conf, sizeof(conf),
+		 "[chain]\nkey = %s\n[alert]\ncreator = no\nnew_device = no\n"
+		 "[sink file audit]\npath = %s\nmax_size = 4096\nkeep = 1\n",
+		 self->key, path);
+	write_text(_metadata, self->conf, conf);
+	ASSERT_EQ(0, run(argv, self->log, self->err)) {
+		TH_LOG("stderr: %s", slurp(self->err));
+	}
+	text = slurp(path);
+	EXPECT_EQ(1, count(text, "\"type\":\"sink_error\"")) {
+		TH_LOG("stderr: %s", slurp(self->err));
+	}
+	EXPECT_NE(NULL, strstr(text, "\"op\":\"rotate\",\"errno\":28,"));
+	/* Every key press is in the file or the one rotated before. */
+	presses = count(text, "\"event\":\"key_press\"");
+	snprintf(filler, sizeof(filler), "%s.1", path);
+	presses += count(slurp(filler), "\"event\":\"key_press\"");
+	EXPECT_EQ(100, presses);
+	umount2(logdir, MNT_DETACH);
+	rmdir(logdir);
+}
+
 TEST_F(replay, check_config_exit_codes)
 {
 	const char *argv[] = { INPUTAUDITD_BIN, "--check-config", self->conf,

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* Tests for userspace/sink/sink_file.c: modes, ownership, rotation, reopening. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -300,6 +303,90 @@ TEST_F(sink_file, owner_checked_and_given)
 }
 
 /* 30-byte lines, max 100 bytes: 3 lines a file; keep 2. */
+/* How many times line i appears in the sink's files (path, path.1 .. path.keep). */
+static int line_count(FIXTURE_DATA(sink_file) *self, unsigned int keep, unsigned int i)
+{
+	char name[160], line[64], buf[8192];
+	int n = 0;
+
+	make_line(line, sizeof(line), i);
+	for (unsigned int k = 0; k <= keep; k++) {
+		const char *text, *p;
+
+		if (k)
+			snprintf(name, sizeof(name), "%s.%u", self->path, k);
+		else
+			snprintf(name, sizeof(name), "%s", self->path);
+		text = slurp(name);
+		if (!text)
+			continue;
+		snprintf(buf, sizeof(buf), "%s", text);
+		for (p = buf; (p = strstr(p, line)); p++)
+			n++;
+	}
+	return n;
+}
+
+/*
+ * A rotation whose new file cannot be made (here: no inode left on a small
+ * tmpfs, as a full inode table or a quota would do) moves and removes
+ * nothing: the sink keeps appending to its current file past max_size,
+ * health says rotation_failed, the failure is reported once per streak,
+ * and not one line is lost however often it is retried; once an inode is
+ * free again the next line rotates as usual.
+ */
+TEST_F(sink_file, failed_rotation_loses_nothing)
+{
+	char filler[160];
+	struct sink_health h;
+	uint64_t failures;
+	unsigned int i;
+	int fd, err;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root (a tmpfs of its own)");
+	ASSERT_EQ(0, unshare(CLONE_NEWNS));
+	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+	/* The root directory, the file, the filler and one rotated file. */
+	ASSERT_EQ(0, mount("tmpfs", self->dir, "tmpfs", 0, "size=1m,nr_inodes=4,mode=0755"));
+	ASSERT_EQ(0, open_sink(self, NULL, 100, 2, false));
+	snprintf(filler, sizeof(filler), "%s/filler", self->dir);
+	fd = open(filler, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ASSERT_LE(0, fd);
+	close(fd);
+
+	/* Lines 1-3 rotate to .1 (the last free inode), then nothing can rotate. */
+	for (i = 1; i <= 20; i++)
+		ASSERT_EQ(0, put(&self->s, "event", i));
+	ASSERT_EQ(0, self->s.ops->flush(&self->s));
+	self->s.ops->health(&self->s, &h);
+	EXPECT_STREQ("rotation_failed", h.state);
+	EXPECT_EQ(-ENOSPC, h.last_err);
+	ASSERT_TRUE(sink_file_take_rotate_failure(&self->s, &err, &failures));
+	EXPECT_EQ(-ENOSPC, err);
+	EXPECT_LT(1U, failures);	/* retried with every line */
+	EXPECT_FALSE(sink_file_take_rotate_failure(&self->s, &err, &failures));
+	for (i = 1; i <= 20; i++)
+		EXPECT_EQ(1, line_count(self, 2, i)) {
+			TH_LOG("line %u", i);
+		}
+	EXPECT_LT(100, (int)sink_file_size(&self->s));
+
+	/* An inode free again: the next line rotates, and still nothing is lost. */
+	ASSERT_EQ(0, unlink(filler));
+	ASSERT_EQ(0, put(&self->s, "event", 21));
+	ASSERT_EQ(0, self->s.ops->flush(&self->s));
+	self->s.ops->health(&self->s, &h);
+	EXPECT_STREQ("ok", h.state);
+	for (i = 1; i <= 21; i++)
+		EXPECT_EQ(1, line_count(self, 2, i)) {
+			TH_LOG("line %u after the recovery", i);
+		}
+	self->s.ops->close(&self->s);
+	self->opened = false;
+	umount2(self->dir, MNT_DETACH);
+}
+
 TEST_F(sink_file, rotation_keep)
 {
 	char name[160], line[64];

@@ -44,6 +44,7 @@
 #include "record_json.h"
 #include "recfile.h"
 #include "sink_journal.h"
+#include "sink_file.h"
 #include "sink_syslog.h"
 #include "status.h"
 
@@ -443,16 +444,29 @@ static void write_status(struct daemon *d)
 		log_warnc(err, "%s/status.json", d->cfg.daemon.state_dir);
 }
 
-/* Lines a syslog sink dropped (spool full) are reported in-band. */
+/*
+ * Lines a syslog sink dropped (spool full) are reported in-band, and so is
+ * each streak of failed rotations of a file sink (it keeps appending).
+ */
 static void report_sink_loss(struct daemon *d)
 {
 	char line[RECORD_JSON_MAX];
+	uint64_t n, failures;
 	unsigned int i;
-	uint64_t n;
+	int err;
 
 	for (i = 0; i < d->pipe.nsinks; i++) {
 		struct sink *s = &d->pipe.sinks[i];
 
+		if (!strcmp(s->ops->kind, "file") &&
+		    sink_file_take_rotate_failure(s, &err, &failures)) {
+			pipeline_daemon_line(&d->pipe, line,
+					     record_json_sink_error(boottime_ns(), s->name,
+								    "rotate", err, failures,
+								    line, sizeof(line)),
+					     "sink_error", SINK_SEV_WARNING);
+			continue;
+		}
 		if (strcmp(s->ops->kind, "syslog"))
 			continue;
 		n = sink_syslog_take_dropped(s);

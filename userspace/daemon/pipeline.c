@@ -76,18 +76,18 @@ static void emit_sealed(struct pipeline *p, const char *line, int len,
  * then asks for a file_continued line (on_file_rotated()), which must come
  * before this line in the chain.
  */
+/*
+ * A file sink whose rotation fails keeps appending to its current file; it
+ * logs the first failure of a streak, and the daemon writes it in-band
+ * (sink_file_take_rotate_failure()).
+ */
 static void prepare_files(struct pipeline *p, size_t len)
 {
 	unsigned int i;
-	int err;
 
-	for (i = 0; i < p->nsinks; i++) {
-		if (!p->is_file[i])
-			continue;
-		err = sink_file_prepare(&p->sinks[i], len + CHAIN_SEAL_EXTRA);
-		if (err < 0)
-			log_warnc(err, "%s: cannot rotate", p->sinks[i].name);
-	}
+	for (i = 0; i < p->nsinks; i++)
+		if (p->is_file[i])
+			sink_file_prepare(&p->sinks[i], len + CHAIN_SEAL_EXTRA);
 }
 
 /* Seal (when chained) and hand one line to every sink. */

@@ -539,6 +539,27 @@ int record_json_alert(const struct record_alert *alert, char *buf, size_t size)
 	return line_end(&l);
 }
 
+int record_json_sink_error(uint64_t time_ns, const char *sink, const char *op,
+			   int err, uint64_t failures, char *buf, size_t size)
+{
+	struct line l;
+	char *p;
+
+	line_start(&l, buf, size);
+	p = run(&l);
+	if (p)
+		jb_commit(&l.jb, w_daemon_head(p, time_ns, "sink_error"));
+	jb_escaped(&l.jb, "sink", sink);
+	jb_escaped(&l.jb, "op", op);
+	p = run(&l);
+	if (p)
+		jb_commit(&l.jb, w_u64(p, "errno", (uint64_t)(err < 0 ? -err : err)));
+	p = run(&l);
+	if (p)
+		jb_commit(&l.jb, w_u64(p, "failures", failures));
+	return line_end(&l);
+}
+
 int record_json_sink_loss(uint64_t time_ns, const char *sink, uint64_t dropped,
 			  char *buf, size_t size)
 {

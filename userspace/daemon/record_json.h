@@ -148,6 +148,12 @@ int record_json_format_named(const struct inputaudit_record *rec,
 /* A sink dropped lines: "sink_loss" with "sink" and "dropped". */
 int record_json_sink_loss(uint64_t time_ns, const char *sink, uint64_t dropped,
 			  char *buf, size_t size);
+/*
+ * A sink failed at something it retries (a file sink's rotation):
+ * "sink_error" with "sink", "op", "errno" (positive) and "failures".
+ */
+int record_json_sink_error(uint64_t time_ns, const char *sink, const char *op,
+			   int err, uint64_t failures, char *buf, size_t size);
 /* The "type" string of a kernel record type, or "unknown". */
 const char *record_json_type_name(uint16_t type);
 /* --raw: "type":"raw" with "raw_type", "flags" and "v": all four words. */

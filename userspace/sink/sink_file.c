@@ -44,6 +44,14 @@ struct file_sink {
 
 	uint64_t lines;
 	int last_err;
+	/*
+	 * Rotations that failed in a row (0: the last one worked), and all of
+	 * them; the daemon reports each new streak in-band (sink_file_take_
+	 * rotate_failure()).
+	 */
+	unsigned int rotate_failing;
+	uint64_t rotate_failures;
+	bool rotate_failure_reported;
 };
 
 static int fs_flush_buf(struct file_sink *f)
@@ -124,6 +132,22 @@ static int fs_check_existing(struct file_sink *f, int fd)
 			  (unsigned int)f->owner);
 		return -EPERM;
 	}
+	return 0;
+}
+
+/*
+ * A file the sink just made (rotation) while root: the daemon's user's, as
+ * in fs_open_file(); its mode and group follow in fs_secure() once it is
+ * the sink's file.
+ */
+static int fs_secure_new(struct file_sink *f, int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (f->owner && st.st_uid != f->owner && fchown(fd, f->owner, (gid_t)-1) < 0)
+		return -errno;
 	return 0;
 }
 
@@ -210,22 +234,41 @@ static void fs_new_file(struct sink *s, const char *prev)
 	f->base_size = f->size;
 }
 
+/*
+ * Rotation never removes or renames a file before the new one exists: the
+ * new file is made first, under a temporary name; only then are the old
+ * ones shifted (path.keep removed, path.i -> path.i+1, path -> path.1),
+ * and the new one renamed to path.  If the new file cannot be made (no
+ * inode, quota, permissions) nothing is moved, the sink keeps appending
+ * to the current file past max_size, and the failure is counted: health()
+ * says "rotation_failed", the daemon writes a sink_error line, and the
+ * next line tries again.  A shift that fails half-way leaves files renamed
+ * but none lost, and the new file is thrown away again.
+ */
 static int fs_rotate(struct sink *s)
 {
 	struct file_sink *f = s->priv;
 	size_t blen = strlen(f->base) + 24;
-	char from[blen], to[blen];
+	char from[blen], to[blen], tmp[blen];
 	const char *prev = NULL;
 	unsigned int i;
-	int err, fd;
+	int err, fd = -1;
 
 	err = fs_flush_buf(f);
 	if (err)
 		return err;
-	if (!f->keep) {
-		if (unlinkat(f->dirfd, f->base, 0) < 0 && errno != ENOENT)
-			goto err_errno;
-	} else {
+	snprintf(tmp, blen, ".%s.new", f->base);
+	/* A leftover of a crash between the steps below; nothing of value. */
+	if (unlinkat(f->dirfd, tmp, 0) < 0 && errno != ENOENT)
+		goto err_errno;
+	fd = openat(f->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_NOCTTY |
+		    O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		goto err_errno;
+	err = fs_secure_new(f, fd);
+	if (err)
+		goto err;
+	if (f->keep) {
 		snprintf(to, blen, "%s.%u", f->base, f->keep);
 		if (unlinkat(f->dirfd, to, 0) < 0 && errno != ENOENT)
 			goto err_errno;
@@ -240,19 +283,32 @@ static int fs_rotate(struct sink *s)
 			goto err_errno;
 		prev = to;
 	}
-	err = fs_open_file(f, false, &fd);
-	if (err)
-		goto err;
+	/* keep = 0: this rename replaces (and so deletes) the old file. */
+	if (renameat(f->dirfd, tmp, f->dirfd, f->base) < 0)
+		goto err_errno;
 	close(f->fd);
 	f->fd = fd;
+	f->last_err = 0;		/* the rotation's error, if any, is over */
+	err = fs_secure(f, fd, false);	/* the new file's identity and size */
+	if (err)
+		f->last_err = err;
+	f->rotate_failing = 0;
+	f->rotate_failure_reported = false;
 	fs_new_file(s, prev);
 	return 1;
 
 err_errno:
 	err = -errno;
 err:
+	if (fd >= 0) {
+		close(fd);
+		unlinkat(f->dirfd, tmp, 0);
+	}
 	f->last_err = err;
-	log_warnc(err, "%s: rotation failed", f->path);
+	f->rotate_failing++;
+	f->rotate_failures++;
+	if (f->rotate_failing == 1)
+		log_warnc(err, "%s: rotation failed; appending to the current file", f->path);
 	return err;
 }
 
@@ -281,11 +337,9 @@ static int fs_write(struct sink *s, const struct sink_line *line)
 	struct file_sink *f = s->priv;
 	int err;
 
-	if (!f->on_new_file && fs_would_pass(f, line->len)) {
-		err = fs_rotate(s);
-		if (err < 0)
-			return err;
-	}
+	/* A rotation that fails is counted and reported; the line goes on here. */
+	if (!f->on_new_file && fs_would_pass(f, line->len))
+		fs_rotate(s);
 	if (f->buflen + line->len > FILE_BUFSIZE) {
 		err = fs_flush_buf(f);
 		if (err)
@@ -348,7 +402,8 @@ static void fs_health(struct sink *s, struct sink_health *h)
 	struct file_sink *f = s->priv;
 
 	memset(h, 0, sizeof(*h));
-	snprintf(h->state, sizeof(h->state), "%s", f->last_err ? "error" : "ok");
+	snprintf(h->state, sizeof(h->state), "%s",
+		 f->rotate_failing ? "rotation_failed" : f->last_err ? "error" : "ok");
 	h->lines = f->lines;
 	h->last_err = f->last_err;
 }
@@ -442,4 +497,16 @@ int sink_file_new(struct sink *s, const struct file_sink_conf *c)
 err_nomem:
 	fs_free(f);
 	return -ENOMEM;
+}
+
+bool sink_file_take_rotate_failure(struct sink *s, int *err, uint64_t *failures)
+{
+	struct file_sink *f = s->priv;
+
+	if (!f->rotate_failing || f->rotate_failure_reported)
+		return false;
+	f->rotate_failure_reported = true;
+	*err = f->last_err;
+	*failures = f->rotate_failures;
+	return true;
 }

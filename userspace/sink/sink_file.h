@@ -39,6 +39,7 @@
 #ifndef INPUTAUDITD_SINK_FILE_H
 #define INPUTAUDITD_SINK_FILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -85,6 +86,14 @@ int sink_file_new(struct sink *s, const struct file_sink_conf *c);
  * Return: 1 if rotated, 0 if not, or a negative errno.
  */
 int sink_file_prepare(struct sink *s, size_t len);
+
+/*
+ * A rotation failed since the last call and was not reported yet: fills
+ * @err (its negative errno) and @failures (failed rotations so far) and
+ * returns true, once per streak of failures (the daemon writes it in-band
+ * as a sink_error line).
+ */
+bool sink_file_take_rotate_failure(struct sink *s, int *err, uint64_t *failures);
 
 /* The sink's current file size in bytes (written and buffered); for tests. */
 uint64_t sink_file_size(struct sink *s);
