@@ -481,9 +481,9 @@ TEST(settings_applied)
 /*
  * A setting the module refuses (here a level above max_level) stops the
  * start with "kernel settings: ..."; what the daemon received by then is
- * written out, closed by a final stats record.  The settings are written
- * after the privilege drop (through the files opened while root), so that
- * the first line a sink gets is written by the daemon's user.
+ * written out, closed by a final stats record.  Those lines are written
+ * after the privilege drop, as every line is: a sink's file made then
+ * belongs to the daemon's user.
  */
 TEST(refused_setting_stops_start)
 {
@@ -500,7 +500,7 @@ TEST(refused_setting_stops_start)
 		TH_LOG("stderr: %s", err);
 	}
 	ASSERT_NE(NULL, strstr(err, "dropped privileges"));
-	EXPECT_LT(strstr(err, "dropped privileges"), strstr(err, "kernel settings: "));
+	EXPECT_GT(strstr(err, "dropped privileges"), strstr(err, "kernel settings: "));
 	EXPECT_NE(NULL, strstr(slurp(r.out), "\"type\":\"stats\"")) {
 		TH_LOG("output: %s", slurp(r.out));
 	}

@@ -8,9 +8,10 @@
  * opened by path any more:
  *   config -> resolve the user -> sinks opened (files, spool, sockets) ->
  *   state directory -> kernel settings opened -> BPF loaded ->
- *   records_emitted opened -> attached, ring mapped -> privileges dropped
- *   -> chain_start line -> kernel settings applied (through the files
- *   opened before) -> capture loop until SIGINT/SIGTERM or --count.
+ *   records_emitted opened -> attached, ring mapped -> kernel settings
+ *   applied -> privileges dropped -> chain_start line -> capture loop until
+ *   SIGINT/SIGTERM or --count (or, when the module refused a setting, the
+ *   final lines and exit 1).
  * Nothing is written to a sink before the drop: a file a sink created
  * then (a spool segment, say) would be root's, and the daemon's user could
  * not read or reopen it; files the sinks open while root are given to that
@@ -690,16 +691,15 @@ static int finish(struct daemon *d)
  * so it is written out with a final stats record before the exit rather
  * than lost with the ring.
  */
-static void apply_kernel_settings(struct daemon *d)
+static bool apply_kernel_settings(struct daemon *d)
 {
 	char err_msg[512];
 
 	if (ksettings_apply(&d->kset, &d->cfg.kernel, err_msg,
 			    sizeof(err_msg)) >= 0)
-		return;
+		return true;
 	log_warnx("kernel settings: %s", err_msg);
-	finish(d);
-	exit(1);
+	return false;
 }
 
 /*
@@ -754,6 +754,7 @@ int main(int argc, char **argv)
 	static struct daemon d;	/* the seqtrack bitmap is better off the stack */
 	sigset_t waitmask;
 	char err_msg[512];
+	bool settings_ok = true;
 	int err;
 
 	log_init("inputauditd", false);
@@ -793,6 +794,7 @@ int main(int argc, char **argv)
 		if (err < 0)
 			fatalx("kernel settings: %s", err_msg);
 		setup_capture(&d);
+		settings_ok = apply_kernel_settings(&d);
 	}
 
 	d.run_uid = d.priv.resolved ? d.priv.uid : getuid();
@@ -806,8 +808,10 @@ int main(int argc, char **argv)
 	 * that the daemon's user could not read or reopen afterwards.
 	 */
 	pipeline_start(&d.pipe);
-	if (!d.replaying)
-		apply_kernel_settings(&d);
+	if (!settings_ok) {
+		finish(&d);
+		exit(1);
+	}
 	write_status(&d);
 	err = d.replaying ? replay(&d) : run(&d, &waitmask);
 	if (err)
