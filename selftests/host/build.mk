@@ -78,9 +78,10 @@ $(HOST_TEST_OUT)/test_sink_journal: $(HOST_TEST_OUT)/test_sink_journal.o \
 $(HOST_TEST_OUT)/test_sink_journal: HOST_TEST_LIBS := -lsystemd
 $(HOST_TEST_OUT)/test_sink_syslog: $(HOST_TEST_OUT)/test_sink_syslog.o \
 		$(HOST_TEST_OUT)/collector.o \
-		$(HOST_TEST_US)/sink/sink_syslog.o $(HOST_TEST_US)/sink/spool.o \
+		$(HOST_TEST_US)/sink/sink_syslog.o $(HOST_TEST_US)/sink/spool.o $(HOST_TEST_US)/lib/log.o \
 		$(HOST_TEST_US)/sink/json_fields.o
-$(HOST_TEST_OUT)/test_spool: $(HOST_TEST_OUT)/test_spool.o $(HOST_TEST_US)/sink/spool.o
+$(HOST_TEST_OUT)/test_spool: $(HOST_TEST_OUT)/test_spool.o $(HOST_TEST_US)/sink/spool.o \
+		$(HOST_TEST_US)/lib/log.o
 $(HOST_TEST_OUT)/test_json_fields: $(HOST_TEST_OUT)/test_json_fields.o \
 		$(HOST_TEST_US)/sink/json_fields.o
 $(HOST_TEST_OUT)/test_bpf_ring: HOST_TEST_LIBS := $(HOST_TEST_BPF_LIBS)

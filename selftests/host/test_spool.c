@@ -156,6 +156,55 @@ TEST_F(spool, resume_after_close)
 	EXPECT_EQ(-1, take(&self->sp));
 }
 
+/*
+ * What the daemon's user (or whoever runs as it) leaves in the spool
+ * directory is checked and bounded before root reads it: a segment named
+ * with the largest index, a FIFO, another user's file and a hard link are
+ * ignored, the start does not hang, and the real segments are read whole.
+ */
+TEST_F(spool, hostile_entries_bounded)
+{
+	char path[160], other[160];
+	unsigned int i;
+	int fd;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root (file owners)");
+	ASSERT_EQ(0, spool_open(&self->sp, self->sdir, 1 << 20, 65534, 65534));
+	for (i = 1; i <= 10; i++)
+		ASSERT_EQ(0, add(&self->sp, i));
+	spool_close(&self->sp);
+	snprintf(path, sizeof(path), "%s/ffffffffffffffff.spool", self->sdir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(8, write(fd, "\4\0\0\0evil", 8));
+	close(fd);
+	snprintf(path, sizeof(path), "%s/0000000000000001.spool", self->sdir);
+	ASSERT_EQ(0, mkfifo(path, 0600));
+	snprintf(path, sizeof(path), "%s/0000000000000002.spool", self->sdir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(8, write(fd, "\4\0\0\0evil", 8));
+	ASSERT_EQ(0, fchown(fd, 4242, 4242));
+	close(fd);
+	snprintf(other, sizeof(other), "%s/../hardlinked", self->sdir);
+	fd = open(other, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ASSERT_LE(0, fd);
+	close(fd);
+	snprintf(path, sizeof(path), "%s/0000000000000003.spool", self->sdir);
+	ASSERT_EQ(0, link(other, path));
+
+	alarm(20);	/* a scan over 2^64 indexes would not end */
+	ASSERT_EQ(0, spool_open(&self->sp, self->sdir, 1 << 20, 65534, 65534));
+	alarm(0);
+	self->opened = true;
+	EXPECT_EQ(10, self->sp.records);
+	for (i = 1; i <= 10; i++)
+		EXPECT_EQ((int)i, take(&self->sp));
+	EXPECT_EQ(-1, take(&self->sp));
+	unlink(other);
+}
+
 /* A crash in the middle of an append leaves a torn record: it is cut off. */
 TEST_F(spool, torn_record_dropped)
 {

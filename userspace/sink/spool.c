@@ -11,12 +11,16 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "spool.h"
 
 #define SEG_SUFFIX	".spool"
 #define SEG_NAMELEN	(16 + sizeof(SEG_SUFFIX))
 #define POSITION_FILE	"position"
 #define SEG_MAX		(1024 * 1024)
+/* Bounds of what a spool may hold (spool_scan()). */
+#define SPOOL_SEGMENTS_MAX	65536
+#define SPOOL_INDEX_MAX		(UINT64_MAX >> 2)
 
 static void seg_name(char *buf, uint64_t idx)
 {
@@ -68,7 +72,7 @@ static int pread_all(int fd, void *buf, size_t len, uint64_t off)
  * *before: records before it.
  */
 static int scan_segment(struct spool *sp, uint64_t idx, uint64_t pos, bool *boundary_ok,
-			uint64_t *before)
+			uint64_t *before, uid_t uid)
 {
 	char name[SEG_NAMELEN];
 	unsigned char hdr[4];
@@ -77,11 +81,16 @@ static int scan_segment(struct spool *sp, uint64_t idx, uint64_t pos, bool *boun
 	int fd, n, err = 0;
 
 	seg_name(name, idx);
-	fd = openat(sp->dirfd, name, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	fd = openat(sp->dirfd, name, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	/* What check_segment() refused is not read, counted or cut. */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
 		err = -EINVAL;
+		goto out;
+	}
+	if (uid != (uid_t)-1 && st.st_uid != uid) {
+		err = -EPERM;
 		goto out;
 	}
 	for (;;) {
@@ -137,7 +146,42 @@ static void read_position(struct spool *sp, uint64_t *idx, uint64_t *off)
 		*idx = UINT64_MAX;
 }
 
-/* Find the segments a previous run left. */
+/*
+ * The spool directory is the daemon's user's, so what a previous run (or
+ * anyone running as that user) left there is checked before root touches
+ * it: a segment is used only if it is a regular file with one link, owned
+ * by that user or by root (a root-owned one, left by a run that spooled
+ * before its privilege drop, is given to the user through its fd), opened
+ * without following a link or blocking on a FIFO.  Anything else is left
+ * alone and logged.  Return: 0 to use it, or -errno.
+ */
+static int check_segment(struct spool *sp, const char *name, uid_t uid, gid_t gid)
+{
+	struct stat st;
+	int fd, err = 0;
+
+	fd = openat(sp->dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		err = -errno;
+	else if (!S_ISREG(st.st_mode) || st.st_nlink != 1)
+		err = -EINVAL;
+	else if (uid != (uid_t)-1 && st.st_uid != uid && st.st_uid != 0)
+		err = -EPERM;
+	else if (uid != (uid_t)-1 && st.st_uid != uid && fchown(fd, uid, gid) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/*
+ * Find the segments a previous run left: those within SPOOL_SEGMENTS_MAX
+ * indexes below the newest one, whose index leaves room to count on
+ * (SPOOL_INDEX_MAX).  The walk from the oldest to the newest, here and when
+ * draining, is so bounded whatever names the directory holds (a segment
+ * named ffffffffffffffff.spool once hung the start).
+ */
 static int spool_scan(struct spool *sp, uid_t uid, gid_t gid)
 {
 	uint64_t idx, lo = UINT64_MAX, hi = 0, pos_idx, pos_off, before = 0;
@@ -154,26 +198,41 @@ static int spool_scan(struct spool *sp, uid_t uid, gid_t gid)
 		close(fd);
 		return -errno;
 	}
-	while ((de = readdir(d))) {
-		if (uid != (uid_t)-1 && de->d_name[0] != '.')
-			fchownat(sp->dirfd, de->d_name, uid, gid, AT_SYMLINK_NOFOLLOW);
-		if (!parse_seg_name(de->d_name, &idx))
-			continue;
-		found = true;
-		if (idx < lo)
-			lo = idx;
-		if (idx > hi)
+	/* The newest usable index first. */
+	while ((de = readdir(d)))
+		if (parse_seg_name(de->d_name, &idx) && idx <= SPOOL_INDEX_MAX && idx >= hi) {
 			hi = idx;
+			found = true;
+		}
+	if (found) {
+		rewinddir(d);
+		while ((de = readdir(d))) {
+			if (!parse_seg_name(de->d_name, &idx))
+				continue;
+			if (idx > hi || hi - idx >= SPOOL_SEGMENTS_MAX) {
+				log_warnx("spool: %s ignored: index out of range", de->d_name);
+				continue;
+			}
+			err = check_segment(sp, de->d_name, uid, gid);
+			if (err) {
+				log_warnc(err, "spool: %s ignored", de->d_name);
+				continue;
+			}
+			if (idx < lo)
+				lo = idx;
+		}
 	}
 	closedir(d);
 	read_position(sp, &pos_idx, &pos_off);
-	if (!found)
+	if (!found || lo == UINT64_MAX)
 		return 0;
 	sp->head_idx = lo;
 	sp->next_idx = hi + 1;
 	for (idx = lo; idx <= hi; idx++) {
 		err = scan_segment(sp, idx, idx == pos_idx ? pos_off : UINT64_MAX,
-				   &boundary_ok, &before);
+				   &boundary_ok, &before, uid);
+		if (err == -EINVAL || err == -EPERM || err == -ELOOP)
+			continue;	/* not one of ours (check_segment said so) */
 		if (err)
 			return err;
 	}
@@ -289,6 +348,14 @@ static void remove_head(struct spool *sp)
 	sp->head_off = 0;
 }
 
+/* A regular file with one link, as spool_scan() accepted it. */
+static bool is_own_segment(int fd)
+{
+	struct stat st;
+
+	return !fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_nlink == 1;
+}
+
 ssize_t spool_peek(struct spool *sp, void *buf, size_t size)
 {
 	char name[SEG_NAMELEN];
@@ -299,7 +366,13 @@ ssize_t spool_peek(struct spool *sp, void *buf, size_t size)
 	while (sp->records && sp->head_idx != sp->next_idx) {
 		if (sp->head_fd < 0) {
 			seg_name(name, sp->head_idx);
-			sp->head_fd = openat(sp->dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+			sp->head_fd = openat(sp->dirfd, name,
+					     O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+			if (sp->head_fd >= 0 && !is_own_segment(sp->head_fd)) {
+				close(sp->head_fd);	/* not ours (spool_scan()) */
+				sp->head_fd = -1;
+				errno = ENOENT;
+			}
 			if (sp->head_fd < 0) {
 				if (errno != ENOENT)
 					return -errno;
