@@ -457,6 +457,44 @@ TEST_F(syslog, control_characters_never_raw)
 	close(lfd);
 }
 
+/*
+ * A stop while the collector is still away loses no drop count: it is
+ * kept in the spool directory, and the next run reports it once its
+ * collector is back.
+ */
+TEST_F(syslog, drops_pending_at_stop_survive)
+{
+	struct sink_health h;
+	unsigned int i, spooled;
+	uint64_t dropped;
+	char line[1024], path[192];
+
+	if (access(RSYSLOGD, X_OK))
+		SKIP(return, RSYSLOGD " not installed (Debian package rsyslog)");
+	ASSERT_EQ(0, open_sink(self, 4 * (make_line(line, sizeof(line), "event", 1) + 160)));
+	for (i = 1; i <= 20; i++)
+		ASSERT_EQ(0, put(&self->s, "event", i, SINK_SEV_INFO));
+	self->s.ops->health(&self->s, &h);
+	spooled = (unsigned int)h.spooled;
+	dropped = h.dropped;
+	ASSERT_LT(0U, dropped);
+	EXPECT_EQ(dropped, sink_syslog_pending_dropped(&self->s));
+	EXPECT_EQ(0, sink_syslog_take_dropped(&self->s));	/* not back */
+	ASSERT_EQ(0, self->s.ops->close(&self->s));
+	self->opened = false;
+	snprintf(path, sizeof(path), "%s/dropped", self->spool);
+	EXPECT_EQ(0, access(path, F_OK));
+
+	/* The next run: the count is back, and reported once the collector is. */
+	memset(&self->s, 0, sizeof(self->s));
+	ASSERT_EQ(0, open_sink(self, 1 << 20));
+	EXPECT_NE(0, access(path, F_OK));
+	EXPECT_EQ(dropped, sink_syslog_pending_dropped(&self->s));
+	ASSERT_EQ(0, start_rsyslogd(self));
+	ASSERT_EQ(spooled, wait_lines(self, spooled));
+	EXPECT_EQ(dropped, sink_syslog_take_dropped(&self->s));
+}
+
 /* Lines spooled by one run are sent by the next (daemon restart). */
 TEST_F(syslog, spool_survives_restart)
 {

@@ -475,8 +475,37 @@ static void report_sink_loss(struct daemon *d)
 			continue;
 		pipeline_daemon_line(&d->pipe, line,
 				     record_json_sink_loss(boottime_ns(),
-							   s->name, n, line,
+							   s->name, n, false, line,
 							   sizeof(line)),
+				     "sink_loss", SINK_SEV_WARNING);
+		if (d->cfg.alert.loss)
+			pipeline_alert(&d->pipe, "sink_loss", 0, 0, NULL);
+	}
+}
+
+/*
+ * At a stop, drops a syslog sink could not report to its collector yet (it
+ * is still away) go to the other sinks now, marked pending: the sink keeps
+ * the count in its spool directory and tells the collector after the next
+ * start.  No drop count ends with the process.
+ */
+static void report_sink_loss_pending(struct daemon *d)
+{
+	char line[RECORD_JSON_MAX];
+	unsigned int i;
+	uint64_t n;
+
+	for (i = 0; i < d->pipe.nsinks; i++) {
+		struct sink *s = &d->pipe.sinks[i];
+
+		if (strcmp(s->ops->kind, "syslog"))
+			continue;
+		n = sink_syslog_pending_dropped(s);
+		if (!n)
+			continue;
+		pipeline_daemon_line(&d->pipe, line,
+				     record_json_sink_loss(boottime_ns(), s->name, n, true,
+							   line, sizeof(line)),
 				     "sink_loss", SINK_SEV_WARNING);
 		if (d->cfg.alert.loss)
 			pipeline_alert(&d->pipe, "sink_loss", 0, 0, NULL);
@@ -672,6 +701,7 @@ static int finish(struct daemon *d)
 	else
 		seqtrack_flush_until(&d->pipe.seq, expected_next_seq(d));
 	report_sink_loss(d);
+	report_sink_loss_pending(d);
 	write_stats(d, true);
 	pipeline_checkpoint(&d->pipe, true);
 	write_status(d);

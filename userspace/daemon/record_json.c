@@ -561,7 +561,7 @@ int record_json_sink_error(uint64_t time_ns, const char *sink, const char *op,
 }
 
 int record_json_sink_loss(uint64_t time_ns, const char *sink, uint64_t dropped,
-			  char *buf, size_t size)
+			  bool pending, char *buf, size_t size)
 {
 	struct line l;
 	char *p;
@@ -574,5 +574,10 @@ int record_json_sink_loss(uint64_t time_ns, const char *sink, uint64_t dropped,
 	p = run(&l);
 	if (p)
 		jb_commit(&l.jb, w_u64(p, "dropped", dropped));
+	if (pending) {
+		p = run(&l);
+		if (p)
+			jb_commit(&l.jb, jb_wlit(p, ",\"pending\":true"));
+	}
 	return line_end(&l);
 }

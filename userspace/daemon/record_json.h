@@ -145,9 +145,13 @@ int record_json_format(const struct inputaudit_record *rec, char *buf,
 int record_json_format_named(const struct inputaudit_record *rec,
 			     const char *name, bool truncated,
 			     unsigned int name_records, char *buf, size_t size);
-/* A sink dropped lines: "sink_loss" with "sink" and "dropped". */
+/*
+ * A sink dropped lines: "sink_loss" with "sink" and "dropped"; @pending
+ * (at a stop): the sink's collector was not told yet, the next run tells
+ * it ("pending":true; count these only once).
+ */
 int record_json_sink_loss(uint64_t time_ns, const char *sink, uint64_t dropped,
-			  char *buf, size_t size);
+			  bool pending, char *buf, size_t size);
 /*
  * A sink failed at something it retries (a file sink's rotation):
  * "sink_error" with "sink", "op", "errno" (positive) and "failures".

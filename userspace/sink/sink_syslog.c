@@ -130,6 +130,9 @@ static void buf_free(struct buf *b)
 	memset(b, 0, sizeof(*b));
 }
 
+/* In the spool directory: drops not reported to the collector at the last stop. */
+#define DROPPED_FILE	"dropped"
+
 /* ---- message formatting ---- */
 
 /* A header token: printable US-ASCII, at most @max bytes, "-" if empty. */
@@ -455,6 +458,8 @@ static int sl_open(struct sink *s)
 	if (err)
 		return err;
 	sl->spool_open = true;
+	/* Drops a previous run could not report to the collector: reported now. */
+	sl->dropped_pending += spool_take_count(&sl->spool, DROPPED_FILE);
 	try_connect(sl, mono_ms());
 	return 0;
 }
@@ -553,6 +558,11 @@ static void sl_health(struct sink *s, struct sink_health *h)
 	h->last_err = sl->last_err;
 }
 
+uint64_t sink_syslog_pending_dropped(struct sink *s)
+{
+	return ((struct syslog_sink *)s->priv)->dropped_pending;
+}
+
 uint64_t sink_syslog_take_dropped(struct sink *s)
 {
 	struct syslog_sink *sl = s->priv;
@@ -592,6 +602,9 @@ static int sl_close(struct sink *s)
 		if (err)
 			sl->dropped++;
 	}
+	/* What the collector was not told yet, it is told after the next start. */
+	if (sl->spool_open && spool_save_count(&sl->spool, DROPPED_FILE, sl->dropped_pending))
+		err = err ?: -EIO;
 	if (sl->spool_open)
 		spool_close(&sl->spool);
 	if (sl->fd >= 0)

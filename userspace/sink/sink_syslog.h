@@ -43,7 +43,12 @@
  * the last call, and the daemon then writes a chained
  *   {"type":"sink_loss","sink":"<s->name>","dropped":N,...}
  * line through its normal path (to every sink), so the collector sees the
- * gap explained right after the lines that did arrive.
+ * gap explained right after the lines that did arrive.  At a stop with
+ * the collector still away, the daemon writes what is pending
+ * (sink_syslog_pending_dropped()) in a sink_loss line to the other sinks,
+ * and close() keeps the count in the spool directory ("dropped"): the next
+ * run's open() takes it back and reports it to the collector when it is
+ * back.  No count is lost with the process.
  *
  * Health state: "ok" (connected, nothing waiting), "spooling" (lines wait
  * in the spool), "connecting" (no connection, nothing spooled).
@@ -89,5 +94,8 @@ int sink_syslog_new(struct sink *s, const struct syslog_sink_conf *c);
  * drained); else 0 (the count is kept for later).  See "Loss reporting".
  */
 uint64_t sink_syslog_take_dropped(struct sink *s);
+
+/* Lines dropped and not reported to the collector yet (kept). */
+uint64_t sink_syslog_pending_dropped(struct sink *s);
 
 #endif /* INPUTAUDITD_SINK_SYSLOG_H */

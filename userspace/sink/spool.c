@@ -448,3 +448,52 @@ void spool_close(struct spool *sp)
 		close(sp->dirfd);
 	sp->head_fd = sp->tail_fd = sp->dirfd = -1;
 }
+
+int spool_save_count(struct spool *sp, const char *name, uint64_t value)
+{
+	char buf[32];
+	int fd, len, err = 0;
+
+	if (sp->dirfd < 0)
+		return -EBADF;
+	if (!value)
+		return unlinkat(sp->dirfd, name, 0) < 0 && errno != ENOENT ? -errno : 0;
+	len = snprintf(buf, sizeof(buf), "%" PRIu64 "\n", value);
+	/* The old file goes first: never write through whatever is there. */
+	if (unlinkat(sp->dirfd, name, 0) < 0 && errno != ENOENT)
+		return -errno;
+	fd = openat(sp->dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+		    0600);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, buf, (size_t)len) != len)
+		err = errno ? -errno : -EIO;
+	if (close(fd) < 0 && !err)
+		err = -errno;
+	return err;
+}
+
+uint64_t spool_take_count(struct spool *sp, const char *name)
+{
+	char buf[32];
+	uint64_t value = 0;
+	struct stat st;
+	ssize_t n = 0;
+	int fd;
+
+	if (sp->dirfd < 0)
+		return 0;
+	fd = openat(sp->dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0)
+		return 0;
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode))
+		n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	unlinkat(sp->dirfd, name, 0);
+	if (n > 0) {
+		buf[n] = 0;
+		if (sscanf(buf, "%" SCNu64, &value) != 1)
+			value = 0;
+	}
+	return value;
+}

@@ -73,4 +73,14 @@ int spool_consume(struct spool *sp);
 /* Save the read position and close everything (the files stay). */
 void spool_close(struct spool *sp);
 
+/*
+ * A counter kept beside the spool across runs (the syslog sink's drops not
+ * yet reported to its collector): spool_save_count() writes it to @name in
+ * the spool directory (0 removes the file); spool_take_count() reads it
+ * back (a regular file, no link followed, a decimal number) and removes
+ * it.  Return: 0 or -errno; the value read, or 0.
+ */
+int spool_save_count(struct spool *sp, const char *name, uint64_t value);
+uint64_t spool_take_count(struct spool *sp, const char *name);
+
 #endif /* INPUTAUDITD_SPOOL_H */
