@@ -162,15 +162,50 @@ TEST_F(journal, daemon_record_and_health)
 	EXPECT_EQ(0, h.dropped);
 
 	/*
-	 * journald gone: libsystemd drops entries silently (ENOENT is not an
-	 * error for sd_journal_sendv), and the daemon goes on.
+	 * journald gone: libsystemd would drop entries silently (ENOENT is not
+	 * an error for sd_journal_sendv); the sink sees the socket missing and
+	 * counts the lines as dropped, and the daemon goes on.
 	 */
 	close(self->fd);
 	self->fd = -1;
 	ASSERT_EQ(0, unlink(JOURNAL_SOCK));
 	EXPECT_EQ(0, send_line(&self->s, line, "alert", 0, 3, SINK_SEV_ALERT));
+	EXPECT_EQ(0, send_line(&self->s, line, "alert", 0, 4, SINK_SEV_ALERT));
+	self->s.ops->health(&self->s, &h);
+	EXPECT_STREQ("error", h.state);
+	EXPECT_EQ(-ENOENT, h.last_err);
+	EXPECT_EQ(2, h.dropped);
+	EXPECT_EQ(0, sink_journal_take_dropped(&self->s));	/* not back */
+
+	/* journald back: lines go through, and the two are handed in for a sink_loss line. */
+	{
+		struct sockaddr_un sun = { .sun_family = AF_UNIX };
+
+		self->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		ASSERT_LE(0, self->fd);
+		strcpy(sun.sun_path, JOURNAL_SOCK);
+		ASSERT_EQ(0, bind(self->fd, (struct sockaddr *)&sun, sizeof(sun)));
+	}
+	EXPECT_EQ(0, send_line(&self->s, line, "alert", 0, 5, SINK_SEV_ALERT));
+	ASSERT_LT(0, recv_entry(self));
 	self->s.ops->health(&self->s, &h);
 	EXPECT_STREQ("ok", h.state);
+	EXPECT_EQ(2, sink_journal_take_dropped(&self->s));
+	EXPECT_EQ(0, sink_journal_take_dropped(&self->s));
+}
+
+/* Without a journald socket the sink does not open (libsystemd would say nothing). */
+TEST_F(journal, no_socket_is_an_error)
+{
+	struct journal_sink_conf c = { .identifier = "inputaudit-test" };
+
+	if (self->skip[0])
+		SKIP(return, "%s", self->skip);
+	close(self->fd);
+	self->fd = -1;
+	ASSERT_EQ(0, unlink(JOURNAL_SOCK));
+	ASSERT_EQ(0, sink_journal_new(&self->s, &c));
+	EXPECT_EQ(-ENOENT, self->s.ops->open(&self->s));
 }
 
 TEST(journal_bad_identifier)

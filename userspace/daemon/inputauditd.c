@@ -446,7 +446,8 @@ static void write_status(struct daemon *d)
 }
 
 /*
- * Lines a syslog sink dropped (spool full) are reported in-band, and so is
+ * Lines a syslog sink dropped (spool full) or the journal sink could not
+ * hand to journald are reported in-band once the sink is back, and so is
  * each streak of failed rotations of a file sink (it keeps appending).
  */
 static void report_sink_loss(struct daemon *d)
@@ -468,9 +469,12 @@ static void report_sink_loss(struct daemon *d)
 					     "sink_error", SINK_SEV_WARNING);
 			continue;
 		}
-		if (strcmp(s->ops->kind, "syslog"))
+		if (!strcmp(s->ops->kind, "syslog"))
+			n = sink_syslog_take_dropped(s);
+		else if (!strcmp(s->ops->kind, "journal"))
+			n = sink_journal_take_dropped(s);
+		else
 			continue;
-		n = sink_syslog_take_dropped(s);
 		if (!n)
 			continue;
 		pipeline_daemon_line(&d->pipe, line,

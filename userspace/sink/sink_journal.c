@@ -5,12 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 /* No CODE_FILE= etc.: the daemon's source path tells the reader nothing. */
 #define SD_JOURNAL_SUPPRESS_LOCATION
 #include <systemd/sd-journal.h>
 
 #include "json_fields.h"
+#include "log.h"
 #include "sink_journal.h"
 
 #define FIELD_MAX	128
@@ -20,8 +22,22 @@ struct journal_sink {
 	char *identifier;
 	uint64_t lines;
 	uint64_t dropped;
+	uint64_t dropped_pending;	/* not reported in-band yet */
 	int last_err;
 };
+
+/*
+ * Where journald listens.  libsystemd sends there and, when nothing is
+ * there, drops the entry and reports success; the sink looks first.
+ */
+#define JOURNAL_SOCKET	"/run/systemd/journal/socket"
+
+static bool journal_there(void)
+{
+	struct stat st;
+
+	return !stat(JOURNAL_SOCKET, &st) && S_ISSOCK(st.st_mode);
+}
 
 /* The fields found in the line itself. */
 struct line_fields {
@@ -51,8 +67,20 @@ static int pick_field(void *ctx, const char *key, const char *val, size_t vallen
 
 static int js_open(struct sink *s)
 {
-	(void)s;
+	if (!journal_there()) {
+		log_warnx("%s: no journald socket at " JOURNAL_SOCKET, s->name);
+		return -ENOENT;
+	}
 	return 0;
+}
+
+/* A line journald will not get: counted, reported in-band once it is back. */
+static int js_drop(struct journal_sink *j, int err)
+{
+	j->dropped++;
+	j->dropped_pending++;
+	j->last_err = err;
+	return 0;	/* the daemon and its other sinks go on */
 }
 
 static int js_write(struct sink *s, const struct sink_line *line)
@@ -68,11 +96,11 @@ static int js_write(struct sink *s, const struct sink_line *line)
 
 	if (msglen && line->text[msglen - 1] == '\n')
 		msglen--;
+	if (!journal_there())
+		return js_drop(j, -ENOENT);
 	msg = malloc(msglen + sizeof("MESSAGE="));
-	if (!msg) {
-		j->dropped++;
-		return j->last_err = -ENOMEM;
-	}
+	if (!msg)
+		return js_drop(j, -ENOMEM);
 	memcpy(msg, "MESSAGE=", 8);
 	memcpy(msg + 8, line->text, msglen);
 	iov[cnt].iov_base = msg;
@@ -102,11 +130,8 @@ static int js_write(struct sink *s, const struct sink_line *line)
 
 	err = sd_journal_sendv(iov, cnt);
 	free(msg);
-	if (err < 0) {
-		j->dropped++;
-		j->last_err = err;
-		return err;
-	}
+	if (err < 0)
+		return js_drop(j, err);
 	j->last_err = 0;
 	j->lines++;
 	return 0;
@@ -186,4 +211,16 @@ int sink_journal_new(struct sink *s, const struct journal_sink_conf *c)
 	s->ops = &journal_sink_ops;
 	s->priv = j;
 	return 0;
+}
+
+uint64_t sink_journal_take_dropped(struct sink *s)
+{
+	struct journal_sink *j = s->priv;
+	uint64_t n;
+
+	if (j->last_err || !journal_there())
+		return 0;
+	n = j->dropped_pending;
+	j->dropped_pending = 0;
+	return n;
 }
