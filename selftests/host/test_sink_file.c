@@ -275,8 +275,9 @@ static int open_owned(FIXTURE_DATA(sink_file) *self, uid_t owner)
 	return 0;
 }
 
-TEST_F(sink_file, owner_checked_and_given)
+TEST_F(sink_file, owner_checked)
 {
+	char other[160];
 	struct stat st;
 	int fd;
 
@@ -288,18 +289,17 @@ TEST_F(sink_file, owner_checked_and_given)
 	ASSERT_EQ(0, fchown(fd, 4242, 4242));
 	close(fd);
 	EXPECT_EQ(-EPERM, open_owned(self, 65534));
-	/* Root's, one link (a daemon of before made it as root): given to the user. */
+	/* Root's with a second link (to a file of root's elsewhere): refused. */
 	ASSERT_EQ(0, chown(self->path, 0, 0));
+	snprintf(other, sizeof(other), "%s.elsewhere", self->path);
+	ASSERT_EQ(0, link(self->path, other));
+	EXPECT_EQ(-EPERM, open_owned(self, 65534));
+	ASSERT_EQ(0, unlink(other));
+	/* Root's alone (the daemon made it before its drop): used, and stays root's. */
 	ASSERT_EQ(0, open_owned(self, 65534));
 	ASSERT_EQ(0, stat(self->path, &st));
-	EXPECT_EQ(65534U, st.st_uid);
-	self->s.ops->close(&self->s);
-	self->opened = false;
-	/* Created by the sink while root: the user's. */
-	ASSERT_EQ(0, unlink(self->path));
-	ASSERT_EQ(0, open_owned(self, 65534));
-	ASSERT_EQ(0, stat(self->path, &st));
-	EXPECT_EQ(65534U, st.st_uid);
+	EXPECT_EQ(0U, st.st_uid);
+	EXPECT_EQ(0600U, st.st_mode & 07777);
 }
 
 /* 30-byte lines, max 100 bytes: 3 lines a file; keep 2. */

@@ -102,12 +102,10 @@ static int fs_secure(struct file_sink *f, int fd, bool strict)
 
 /*
  * A file the sink found at its path (not one it created): a regular file of
- * its user's or root's, nothing else (a FIFO would block the daemon, a
- * device or another user's file is not a log).  A root-owned file with one
- * link (left by a daemon that created it as root) is given to the daemon's
- * user while the daemon is still root, or it could not reopen it after the
- * drop; after the drop such a file is refused.  No geteuid(): the seccomp
- * filter does not allow it, and fchown() says the same.
+ * its user's, or root's with a single link (made by the daemon before its
+ * privilege drop; a second link could be one the user made to a file of
+ * root's elsewhere), nothing else: a FIFO would block the daemon, a device
+ * or another user's file is not a log.
  */
 static int fs_check_existing(struct file_sink *f, int fd)
 {
@@ -121,33 +119,12 @@ static int fs_check_existing(struct file_sink *f, int fd)
 	}
 	if (!f->owner || st.st_uid == f->owner)
 		return 0;
-	if (st.st_uid != 0) {
-		log_warnx("%s: owned by uid %u, neither the daemon's user (%u) nor root",
-			  f->path, (unsigned int)st.st_uid, (unsigned int)f->owner);
-		return -EPERM;
-	}
-	/* Root's: only root (before the drop) may give it away. */
-	if (st.st_nlink != 1 || fchown(fd, f->owner, (gid_t)-1) < 0) {
-		log_warnx("%s: owned by root, not the daemon's user (%u)", f->path,
+	if (st.st_uid != 0 || st.st_nlink != 1) {
+		log_warnx("%s: owned by uid %u with %u links: not the daemon's user's (%u), nor root's alone",
+			  f->path, (unsigned int)st.st_uid, (unsigned int)st.st_nlink,
 			  (unsigned int)f->owner);
 		return -EPERM;
 	}
-	return 0;
-}
-
-/*
- * A file the sink just made (rotation) while root: the daemon's user's, as
- * in fs_open_file(); its mode and group follow in fs_secure() once it is
- * the sink's file.
- */
-static int fs_secure_new(struct file_sink *f, int fd)
-{
-	struct stat st;
-
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (f->owner && st.st_uid != f->owner && fchown(fd, f->owner, (gid_t)-1) < 0)
-		return -errno;
 	return 0;
 }
 
@@ -159,15 +136,7 @@ static int fs_open_file(struct file_sink *f, bool strict, int *fdp)
 	/* Create it, or else open what is there without blocking on a FIFO. */
 	fd = openat(f->dirfd, f->base, flags | O_CREAT | O_EXCL, 0600);
 	if (fd >= 0) {
-		/* Created while root (before the drop): the user's all the same. */
-		struct stat st;
-
-		if (f->owner && (fstat(fd, &st) < 0 || (st.st_uid != f->owner &&
-		    fchown(fd, f->owner, (gid_t)-1) < 0))) {
-			err = -errno;
-			close(fd);
-			return err;
-		}
+		;	/* made by the daemon: root's before the drop, its user's after */
 	} else if (errno == EEXIST) {
 		fd = openat(f->dirfd, f->base, flags | O_NONBLOCK);
 		if (fd < 0 && errno == ENXIO) {	/* a FIFO nobody reads */
@@ -265,9 +234,6 @@ static int fs_rotate(struct sink *s)
 		    O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		goto err_errno;
-	err = fs_secure_new(f, fd);
-	if (err)
-		goto err;
 	if (f->keep) {
 		snprintf(to, blen, "%s.%u", f->base, f->keep);
 		if (unlinkat(f->dirfd, to, 0) < 0 && errno != ENOENT)
@@ -299,7 +265,6 @@ static int fs_rotate(struct sink *s)
 
 err_errno:
 	err = -errno;
-err:
 	if (fd >= 0) {
 		close(fd);
 		unlinkat(f->dirfd, tmp, 0);
@@ -376,11 +341,20 @@ static int fs_reopen(struct sink *s)
 	struct file_sink *f = s->priv;
 	dev_t dev = f->dev;
 	ino_t ino = f->ino;
+	struct stat st;
 	int err, fd;
 
 	err = fs_flush_buf(f);
 	if (f->is_stdout || err)
 		return err;
+	/*
+	 * Still the file the sink writes (a reload, not logrotate): nothing to
+	 * open.  The first file is root's, made before the privilege drop and
+	 * unreadable to the daemon's user, which could not open it again.
+	 */
+	if (!fstatat(f->dirfd, f->base, &st, AT_SYMLINK_NOFOLLOW) &&
+	    st.st_dev == dev && st.st_ino == ino)
+		return 0;
 	err = fs_open_file(f, false, &fd);
 	if (err) {
 		f->last_err = err;

@@ -61,12 +61,10 @@ struct file_sink_conf {
 	void (*on_new_file)(void *ctx, struct sink *s, const char *prev_basename);
 	void *ctx;
 	/*
-	 * The daemon's user, 0 for none.  A file the sink creates
-	 * while running as root (before the privilege drop) is given to this
-	 * user, so that after the drop the daemon can still reopen it
-	 * (SIGHUP) and rotate it.  An existing file is used only if it is a
-	 * regular file owned by this user or root; one owned by root with a
-	 * single link is given to the user too (left by a daemon of before).
+	 * The daemon's user, 0 for none.  An existing file at the path is used
+	 * only if it is a regular file owned by this user, or by root with a
+	 * single link (what the daemon made before its privilege drop: it
+	 * stays root's, unreadable to the user; a reload does not reopen it).
 	 */
 	uid_t owner;
 };
