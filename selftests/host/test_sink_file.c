@@ -251,11 +251,25 @@ TEST_F(sink_file, symlink_refused)
 	EXPECT_EQ(-ELOOP, open_sink(self, NULL, 0, 0, false));
 }
 
-/* A FIFO at the path is refused at once: opening it must not block. */
-TEST_F(sink_file, fifo_refused_without_blocking)
+/*
+ * A FIFO nobody reads is refused at once: opening it must not block (one
+ * planted in the log directory would hold the start forever).  A FIFO
+ * with a reader (a pipe the operator set up) is written to.
+ */
+TEST_F(sink_file, fifo_without_reader_refused_without_blocking)
 {
+	char buf[64];
+	int rfd;
+
 	ASSERT_EQ(0, mkfifo(self->path, 0600));
 	EXPECT_EQ(-EINVAL, open_sink(self, NULL, 0, 0, false));
+	rfd = open(self->path, O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, rfd);
+	ASSERT_EQ(0, open_sink(self, NULL, 0, 0, false));
+	ASSERT_EQ(0, put(&self->s, "event", 1));
+	ASSERT_EQ(0, self->s.ops->flush(&self->s));
+	EXPECT_EQ(30, read(rfd, buf, sizeof(buf)));
+	close(rfd);
 }
 
 /* With the daemon's user known, another user's file is not its log. */

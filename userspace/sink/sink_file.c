@@ -101,11 +101,12 @@ static int fs_secure(struct file_sink *f, int fd, bool strict)
 }
 
 /*
- * A file the sink found at its path (not one it created): a regular file of
+ * What the sink found at its path (not a file it made): a regular file of
  * its user's, or root's with a single link (made by the daemon before its
  * privilege drop; a second link could be one the user made to a file of
- * root's elsewhere), nothing else: a FIFO would block the daemon, a device
- * or another user's file is not a log.
+ * root's elsewhere), or a FIFO someone reads (a pipe to a reader: opened
+ * without blocking, so one nobody reads is refused, not waited on).
+ * Nothing else: a device or another user's file is not a log.
  */
 static int fs_check_existing(struct file_sink *f, int fd)
 {
@@ -113,8 +114,8 @@ static int fs_check_existing(struct file_sink *f, int fd)
 
 	if (fstat(fd, &st) < 0)
 		return -errno;
-	if (!S_ISREG(st.st_mode)) {
-		log_warnx("%s: not a regular file", f->path);
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+		log_warnx("%s: neither a regular file nor a FIFO", f->path);
 		return -EINVAL;
 	}
 	if (!f->owner || st.st_uid == f->owner)
@@ -140,7 +141,7 @@ static int fs_open_file(struct file_sink *f, bool strict, int *fdp)
 	} else if (errno == EEXIST) {
 		fd = openat(f->dirfd, f->base, flags | O_NONBLOCK);
 		if (fd < 0 && errno == ENXIO) {	/* a FIFO nobody reads */
-			log_warnx("%s: not a regular file", f->path);
+			log_warnx("%s: a FIFO nobody reads", f->path);
 			return -EINVAL;
 		}
 		if (fd < 0)
