@@ -134,14 +134,10 @@ static int open_as_nobody(const char *path)
 	return WEXITSTATUS(status);
 }
 
-static int open_sink(FIXTURE_DATA(sink_file) *self, const char *group,
-		     uint64_t max_size, unsigned int keep, bool callback)
+/* A sink of conf c, opened; self->opened says whether to close it. */
+static int open_conf(FIXTURE_DATA(sink_file) *self, const struct file_sink_conf *c)
 {
-	struct file_sink_conf c = {
-		.path = self->path, .group = group, .max_size = max_size, .keep = keep,
-		.on_new_file = callback ? on_new_file : NULL, .ctx = self,
-	};
-	int err = sink_file_new(&self->s, &c);
+	int err = sink_file_new(&self->s, c);
 
 	if (err)
 		return err;
@@ -152,6 +148,17 @@ static int open_sink(FIXTURE_DATA(sink_file) *self, const char *group,
 	}
 	self->opened = true;
 	return 0;
+}
+
+static int open_sink(FIXTURE_DATA(sink_file) *self, const char *group,
+		     uint64_t max_size, unsigned int keep, bool callback)
+{
+	struct file_sink_conf c = {
+		.path = self->path, .group = group, .max_size = max_size, .keep = keep,
+		.on_new_file = callback ? on_new_file : NULL, .ctx = self,
+	};
+
+	return open_conf(self, &c);
 }
 
 TEST_F(sink_file, mode_0600)
@@ -276,17 +283,8 @@ TEST_F(sink_file, fifo_without_reader_refused_without_blocking)
 static int open_owned(FIXTURE_DATA(sink_file) *self, uid_t owner)
 {
 	struct file_sink_conf c = { .path = self->path, .owner = owner };
-	int err = sink_file_new(&self->s, &c);
 
-	if (err)
-		return err;
-	err = self->s.ops->open(&self->s);
-	if (err) {
-		self->s.ops->close(&self->s);
-		return err;
-	}
-	self->opened = true;
-	return 0;
+	return open_conf(self, &c);
 }
 
 TEST_F(sink_file, owner_checked)
