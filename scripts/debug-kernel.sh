@@ -68,8 +68,7 @@ fi
 
 # Configuration: tinyconfig + the fragment; every fragment line must survive olddefconfig.
 mkdir -p "$bld"
-# DEBUG_KERNEL_NICE: the build's nice value (10: other work first); make check uses 0, the build
-# and the debug boot being its critical path.
+# DEBUG_KERNEL_NICE: the build's nice value (10: other work first).
 kmake() { nice -n "${DEBUG_KERNEL_NICE:-10}" make -C "$src" O="$bld" "$@"; }
 if ! cmp -s "$frag" "$bld/.fragment"; then
 	echo "debug-kernel: configuring $bld"
