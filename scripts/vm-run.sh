@@ -138,11 +138,8 @@ awk=(awk)		# mawk reads its input in blocks unless interactive: stream the guest
 if command -v mawk >/dev/null; then awk=(mawk -W interactive); fi
 usb=()
 [ "$VM_USB" = 0 ] || usb=(-device qemu-xhci,id=xhci -device usb-kbd,bus=xhci.0)
-# -cpu max without la57: Debian's 6.12 guest died twice in make check (a double fault in the slab
-# allocator, in different tests, 2026-12-06) with 5-level paging on under QEMU 7.2's TCG; the debug
-# kernel (4-level) never did.  Not proven the cause: a suspect taken out of the way.
 qemu() {	# qemu CONSOLE-ARGS...
-	timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max,la57=off -smp 2 -m "$VM_MEM" \
+	timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$VM_MEM" \
 		-no-reboot -net none "${usb[@]}" -kernel "$kdir/vmlinuz" -initrd "$vm/initrd.cpio" "$@" \
 		-pidfile "$vm/qemu.pid" $VM_QEMU_ARGS -append "console=ttyS0 panic=-1 quiet $VM_APPEND" </dev/null
 }
