@@ -93,9 +93,8 @@ debug_lane() {
 		while kill -0 "$debug_pid" 2>/dev/null; do sleep 5; done
 		echo "# debug kernel: background build ended, waited $((SECONDS - waited))s for it" >"$tap"
 	fi
-	# Its boot waits for the Debian kernels' VM runs: two TCG guests at once on this machine's two
-	# cores crashed guests (a double fault in 6.12's slab allocator, an int3 oops in 7.2, both while
-	# the debug guest ran beside them), as text patching under QEMU's multi-threaded TCG may.
+	# Its boot waits for the Debian kernels' VM runs: one guest at a time (a 6.12 guest died of a
+	# double fault in its slab allocator while the debug guest ran beside it; see README, Tests).
 	while [ ! -e "$tapdir/.vm-runs-done" ]; do sleep 5; done
 	if ! scripts/debug-kernel.sh --cached; then
 		{ tail -n 20 "$debug_log" | sed 's/^/# /'
