@@ -12,6 +12,7 @@ VM_MEM=${VM_MEM:-1024}
 VM_FILES=${VM_FILES:-}		# extra "hostpath:guestpath" pairs, space separated
 VM_QEMU_ARGS=${VM_QEMU_ARGS:-}	# e.g. "-icount shift=0,sleep=off -seed 42 -rtc base=2024-01-01T00:00:00,clock=vm"
 VM_APPEND=${VM_APPEND:-}	# extra kernel command line
+VM_ACCEL=${VM_ACCEL:-tcg}
 # 1: an xHCI controller with QEMU's USB keyboard on it ("QEMU QEMU USB Keyboard" once the guest loads
 # xhci-pci, usbhid and hid-generic); 0: no USB at all (make bench: its figures stay comparable).
 VM_USB=${VM_USB:-1}
@@ -139,7 +140,7 @@ if command -v mawk >/dev/null; then awk=(mawk -W interactive); fi
 usb=()
 [ "$VM_USB" = 0 ] || usb=(-device qemu-xhci,id=xhci -device usb-kbd,bus=xhci.0)
 qemu() {	# qemu CONSOLE-ARGS...
-	timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$VM_MEM" \
+	timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 -accel "$VM_ACCEL" -cpu max -smp 2 -m "$VM_MEM" \
 		-no-reboot -net none "${usb[@]}" -kernel "$kdir/vmlinuz" -initrd "$vm/initrd.cpio" "$@" \
 		-pidfile "$vm/qemu.pid" $VM_QEMU_ARGS -append "console=ttyS0 panic=-1 quiet $VM_APPEND" </dev/null
 }
