@@ -12,7 +12,13 @@ VM_MEM=${VM_MEM:-1024}
 VM_FILES=${VM_FILES:-}		# extra "hostpath:guestpath" pairs, space separated
 VM_QEMU_ARGS=${VM_QEMU_ARGS:-}	# e.g. "-icount shift=0,sleep=off -seed 42 -rtc base=2024-01-01T00:00:00,clock=vm"
 VM_APPEND=${VM_APPEND:-}	# extra kernel command line
-VM_ACCEL=${VM_ACCEL:-tcg}
+# One host thread for both vCPUs.  With QEMU 7.2's multi-threaded TCG (its default) Debian's 6.12
+# and 7.2 guests died of "Oops: int3" at a static branch whose int3 the kernel had already
+# replaced (the byte in memory is the final jmp): one vCPU ran a stale translation of code that
+# another vCPU had patched (the module's tracepoint key flips on every consumer attach and detach).
+# Reproduced with vm_handles in a loop beside two status readers: 6.12 died in its 2nd round,
+# 7.2 in its 5th; with thread=single 7.2 ran 16 rounds (420 s) clean, each round as fast.
+VM_ACCEL=${VM_ACCEL:-tcg,thread=single}
 # 1: an xHCI controller with QEMU's USB keyboard on it ("QEMU QEMU USB Keyboard" once the guest loads
 # xhci-pci, usbhid and hid-generic); 0: no USB at all (make bench: its figures stay comparable).
 VM_USB=${VM_USB:-1}

@@ -530,10 +530,14 @@ TEST_F_TIMEOUT(fleet, flood_does_not_starve_quiet_keyboard, TEST_TIMEOUT)
 	       ", presses recorded %d", MICE, flood_frames, elapsed,
 	       flood_frames / elapsed / MICE, dev_sup, glob_sup, kbd_emitted,
 	       kbd_suppressed, count_events(&self->c.j, kbd, "key_press", NULL));
-	/* Strong enough: every mouse asked for more than its dev_rate. */
-	for (int i = 0; i < MICE; i++)
-		EXPECT_LT(1000.0, fl[i].frames / elapsed);
-	EXPECT_LT(0UL, glob_sup + dev_sup);
+	/*
+	 * Strong enough: the mice together asked for more than twice the
+	 * default global_rate (10000/s), and the global bucket ran dry (the
+	 * starvation this is about).  Not each mouse above its dev_rate: on
+	 * the debug kernel a mouse's thread gets fewer (about 900/s there).
+	 */
+	EXPECT_LT(2 * 10000.0, flood_frames / elapsed);
+	EXPECT_LT(0UL, glob_sup);
 	EXPECT_EQ(0UL, kbd_suppressed);
 	EXPECT_EQ(40UL, kbd_emitted);
 	EXPECT_EQ(20, count_events(&self->c.j, kbd, "key_press", NULL));
