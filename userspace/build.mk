@@ -14,7 +14,7 @@ OUT ?= $(CURDIR)/build
 CC ?= cc
 
 # Every library the daemon links against, in one place.
-USERSPACE_LIBS := -lbpf -lelf -lz -linih -lcrypto -lseccomp -lcap-ng -lsystemd
+USERSPACE_LIBS := -lbpf -lelf -lz -linih -lcrypto -lseccomp -lcap-ng
 USERSPACE_OUT := $(OUT)/userspace
 USERSPACE_BIN := $(USERSPACE_OUT)/inputauditd
 USERSPACE_TEST_BIN := $(USERSPACE_OUT)/inputauditd-test

@@ -238,6 +238,7 @@ TEST(values)
 	EXPECT_STREQ("::1", cfg.syslogs[0].host);
 	EXPECT_EQ(601, cfg.syslogs[0].port);
 	EXPECT_STREQ("inputaudit", cfg.syslogs[0].app_name);
+	EXPECT_STREQ("inputaudit@32473", cfg.syslogs[0].sd_id);
 	EXPECT_STREQ("/var/spool/inputaudit", cfg.syslogs[0].spool_dir);
 	EXPECT_EQ(100, cfg.syslogs[0].backoff_min_ms);
 	EXPECT_EQ(30000, cfg.syslogs[0].backoff_max_ms);
@@ -247,6 +248,45 @@ TEST(values)
 	EXPECT_EQ(9, cfg.files[0].keep);
 	EXPECT_EQ(22, cfg.files[0].line);
 	config_free(&cfg);
+}
+
+/*
+ * sd_id takes an RFC 5424 SD-ID of the NAME@PEN form only; a bad one is
+ * refused naming the file and the line.
+ */
+TEST(syslog_sd_id)
+{
+	static const char *const good[] = {
+		"inputaudit@32473", "a@1", "ia-fleet_1.x@32473.1.2",
+		"abcdefghijklmnopqrstuvwxyz@12345",	/* 32: the most */
+	};
+	static const char *const bad[] = {
+		"inputaudit",		/* no '@': reserved for IANA-registered IDs */
+		"timeQuality", "@32473", "a@", "a@b", "a@1.", "a@.1", "a@1..2",
+		"a@1@2", "a=b@1", "a]b@1", "a\"b@1", "a\x7f@1", "\xc3\xa4@1",
+		"abcdefghijklmnopqrstuvwxyz@123456",	/* 33 */
+	};
+	char text[256], path[64], err[ERRLEN], want[128];
+	struct ia_config cfg;
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "[chain]\nkey = /tmp/k\n[sink syslog s]\nsd_id = %s\n", good[i]);
+		ASSERT_EQ(0, load_text(text, &cfg, err, path)) TH_LOG("%s: %s", good[i], err);
+		EXPECT_STREQ(good[i], cfg.syslogs[0].sd_id);
+		config_free(&cfg);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "[chain]\nkey = /tmp/k\n[sink syslog s]\nsd_id = %s\n", bad[i]);
+		EXPECT_EQ(-EINVAL, load_text(text, &cfg, err, path)) TH_LOG("%s loaded", bad[i]);
+		snprintf(want, sizeof(want), "%s:4: bad value '%s' for sd_id in [sink syslog s]",
+			 path, bad[i]);
+		EXPECT_EQ(0, strncmp(err, want, strlen(want)))
+			TH_LOG("got '%s', wanted '%s'", err, want);
+		config_free(&cfg);
+	}
 }
 
 /* A BOM, CRLF line ends and tabs are fine; line numbers still count right. */

@@ -1,20 +1,24 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Tests for userspace/sink/sink_journal.c with the real libsystemd: each test runs
- * in its own mount namespace (the harness forks per test) with a tmpfs on
+ * Tests for userspace/sink/sink_journal.c: each test runs in its own mount
+ * namespace (the harness forks per test) with a tmpfs on
  * /run/systemd/journal and a datagram socket bound where journald's would
- * be; the test reads what sd_journal_sendv() sent (native protocol).
+ * be; the test reads what the sink sent (journald's native protocol).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
+#include <seccomp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -162,9 +166,9 @@ TEST_F(journal, daemon_record_and_health)
 	EXPECT_EQ(0, h.dropped);
 
 	/*
-	 * journald gone: libsystemd would drop entries silently (ENOENT is not
-	 * an error for sd_journal_sendv); the sink sees the socket missing and
-	 * counts the lines as dropped, and the daemon goes on.
+	 * journald gone (its socket closed and removed): the sink's send fails,
+	 * there is nothing to connect to (ENOENT), the lines are counted as
+	 * dropped, and the daemon goes on.
 	 */
 	close(self->fd);
 	self->fd = -1;
@@ -194,7 +198,141 @@ TEST_F(journal, daemon_record_and_health)
 	EXPECT_EQ(0, sink_journal_take_dropped(&self->s));
 }
 
-/* Without a journald socket the sink does not open (libsystemd would say nothing). */
+/* Bind a new socket where journald's is (after the old one was closed). */
+static int bind_journal(FIXTURE_DATA(journal) *self)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+
+	self->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (self->fd < 0)
+		return -1;
+	strcpy(sun.sun_path, JOURNAL_SOCK);
+	return bind(self->fd, (struct sockaddr *)&sun, sizeof(sun));
+}
+
+/*
+ * journald restarted with a new socket between two lines (closed, removed,
+ * a new one bound at the path): the next line reaches the new socket, and
+ * nothing is dropped.
+ */
+TEST_F(journal, socket_replaced_nothing_lost)
+{
+	const char *line = "{\"type\":\"stats\",\"n\":1}\n";
+	struct journal_sink_conf c = { .identifier = "inputaudit-test" };
+	struct sink_health h;
+	int i;
+
+	if (self->skip[0])
+		SKIP(return, "%s", self->skip);
+	ASSERT_EQ(0, sink_journal_new(&self->s, &c));
+	ASSERT_EQ(0, self->s.ops->open(&self->s));
+	for (i = 1; i <= 3; i++) {
+		ASSERT_EQ(0, send_line(&self->s, line, "stats", 0, i, SINK_SEV_INFO));
+		ASSERT_LT(0, recv_entry(self));
+		EXPECT_EQ(i, atoi(field(self->buf, strlen(self->buf), "INPUTAUDIT_N")));
+		close(self->fd);
+		ASSERT_EQ(0, unlink(JOURNAL_SOCK));
+		ASSERT_EQ(0, bind_journal(self));
+	}
+	ASSERT_EQ(0, send_line(&self->s, line, "stats", 0, 4, SINK_SEV_INFO));
+	ASSERT_LT(0, recv_entry(self));
+	self->s.ops->health(&self->s, &h);
+	EXPECT_STREQ("ok", h.state);
+	EXPECT_EQ(4, h.lines);
+	EXPECT_EQ(0, h.dropped);
+}
+
+/*
+ * A socket file nobody listens on (journald died without removing it): each
+ * line is counted as dropped (ECONNREFUSED), and they are reported once a
+ * journald listens there again.
+ */
+TEST_F(journal, nobody_listening_counted)
+{
+	const char *line = "{\"type\":\"stats\",\"n\":1}\n";
+	struct journal_sink_conf c = { .identifier = "inputaudit-test" };
+	struct sink_health h;
+
+	if (self->skip[0])
+		SKIP(return, "%s", self->skip);
+	ASSERT_EQ(0, sink_journal_new(&self->s, &c));
+	ASSERT_EQ(0, self->s.ops->open(&self->s));
+	close(self->fd);	/* the file stays */
+	self->fd = -1;
+	EXPECT_EQ(0, send_line(&self->s, line, "stats", 0, 1, SINK_SEV_INFO));
+	EXPECT_EQ(0, send_line(&self->s, line, "stats", 0, 2, SINK_SEV_INFO));
+	EXPECT_EQ(0, send_line(&self->s, line, "stats", 0, 3, SINK_SEV_INFO));
+	self->s.ops->health(&self->s, &h);
+	EXPECT_STREQ("error", h.state);
+	EXPECT_EQ(-ECONNREFUSED, h.last_err);
+	EXPECT_EQ(3, h.dropped);
+	EXPECT_EQ(0, sink_journal_take_dropped(&self->s));
+
+	ASSERT_EQ(0, unlink(JOURNAL_SOCK));
+	ASSERT_EQ(0, bind_journal(self));
+	EXPECT_EQ(0, send_line(&self->s, line, "stats", 0, 4, SINK_SEV_INFO));
+	ASSERT_LT(0, recv_entry(self));
+	EXPECT_STREQ("4", field(self->buf, strlen(self->buf), "INPUTAUDIT_N"));
+	EXPECT_EQ(3, sink_journal_take_dropped(&self->s));
+}
+
+/*
+ * A line costs the sink one system call, its sendmsg(): no stat() of the
+ * socket's path per line.  The lines are written in a child process whose
+ * seccomp filter kills it on any other call.
+ */
+TEST_F(journal, one_syscall_per_line)
+{
+	const char *line = "{\"seq\":5,\"type\":\"event\",\"dev\":3,\"n\":17,"
+			   "\"chain\":\"" CHAIN_HEX "\"}\n";
+	struct journal_sink_conf c = { .identifier = "inputaudit-test" };
+	struct timeval tv = { .tv_sec = 5 };
+	int i, got, status, lines = 200;
+	pid_t pid;
+
+	if (self->skip[0])
+		SKIP(return, "%s", self->skip);
+	ASSERT_EQ(0, sink_journal_new(&self->s, &c));
+	ASSERT_EQ(0, self->s.ops->open(&self->s));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
+		struct sink_health h;
+
+		/* sendmsg per line; write for a sanitizer's report; the exit */
+		if (!ctx || seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sendmsg), 0) ||
+		    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(write), 0) ||
+		    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit_group), 0) ||
+		    seccomp_load(ctx))
+			_exit(2);
+		for (i = 1; i <= lines; i++)
+			send_line(&self->s, line, "event", 5, i, SINK_SEV_INFO);
+		self->s.ops->health(&self->s, &h);
+		/* not _exit(): the sanitizers' exit hook makes calls of its own */
+		syscall(SYS_exit_group, h.lines == (uint64_t)lines && !h.dropped ? 0 : 1);
+	}
+	/* received meanwhile: the socket's queue holds net.unix.max_dgram_qlen */
+	ASSERT_EQ(0, setsockopt(self->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+	for (got = 0; got < lines; got++) {
+		ssize_t n = recv(self->fd, self->buf, sizeof(self->buf) - 1, 0);
+
+		if (n <= 0)
+			break;
+		self->buf[n] = 0;
+		EXPECT_EQ(got + 1, atoi(field(self->buf, n, "INPUTAUDIT_N")));
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_FALSE(WIFSIGNALED(status)) {
+		TH_LOG("killed by signal %d after %d lines: a call other than sendmsg()",
+		       WTERMSIG(status), got);
+	}
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(lines, got);
+	EXPECT_EQ(-1, recv_entry(self));
+}
+
+/* Without a journald socket the sink does not open. */
 TEST_F(journal, no_socket_is_an_error)
 {
 	struct journal_sink_conf c = { .identifier = "inputaudit-test" };

@@ -46,6 +46,7 @@ FIXTURE(syslog)
 	uint64_t got_n[MAX_LINES];
 	char got_type[MAX_LINES][32];
 	unsigned int bad;
+	const char *sd_id;	/* for open_sink(); NULL: the default */
 };
 
 static uint64_t now_ms(void)
@@ -67,6 +68,7 @@ FIXTURE_SETUP(syslog)
 	self->opened = false;
 	self->nlines = 0;
 	self->bad = 0;
+	self->sd_id = NULL;
 	memset(&self->s, 0, sizeof(self->s));
 }
 
@@ -106,13 +108,14 @@ static size_t make_line(char *buf, size_t size, const char *type, uint64_t n)
 }
 
 /* The structured data rsyslogd must have parsed from make_line()'s line. */
-static void expected_sd(char *buf, size_t size, const char *type, uint64_t n)
+static void expected_sd(FIXTURE_DATA(syslog) *self, char *buf, size_t size,
+			const char *type, uint64_t n)
 {
 	snprintf(buf, size,
-		 "[inputaudit@32473 seq=\"%" PRIu64 "\" time_ns=\"%" PRIu64 "000\" "
+		 "[%s seq=\"%" PRIu64 "\" time_ns=\"%" PRIu64 "000\" "
 		 "type=\"%s\" dev=\"3\" name=\"kbd \\\"x\\\" \\]\\\\y\" ok=\"true\" "
 		 "o.a=\"1\" n=\"%" PRIu64 "\" chain=\"" CHAIN_HEX "\"]",
-		 n + 100, n, type, n);
+		 self->sd_id ? self->sd_id : "inputaudit@32473", n + 100, n, type, n);
 }
 
 static int put(struct sink *s, const char *type, uint64_t n, enum sink_severity sev)
@@ -156,7 +159,7 @@ static void read_output(FIXTURE_DATA(syslog) *self)
 		snprintf(self->got_type[self->nlines], 32, "%s", type);
 		self->got_n[self->nlines++] = n;
 		if (strcmp(type, "sink_loss")) {
-			expected_sd(sd, sizeof(sd), type, n);
+			expected_sd(self, sd, sizeof(sd), type, n);
 			make_line(json, sizeof(json), type, n);
 			if (strcmp(sd, t1 + 1) || strcmp(json, t2 + 1)) {
 				if (!self->bad)
@@ -191,6 +194,7 @@ static int open_sink(FIXTURE_DATA(syslog) *self, uint64_t spool_max)
 {
 	struct syslog_sink_conf c = {
 		.host = "127.0.0.1", .port = self->port, .app_name = "inputaudit",
+		.sd_id = self->sd_id,
 		.hostname = "testhost", .spool_dir = self->spool, .spool_max = spool_max,
 		.backoff_min_ms = 20, .backoff_max_ms = 200, .spool_uid = (uid_t)-1,
 	};
@@ -249,6 +253,27 @@ TEST_F(syslog, all_lines_arrive)
 	EXPECT_EQ(0, h.dropped);
 	EXPECT_EQ(0, h.spooled);
 	EXPECT_EQ(0, spool_files(self->spool));
+}
+
+/*
+ * The configured SD-ID (sd_id) opens the structured data of every message
+ * the collector parses.
+ */
+TEST_F(syslog, configured_sd_id)
+{
+	unsigned int i, n = 20;
+
+	NEED_RSYSLOGD();
+	self->sd_id = "fleetaudit@32473.1.2";
+	ASSERT_EQ(0, open_sink(self, 1 << 20));
+	for (i = 1; i <= n; i++)
+		ASSERT_EQ(0, put(&self->s, i % 2 ? "event" : "alert", i,
+				 i % 2 ? SINK_SEV_INFO : SINK_SEV_ALERT));
+	/* read_output() checks each message's SD against expected_sd(): this SD-ID */
+	ASSERT_EQ(n, wait_lines(self, n));
+	EXPECT_EQ(0, self->bad);
+	for (i = 0; i < n; i++)
+		EXPECT_EQ(i + 1, self->got_n[i]);
 }
 
 TEST_F(syslog, spool_while_collector_down)
@@ -399,7 +424,7 @@ TEST_F(syslog, frame_bytes)
 
 	len = make_line(line, sizeof(line), "injection", 7);
 	line[len - 1] = 0;
-	expected_sd(sd, sizeof(sd), "injection", 7);
+	expected_sd(self, sd, sizeof(sd), "injection", 7);
 	m = snprintf(want, sizeof(want),
 		     "<36>1 2023-11-14T22:13:20.123456Z testhost inputaudit %d injection %s %s",
 		     (int)getpid(), sd, line);
@@ -655,6 +680,12 @@ TEST(syslog_bad_conf)
 	EXPECT_EQ(-EINVAL, sink_syslog_new(&s, &c));
 	c.port = 514;
 	c.host = NULL;
+	EXPECT_EQ(-EINVAL, sink_syslog_new(&s, &c));
+	/* an SD-ID the config parser would refuse (test_config has the full set) */
+	c.host = "127.0.0.1";
+	c.sd_id = "inputaudit";
+	EXPECT_EQ(-EINVAL, sink_syslog_new(&s, &c));
+	c.sd_id = "in put@32473";
 	EXPECT_EQ(-EINVAL, sink_syslog_new(&s, &c));
 }
 

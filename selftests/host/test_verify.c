@@ -8,10 +8,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -800,6 +803,123 @@ TEST_F(verify, ctl_binary_rotated)
 		TH_LOG("%.900s", out);
 	}
 	free(g.buf);
+}
+
+/*
+ * Run inputauditctl verify on @path under timeout(1), so that a verify that
+ * never ends fails the test instead of hanging it; its allocations are
+ * capped (ASan) so that one reading without a bound cannot take the host's
+ * memory either.  Return: its exit status (124: the timeout hit).
+ */
+static int verify_bounded(FIXTURE_DATA(verify) *self, const char *path, char *out,
+			  size_t size, double *secs)
+{
+	char *argv[] = { "/usr/bin/timeout", "-s", "KILL", "10", self->ctl, "verify",
+			 "--key", self->keyfile, (char *)path, NULL };
+	const char *asan = getenv("ASAN_OPTIONS");
+	char opts[1024];
+	struct timespec t0, t1;
+	int rc;
+
+	snprintf(opts, sizeof(opts), "%s%smax_allocation_size_mb=64:allocator_may_return_null=1",
+		 asan ? asan : "", asan && *asan ? ":" : "");
+	setenv("ASAN_OPTIONS", opts, 1);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = run_cmd(argv, out, size);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	*secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	return rc;
+}
+
+/* verify /dev/zero ends at once with an error, instead of reading forever. */
+TEST_F(verify, dev_zero_refused)
+{
+	char out[4096];
+	double secs;
+	int rc;
+
+	ASSERT_EQ(0, access(self->ctl, X_OK));
+	rc = verify_bounded(self, "/dev/zero", out, sizeof(out), &secs);
+	/* ASSERT: the call in this process below has no timeout */
+	ASSERT_EQ(2, rc) {
+		TH_LOG("exit %d after %.1f s: %.900s", rc, secs, out);
+	}
+	EXPECT_LT(secs, 5.0);
+	ASSERT_NE(NULL, strstr(out, "/dev/zero: not a regular file (character device)")) {
+		TH_LOG("%.900s", out);
+	}
+	EXPECT_EQ(-EINVAL, verify_files(test_key, sizeof(test_key),
+					(const char *[]){ "/dev/zero" }, 1, &self->res));
+}
+
+/*
+ * verify of a FIFO whose writer never stops ends at once with an error:
+ * the FIFO is not even opened (its writer would otherwise feed the verifier
+ * for ever).
+ */
+TEST_F(verify, fifo_refused)
+{
+	char fifo[128], out[4096], want[256];
+	double secs;
+	pid_t writer;
+	int rc;
+
+	ASSERT_EQ(0, access(self->ctl, X_OK));
+	snprintf(fifo, sizeof(fifo), "%s/audit.jsonl", self->dir);
+	ASSERT_EQ(0, mkfifo(fifo, 0600));
+	writer = fork();
+	ASSERT_LE(0, writer);
+	if (!writer) {
+		/* O_RDWR: never blocks in open(), never gets EPIPE; writes until killed */
+		int fd = open(fifo, O_RDWR | O_CLOEXEC);
+
+		while (fd >= 0 && write(fd, self->g.buf, self->g.off[1]) > 0)
+			usleep(1000);
+		_exit(0);
+	}
+	rc = verify_bounded(self, fifo, out, sizeof(out), &secs);
+	kill(writer, SIGKILL);
+	waitpid(writer, NULL, 0);
+	EXPECT_EQ(2, rc) {
+		TH_LOG("exit %d after %.1f s: %.900s", rc, secs, out);
+	}
+	EXPECT_LT(secs, 5.0);
+	snprintf(want, sizeof(want), "%s: not a regular file (FIFO)", fifo);
+	EXPECT_NE(NULL, strstr(out, want)) {
+		TH_LOG("%.900s", out);
+	}
+}
+
+/*
+ * A symbolic link is not followed: the log directory belongs to the service
+ * user, and a link there must not make root's verify read another file.
+ */
+TEST_F(verify, symlink_refused)
+{
+	struct gen *g = &self->g;
+	char path[128], link[128], out[4096], want[256];
+	const char *files[1] = { link };
+	double secs;
+	int rc;
+
+	ASSERT_EQ(0, access(self->ctl, X_OK));
+	snprintf(path, sizeof(path), "%s/audit.jsonl.real", self->dir);
+	snprintf(link, sizeof(link), "%s/audit.jsonl", self->dir);
+	write_file(path, g->buf, g->len);
+	ASSERT_EQ(0, symlink(path, link));
+	rc = verify_bounded(self, link, out, sizeof(out), &secs);
+	EXPECT_EQ(2, rc) {
+		TH_LOG("exit %d after %.1f s: %.900s", rc, secs, out);
+	}
+	snprintf(want, sizeof(want), "%s: a symbolic link (not followed)", link);
+	EXPECT_NE(NULL, strstr(out, want)) {
+		TH_LOG("%.900s", out);
+	}
+	EXPECT_EQ(-ELOOP, verify_files(test_key, sizeof(test_key), files, 1, &self->res));
+	/* the file itself verifies */
+	EXPECT_EQ(0, verify_bounded(self, path, out, sizeof(out), &secs)) {
+		TH_LOG("%.900s", out);
+	}
 }
 
 TEST_HARNESS_MAIN

@@ -358,38 +358,88 @@ static int verify_vfile(struct vstate *st, const struct vfile *vf)
 	return 0;
 }
 
-static int read_file(const char *path, char **buf, size_t *len)
+/* What a file that is not a regular one is, for the message. */
+static const char *file_kind(mode_t mode)
 {
-	struct stat sb;
-	size_t size, have = 0;
+	if (S_ISFIFO(mode))
+		return "FIFO";
+	if (S_ISCHR(mode))
+		return "character device";
+	if (S_ISBLK(mode))
+		return "block device";
+	if (S_ISDIR(mode))
+		return "directory";
+	if (S_ISSOCK(mode))
+		return "socket";
+	return "special file";
+}
+
+/*
+ * Open a log file for reading, only if it is a regular file, and not
+ * through a symbolic link.  The logs are in a directory the service user
+ * owns, and verify runs as root: a link planted there must not make it
+ * read another file, and a FIFO or a device (/dev/zero) would be read for
+ * ever.  lstat() first, so that a device is never opened (an open can have
+ * effects of its own); then the file opened without following a link or
+ * blocking (a FIFO swapped in meanwhile) must be the one looked at.
+ * Return: the fd, with its size in *size, or -errno and @why says why.
+ */
+static int open_log(const char *path, size_t *size, char *why, size_t why_size)
+{
+	struct stat lsb, sb;
+	int fd;
+
+	if (lstat(path, &lsb) < 0) {
+		snprintf(why, why_size, "%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	if (S_ISLNK(lsb.st_mode)) {
+		snprintf(why, why_size, "%s: a symbolic link (not followed): give the file itself",
+			 path);
+		return -ELOOP;
+	}
+	if (!S_ISREG(lsb.st_mode)) {
+		snprintf(why, why_size, "%s: not a regular file (%s)", path,
+			 file_kind(lsb.st_mode));
+		return -EINVAL;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		snprintf(why, why_size, "%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_dev != lsb.st_dev ||
+	    sb.st_ino != lsb.st_ino) {
+		snprintf(why, why_size, "%s: replaced while being opened", path);
+		close(fd);
+		return -EAGAIN;
+	}
+	*size = (size_t)sb.st_size;
+	return fd;
+}
+
+/*
+ * Read a log file whole, as it is when opened: at most the size it had
+ * then (lines a running daemon appends meanwhile are not read, so the read
+ * ends even if they never stop).  @why says what went wrong.
+ */
+static int read_file(const char *path, char **buf, size_t *len, char *why,
+		     size_t why_size)
+{
+	size_t size = 0, have = 0;
 	ssize_t n;
 	char *p;
 	int fd, ret;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open_log(path, &size, why, why_size);
 	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &sb) < 0) {
-		ret = -errno;
-		goto err_close;
-	}
-	size = S_ISREG(sb.st_mode) && sb.st_size > 0 ? (size_t)sb.st_size + 1 : 65536;
-	p = malloc(size);
+		return fd;
+	p = malloc(size + 1);
 	if (!p) {
 		ret = -ENOMEM;
 		goto err_close;
 	}
-	for (;;) {
-		if (have == size) {
-			char *q = realloc(p, size * 2);
-
-			if (!q) {
-				ret = -ENOMEM;
-				goto err_free;
-			}
-			p = q;
-			size *= 2;
-		}
+	while (have < size) {
 		n = read(fd, p + have, size - have);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -398,7 +448,7 @@ static int read_file(const char *path, char **buf, size_t *len)
 			goto err_free;
 		}
 		if (n == 0)
-			break;
+			break;	/* the file shrank: verify what is there */
 		have += n;
 	}
 	close(fd);
@@ -409,6 +459,7 @@ static int read_file(const char *path, char **buf, size_t *len)
 err_free:
 	free(p);
 err_close:
+	snprintf(why, why_size, "%s: %s", path, strerror(-ret));
 	close(fd);
 	return ret;
 }
@@ -457,12 +508,10 @@ int verify_files(const uint8_t *key, size_t key_len, const char *const *files,
 		char *buf = NULL;
 
 		res->file = files[i];
-		ret = read_file(files[i], &buf, &len);
-		if (ret) {
-			snprintf(res->detail, sizeof(res->detail), "%s: %s",
-				 files[i], strerror(-ret));
+		ret = read_file(files[i], &buf, &len, res->detail,
+				sizeof(res->detail));
+		if (ret)
 			return ret;
-		}
 		ret = split_lines(&vf, buf, len);
 		if (!ret) {
 			if (!vf.nlines) {

@@ -63,9 +63,15 @@ struct verify_result {
  * @nfiles: how many
  * @res: the outcome
  *
+ * Each file must be a regular file, named without a symbolic link as its
+ * last component (the log directory is the service user's; verify runs as
+ * root): anything else is refused before it is read, and a file is read
+ * only up to the size it has when opened, so every read ends.
+ *
  * Return: 0 when the chain is intact and ends cleanly, 1 when a problem
  * was found (@res says which), or a negative errno when a file cannot be
- * read (@res->file and @res->detail say which).
+ * read or is refused (-EINVAL not a regular file, -ELOOP a symbolic link;
+ * @res->file and @res->detail say which).
  */
 int verify_files(const uint8_t *key, size_t key_len, const char *const *files,
 		 int nfiles, struct verify_result *res);

@@ -4,8 +4,9 @@
  *
  *   inputauditctl verify [--key KEYFILE] [--json] FILE...
  *	Verify the chain of output files given in the order written (oldest
- *	rotated file first).  Exit 0: intact and cleanly ended; 1: tampered
- *	or truncated; 2: usage or I/O error.
+ *	rotated file first); only regular files, not through a symbolic link.
+ *	Exit 0: intact and cleanly ended; 1: tampered or truncated; 2: usage
+ *	or I/O error, or a file refused.
  *   inputauditctl status [--json] [--state-dir DIR] [--sysfs-root DIR]
  *	Module settings, counters, devices and the daemon's status.  Exit 0,
  *	or 3 when the module is not loaded.
@@ -33,6 +34,7 @@ static void usage(FILE *out)
 		"\n"
 		"verify: check the HMAC chain of output files, oldest first (default key\n"
 		"        " DEFAULT_KEY "; it must be mode 0600/0400, owned by root or you).\n"
+		"        Regular files only, named without a symbolic link.\n"
 		"        exit 0 intact, 1 tampered or truncated, 2 usage or I/O error\n"
 		"status: module settings, counters, devices, daemon and sinks (default\n"
 		"        state dir " DEFAULT_STATE_DIR "); exit 3 if the module is not loaded\n");

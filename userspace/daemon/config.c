@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "inputaudit.h"
+#include "sink_syslog.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define MSG_MAX		256
@@ -100,10 +101,10 @@ enum { FK_PATH, FK_GROUP, FK_MAX_SIZE, FK_KEEP };
 static const char *const file_keys[] = { "path", "group", "max_size", "keep" };
 
 enum { SK_HOST, SK_PORT, SK_APP_NAME, SK_SPOOL_DIR, SK_SPOOL_MAX,
-	SK_BACKOFF_MIN_MS, SK_BACKOFF_MAX_MS };
+	SK_BACKOFF_MIN_MS, SK_BACKOFF_MAX_MS, SK_SD_ID };
 static const char *const syslog_keys[] = {
 	"host", "port", "app_name", "spool_dir", "spool_max",
-	"backoff_min_ms", "backoff_max_ms",
+	"backoff_min_ms", "backoff_max_ms", "sd_id",
 };
 
 static const char *const journal_keys[] = { "identifier" };
@@ -540,8 +541,9 @@ static bool new_sink(struct parser *ps, enum section kind, const char *name)
 		s->backoff_max_ms = 30000;
 		s->host = dup_str(ps, "127.0.0.1");
 		s->app_name = dup_str(ps, "inputaudit");
+		s->sd_id = dup_str(ps, SINK_SYSLOG_SD_ID);
 		s->spool_dir = dup_str(ps, "/var/spool/inputaudit");
-		if (!s->host || !s->app_name || !s->spool_dir)
+		if (!s->host || !s->app_name || !s->sd_id || !s->spool_dir)
 			return false;
 		namep = &s->name;
 		linep = &s->line;
@@ -927,6 +929,13 @@ static int set_syslog(struct parser *ps, size_t k, const char *v)
 		}
 		replace_str(ps, &s->app_name, v);
 		break;
+	case SK_SD_ID:
+		if (!sink_syslog_sd_id_valid(v)) {
+			expect = "NAME@PEN (an RFC 5424 SD-ID: at most 32 printable ASCII characters, no '=', ']', '\"' or space, one '@', PEN digits and dots)";
+			goto bad;
+		}
+		replace_str(ps, &s->sd_id, v);
+		break;
 	case SK_SPOOL_DIR:
 		if (!is_abs_path(v)) {
 			expect = "an absolute path";
@@ -1240,6 +1249,7 @@ void config_free(struct ia_config *cfg)
 		free(cfg->syslogs[i].name);
 		free(cfg->syslogs[i].host);
 		free(cfg->syslogs[i].app_name);
+		free(cfg->syslogs[i].sd_id);
 		free(cfg->syslogs[i].spool_dir);
 	}
 	free(cfg->syslogs);

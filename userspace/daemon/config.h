@@ -107,6 +107,7 @@ struct ia_sink_syslog_conf {
 	char *host;		/* default "127.0.0.1" */
 	uint16_t port;		/* default 6514 */
 	char *app_name;		/* default "inputaudit" */
+	char *sd_id;		/* default SINK_SYSLOG_SD_ID ("inputaudit@32473") */
 	char *spool_dir;	/* default "/var/spool/inputaudit", absolute */
 	uint64_t spool_max;	/* default 67108864 */
 	uint32_t backoff_min_ms;	/* default 100 */

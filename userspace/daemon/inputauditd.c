@@ -218,6 +218,7 @@ static void setup_sinks(struct daemon *d)
 			.host = c->host,
 			.port = c->port,
 			.app_name = c->app_name,
+			.sd_id = c->sd_id,
 			.spool_dir = c->spool_dir,
 			.spool_max = c->spool_max,
 			.backoff_min_ms = c->backoff_min_ms,

@@ -52,14 +52,13 @@
  * |                                  | lets a user give a file only its own groups)    |
  * | clock_gettime, clock_nanosleep,  | timestamps and timeouts (the vDSO falls back to |
  * | nanosleep, gettimeofday          | the syscall on clocksources it cannot read)     |
- * | getpid, gettid                   | libsystemd's journal messages, self-signals     |
+ * | getpid, gettid                   | self-signals                                    |
  * | socket (AF_UNIX, AF_INET,        | syslog (TCP) and journal (AF_UNIX datagram)     |
  * | AF_INET6 only)                   | sinks; reconnecting after an error              |
  * | connect, shutdown                | the same                                        |
  * | sendto, sendmsg, recvfrom        | the same                                        |
  * | getsockopt, setsockopt           | SO_ERROR after a non-blocking connect, SO_SNDBUF|
- * | memfd_create                     | sd_journal_sendv() for an oversized entry       |
- * | fcntl                            | O_NONBLOCK, FD_CLOEXEC, memfd seals             |
+ * | fcntl                            | O_NONBLOCK, FD_CLOEXEC                          |
  * | ioctl (TCGETS only)              | stdio's isatty() on a stream's first write      |
  * | rt_sigaction, rt_sigprocmask,    | signal handling (SIGHUP/SIGTERM), the masked    |
  * | rt_sigreturn, sigaltstack,       | wait, interrupted calls                         |
@@ -91,7 +90,6 @@ static const int allow_plain[] = {
 	SCMP_SYS(connect), SCMP_SYS(shutdown),
 	SCMP_SYS(sendto), SCMP_SYS(sendmsg), SCMP_SYS(recvfrom),
 	SCMP_SYS(getsockopt), SCMP_SYS(setsockopt),
-	SCMP_SYS(memfd_create),
 	SCMP_SYS(fcntl),
 	SCMP_SYS(rt_sigaction), SCMP_SYS(rt_sigprocmask),
 	SCMP_SYS(rt_sigreturn), SCMP_SYS(sigaltstack),

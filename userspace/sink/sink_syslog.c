@@ -36,6 +36,8 @@ struct buf {
 
 struct syslog_sink {
 	char *host, *app_name, *hostname, *spool_dir;
+	char sd_open[SINK_SYSLOG_SD_ID_MAX + 3];	/* " [SD-ID" */
+	size_t sd_open_len;
 	unsigned int port;
 	uint64_t spool_max;
 	unsigned int backoff_min_ms, backoff_max_ms;
@@ -270,8 +272,7 @@ static int format_frame(struct syslog_sink *sl, const struct sink_line *line)
 	buf_num(&sl->msg, (uint64_t)sl->pid, 1);
 	buf_str(&sl->msg, " ");
 	put_token(&sl->msg, line->type, 32);
-	buf_str(&sl->msg, " [inputaudit@");
-	buf_num(&sl->msg, SINK_SYSLOG_ENTERPRISE_ID, 1);
+	buf_add(&sl->msg, sl->sd_open, sl->sd_open_len);
 	json_fields(line->text, textlen, sd_param, sl);
 	buf_str(&sl->msg, "] ");
 	buf_add(&sl->msg, line->text, textlen);
@@ -635,9 +636,11 @@ static int dup_opt(char **dst, const char *src)
 
 int sink_syslog_new(struct sink *s, const struct syslog_sink_conf *c)
 {
+	const char *sd_id = c->sd_id ? c->sd_id : SINK_SYSLOG_SD_ID;
 	struct syslog_sink *sl;
 
-	if (!c->host || !*c->host || !c->port || c->port > 65535)
+	if (!c->host || !*c->host || !c->port || c->port > 65535 ||
+	    !sink_syslog_sd_id_valid(sd_id))
 		return -EINVAL;
 	sl = calloc(1, sizeof(*sl));
 	if (!sl)
@@ -653,6 +656,8 @@ int sink_syslog_new(struct sink *s, const struct syslog_sink_conf *c)
 	sl->backoff_ms = sl->backoff_min_ms;
 	sl->spool_uid = c->spool_uid;
 	sl->spool_gid = c->spool_gid;
+	/* Every message's structured data opens with it: made once. */
+	sl->sd_open_len = (size_t)snprintf(sl->sd_open, sizeof(sl->sd_open), " [%s", sd_id);
 	if (dup_opt(&sl->host, c->host) ||
 	    dup_opt(&sl->app_name, c->app_name ? c->app_name : "inputaudit") ||
 	    dup_opt(&sl->hostname, c->hostname) || dup_opt(&sl->spool_dir, c->spool_dir)) {

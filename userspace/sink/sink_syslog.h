@@ -3,10 +3,13 @@
  * The syslog sink: RFC 5424 messages over TCP with RFC 6587 octet-counting
  * framing ("LEN SP MSG"), for a collector such as rsyslog's imtcp.
  *
- *   <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID [inputaudit@32473 k="v" ...] JSON
+ *   <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID [SD-ID k="v" ...] JSON
  *
  * PRI = auth (4) * 8 + the line's severity; TIMESTAMP = the line's
  * realtime_ns, RFC 3339 UTC with microseconds; MSGID = the record type;
+ * SD-ID = the configured one (default inputaudit@32473, 32473 being the
+ * example enterprise number of RFC 5612: a fleet with a number of its own
+ * sets NAME@ITS_NUMBER);
  * one SD-PARAM per scalar member of the JSON line in its order (members of
  * nested objects as "outer.inner"; arrays, nulls and names that are not
  * valid SD-NAMEs are left out), values with ", \ and ] escaped; MSG = the
@@ -60,18 +63,63 @@
 #ifndef INPUTAUDITD_SINK_SYSLOG_H
 #define INPUTAUDITD_SINK_SYSLOG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 #include "sink.h"
 
-#define SINK_SYSLOG_ENTERPRISE_ID	32473	/* RFC 5612: for documentation */
+/* The default SD-ID: 32473 is the enterprise number RFC 5612 gives for documentation. */
+#define SINK_SYSLOG_SD_ID	"inputaudit@32473"
+#define SINK_SYSLOG_SD_ID_MAX	32	/* an SD-NAME: RFC 5424 section 6.3.2 */
+
+/**
+ * sink_syslog_sd_id_valid() - whether @id may be our SD-ID
+ * @id: the SD-ID
+ *
+ * RFC 5424 section 6.3.2: an SD-ID is an SD-NAME, 1 to 32 printable
+ * US-ASCII characters without '=', ' ', ']' or '"'.  Those without '@' are
+ * reserved for IANA-registered ones (timeQuality, origin, meta), whose
+ * parameters ours are not, so ours must be NAME@PEN: a NAME without '@'
+ * and a private enterprise number of digits, dot-separated groups allowed
+ * (section 7.2.2: 32473.1.2).  An inline so the config parser needs no
+ * sink object.
+ *
+ * Return: true if valid.
+ */
+static inline bool sink_syslog_sd_id_valid(const char *id)
+{
+	const char *at = NULL, *p;
+	bool digit = false;
+
+	for (p = id; *p; p++) {
+		if (*p <= ' ' || *p >= 127 || *p == '=' || *p == ']' || *p == '"')
+			return false;
+		if (*p == '@' && at)
+			return false;
+		if (*p == '@')
+			at = p;
+	}
+	if (p - id > SINK_SYSLOG_SD_ID_MAX || !at || at == id)
+		return false;
+	/* PEN: 1*DIGIT *("." 1*DIGIT) */
+	for (p = at + 1; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digit = true;
+		else if (*p == '.' && digit)
+			digit = false;
+		else
+			return false;
+	}
+	return digit;
+}
 
 struct syslog_sink_conf {
 	const char *name;		/* s->name; NULL: "syslog:HOST:PORT" */
 	const char *host;		/* address or name, resolved in open() */
 	unsigned int port;
 	const char *app_name;		/* NULL: "inputaudit" */
+	const char *sd_id;		/* NULL: SINK_SYSLOG_SD_ID */
 	const char *hostname;		/* NULL: gethostname() */
 	const char *spool_dir;		/* NULL: no spool, lines are dropped while away */
 	uint64_t spool_max;		/* bytes */
@@ -85,7 +133,8 @@ struct syslog_sink_conf {
  * Set up @s as a syslog sink; nothing is opened or resolved before
  * s->ops->open(s).  The strings are copied.  s->name becomes c->name, else
  * "syslog:HOST:PORT" (the sink_loss record's "sink").
- * Return: 0 or -ENOMEM / -EINVAL.
+ * Return: 0 or -ENOMEM / -EINVAL (no host, port out of range, an SD-ID
+ * that sink_syslog_sd_id_valid() refuses).
  */
 int sink_syslog_new(struct sink *s, const struct syslog_sink_conf *c);
 
