@@ -305,6 +305,64 @@ TEST(replay_full_disk_keeps_other_sinks)
 	rm_rf(dir);
 }
 
+/*
+ * disk_full_action = stop: a write that fails stops the daemon (exit 1),
+ * as it did before "keep" became the default; still no torn line.
+ */
+TEST(replay_full_disk_stop)
+{
+	char dir[] = "/tmp/ia-test-disk-XXXXXX";
+	char full[96], a[128], rec[96], conf[96], key[96], out[96], err[96];
+	char text[1024];
+	const char *argv[] = { INPUTAUDITD_BIN, "--replay", rec, "-c", conf, NULL };
+	static struct stream s;
+	unsigned int lines_a, i;
+	uint64_t last_a;
+	const char *why;
+	struct recfile rf;
+	FILE *f;
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	snprintf(full, sizeof(full), "%s/full", dir);
+	ASSERT_EQ(0, mkdir(full, 0700));
+	why = small_tmpfs(full, "size=64k,mode=0700");
+	if (why) {
+		rm_rf(dir);
+		SKIP(return, "%s", why);
+	}
+	snprintf(a, sizeof(a), "%s/audit.jsonl", full);
+	snprintf(rec, sizeof(rec), "%s/stream.iarec", dir);
+	snprintf(conf, sizeof(conf), "%s/d.conf", dir);
+	snprintf(key, sizeof(key), "%s/chain.key", dir);
+	snprintf(out, sizeof(out), "%s/stdout", dir);
+	snprintf(err, sizeof(err), "%s/stderr", dir);
+	write_key(_metadata, key);
+	device(&s, 1, "ia-test keyboard", USB, 1, 1, NULL);
+	while (s.n < 1000)
+		key_press(&s, 1);
+	ASSERT_EQ(0, recfile_create(&rf, rec));
+	for (i = 0; i < s.n; i++)
+		ASSERT_EQ(0, recfile_write(&rf, &s.rec[i]));
+	ASSERT_EQ(0, recfile_close(&rf));
+	f = fopen(conf, "w");
+	ASSERT_NE(NULL, f);
+	snprintf(text, sizeof(text),
+		 "[chain]\nkey = %s\n[alert]\ncreator = no\nnew_device = no\n"
+		 "[sink file full]\npath = %s\nmax_size = 0\ndisk_full_action = stop\n",
+		 key, a);
+	fputs(text, f);
+	ASSERT_EQ(0, fclose(f));
+
+	EXPECT_EQ(1, run(argv, out, err));
+	EXPECT_NE(NULL, strstr(slurp_into(err, err_text), "full: write failed: No space left on device")) {
+		TH_LOG("stderr: %s", err_text);
+	}
+	EXPECT_TRUE(n_consecutive(slurp_into(a, a_text), &lines_a, &last_a));
+	EXPECT_LT(10U, lines_a);
+	umount2(full, MNT_DETACH);
+	rm_rf(dir);
+}
+
 /* ---- the deployed daemon ---- */
 
 struct daemon_run {
