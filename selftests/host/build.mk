@@ -28,7 +28,7 @@ HOST_TESTS := $(addprefix $(HOST_TEST_OUT)/,test_record_json test_seqtrack \
 	test_bpf_ring test_config test_policy test_recfile test_ksettings_fake \
 	test_replay test_privdrop test_chain test_verify test_ctl_status \
 	test_sink_file test_sink_journal test_sink_syslog test_spool \
-	test_json_fields test_start)
+	test_json_fields test_start test_disk_full)
 
 .PHONY: host-tests run-host-tests
 host-tests: $(HOST_TESTS)
@@ -93,6 +93,13 @@ $(HOST_TEST_OUT)/test_replay.o: HOST_TEST_CFLAGS += \
 	-DINPUTAUDITD_BIN='"$(HOST_TEST_DAEMON)"' \
 	-DINPUTAUDITCTL_BIN='"$(OUT)/userspace/inputauditctl"'
 $(HOST_TEST_OUT)/test_replay: $(HOST_TEST_OUT)/test_replay.o \
+		$(HOST_TEST_US)/daemon/recfile.o $(HOST_TEST_US)/lib/fdio.o | $(HOST_TEST_DAEMON) \
+		$(OUT)/userspace/inputauditctl
+# test_disk_full: the real daemon and inputauditctl verify on a small tmpfs.
+$(HOST_TEST_OUT)/test_disk_full.o: HOST_TEST_CFLAGS += \
+	-DINPUTAUDITD_BIN='"$(HOST_TEST_DAEMON)"' \
+	-DINPUTAUDITCTL_BIN='"$(OUT)/userspace/inputauditctl"'
+$(HOST_TEST_OUT)/test_disk_full: $(HOST_TEST_OUT)/test_disk_full.o \
 		$(HOST_TEST_US)/daemon/recfile.o $(HOST_TEST_US)/lib/fdio.o | $(HOST_TEST_DAEMON) \
 		$(OUT)/userspace/inputauditctl
 $(HOST_TEST_US)/daemon/capture.o: $(OUT)/bpf/inputaudit.skel.h

@@ -204,7 +204,12 @@ TEST(values)
 		"[sink file f]\n"
 		"path = /tmp/f.jsonl\n"
 		"group = adm\n"
-		"keep = 9\n";
+		"keep = 9\n"
+		"space_left = 10%\n"
+		"disk_full_action = stop\n"
+		"[sink file g]\n"
+		"path = /tmp/g.jsonl\n"
+		"space_left = 1048576\n";
 	char path[64], err[ERRLEN];
 	struct ia_config cfg;
 	const struct ia_rule *r;
@@ -242,11 +247,18 @@ TEST(values)
 	EXPECT_STREQ("/var/spool/inputaudit", cfg.syslogs[0].spool_dir);
 	EXPECT_EQ(100, cfg.syslogs[0].backoff_min_ms);
 	EXPECT_EQ(30000, cfg.syslogs[0].backoff_max_ms);
-	ASSERT_EQ(1, cfg.nfiles);
+	ASSERT_EQ(2, cfg.nfiles);
 	EXPECT_STREQ("/tmp/f.jsonl", cfg.files[0].path);
 	EXPECT_STREQ("adm", cfg.files[0].group);
 	EXPECT_EQ(9, cfg.files[0].keep);
 	EXPECT_EQ(22, cfg.files[0].line);
+	EXPECT_EQ(10, cfg.files[0].space_left);
+	EXPECT_TRUE(cfg.files[0].space_left_pct);
+	EXPECT_TRUE(cfg.files[0].disk_full_stop);
+	/* The defaults: no warning, keep capturing. */
+	EXPECT_EQ(1048576, cfg.files[1].space_left);
+	EXPECT_FALSE(cfg.files[1].space_left_pct);
+	EXPECT_FALSE(cfg.files[1].disk_full_stop);
 	config_free(&cfg);
 }
 

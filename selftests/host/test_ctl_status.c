@@ -135,8 +135,11 @@ static void fill_status(struct daemon_status *st)
 	st->nsinks = 3;
 	strcpy(st->sinks[0].name, "file:/var/log/inputaudit/audit.jsonl");
 	strcpy(st->sinks[0].kind, "file");
-	strcpy(st->sinks[0].health.state, "ok");
-	st->sinks[0].health.lines = 4321;
+	strcpy(st->sinks[0].health.state, "full");	/* its disk: counting lost lines */
+	st->sinks[0].health.lines = 4242;
+	st->sinks[0].health.dropped = 79;
+	st->sinks[0].health.have_free = true;
+	st->sinks[0].health.free_bytes = 245760;
 	strcpy(st->sinks[1].name, "syslog:siem \"eu\"");
 	strcpy(st->sinks[1].kind, "syslog");
 	strcpy(st->sinks[1].health.state, "spooling");
@@ -316,6 +319,9 @@ TEST_F(ctl, table)
 		"n 4321, key_id 0123456789abcdef",
 		"sinks: 3",
 		"file:/var/log/inputaudit/audit.jsonl",
+		"FREE",
+		"full",
+		"245760",
 		"syslog:siem \"eu\"",
 		"spooling",
 		"Connection refused",
@@ -399,6 +405,7 @@ TEST_F(ctl, json)
 		"\"daemon\":{\"running\":true,\"status\":{\"pid\":",
 		"\"uid\":999,",
 		"\"chain_n\":4321,\"key_id\":\"0123456789abcdef\"",
+		"\"state\":\"full\",\"lines\":4242,\"dropped\":79,\"spooled\":0,\"free\":245760,\"last_err\":0}",
 		"{\"name\":\"syslog:siem \\\"eu\\\"\",\"kind\":\"syslog\",\"state\":\"spooling\",\"lines\":4000,\"dropped\":7,\"spooled\":321,\"last_err\":-111}",
 	};
 	size_t i;

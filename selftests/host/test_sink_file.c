@@ -60,7 +60,9 @@ static size_t make_line(char *buf, size_t size, unsigned int i)
 
 static int put(struct sink *s, const char *type, unsigned int i)
 {
-	struct sink_line l = { .type = type, .n = i, .severity = SINK_SEV_INFO };
+	struct sink_line l = {
+		.type = type, .n = i, .time_ns = i * 1000ull, .severity = SINK_SEV_INFO,
+	};
 	char buf[64];
 
 	if (!strcmp(type, "event"))
@@ -339,13 +341,29 @@ static int line_count(FIXTURE_DATA(sink_file) *self, unsigned int keep, unsigned
 	return n;
 }
 
+/* A private mount namespace with a small tmpfs over self->dir. */
+static const char *small_tmpfs(const char *dir, const char *opts)
+{
+	static char why[128];
+
+	if (geteuid() != 0)
+		return "needs root (a tmpfs of its own)";
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("tmpfs", dir, "tmpfs", 0, opts)) {
+		snprintf(why, sizeof(why), "cannot mount a tmpfs: %s", strerror(errno));
+		return why;
+	}
+	return NULL;
+}
+
 /*
  * A rotation whose new file cannot be made (here: no inode left on a small
  * tmpfs, as a full inode table or a quota would do) moves and removes
  * nothing: the sink keeps appending to its current file past max_size,
  * health says rotation_failed, the failure is reported once per streak,
- * and not one line is lost however often it is retried; once an inode is
- * free again the next line rotates as usual.
+ * and not one line is lost.  It is not retried with every line: only once
+ * the back-off (1 s) is over, or at a tick that finds an inode freed; then
+ * the next line rotates as usual.
  */
 TEST_F(sink_file, failed_rotation_loses_nothing)
 {
@@ -354,13 +372,12 @@ TEST_F(sink_file, failed_rotation_loses_nothing)
 	uint64_t failures;
 	unsigned int i;
 	int fd, err;
+	const char *why;
 
-	if (geteuid() != 0)
-		SKIP(return, "needs root (a tmpfs of its own)");
-	ASSERT_EQ(0, unshare(CLONE_NEWNS));
-	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
 	/* The root directory, the file, the filler and one rotated file. */
-	ASSERT_EQ(0, mount("tmpfs", self->dir, "tmpfs", 0, "size=1m,nr_inodes=4,mode=0755"));
+	why = small_tmpfs(self->dir, "size=1m,nr_inodes=4,mode=0755");
+	if (why)
+		SKIP(return, "%s", why);
 	ASSERT_EQ(0, open_sink(self, NULL, 100, 2, false));
 	snprintf(filler, sizeof(filler), "%s/filler", self->dir);
 	fd = open(filler, O_WRONLY | O_CREAT | O_EXCL, 0600);
@@ -376,7 +393,7 @@ TEST_F(sink_file, failed_rotation_loses_nothing)
 	EXPECT_EQ(-ENOSPC, h.last_err);
 	ASSERT_TRUE(sink_file_take_rotate_failure(&self->s, &err, &failures));
 	EXPECT_EQ(-ENOSPC, err);
-	EXPECT_LT(1U, failures);	/* retried with every line */
+	EXPECT_EQ(1U, failures);	/* not retried with every line */
 	EXPECT_FALSE(sink_file_take_rotate_failure(&self->s, &err, &failures));
 	for (i = 1; i <= 20; i++)
 		EXPECT_EQ(1, line_count(self, 2, i)) {
@@ -384,16 +401,154 @@ TEST_F(sink_file, failed_rotation_loses_nothing)
 		}
 	EXPECT_LT(100, (int)sink_file_size(&self->s));
 
-	/* An inode free again: the next line rotates, and still nothing is lost. */
+	/* The back-off starts at the first tick; before it is over, no retry. */
+	self->s.ops->tick(&self->s, 10000);
+	self->s.ops->tick(&self->s, 10999);
+	for (i = 21; i <= 30; i++)
+		ASSERT_EQ(0, put(&self->s, "event", i));
+	self->s.ops->health(&self->s, &h);
+	EXPECT_STREQ("rotation_failed", h.state);
+	EXPECT_EQ(1U, sink_file_rotate_failures(&self->s));
+	/* Over: one more try (failing), then twice as long (2 s). */
+	self->s.ops->tick(&self->s, 11000);
+	for (i = 31; i <= 40; i++)
+		ASSERT_EQ(0, put(&self->s, "event", i));
+	EXPECT_EQ(2U, sink_file_rotate_failures(&self->s));
+	self->s.ops->tick(&self->s, 11001);	/* starts the 2 s back-off */
+	self->s.ops->tick(&self->s, 12000);
+	ASSERT_EQ(0, put(&self->s, "event", 41));
+	ASSERT_EQ(0, self->s.ops->flush(&self->s));
+
+	/* An inode free again: the next tick sees it, the next line rotates. */
 	ASSERT_EQ(0, unlink(filler));
-	ASSERT_EQ(0, put(&self->s, "event", 21));
+	self->s.ops->tick(&self->s, 12001);
+	ASSERT_EQ(0, put(&self->s, "event", 42));
 	ASSERT_EQ(0, self->s.ops->flush(&self->s));
 	self->s.ops->health(&self->s, &h);
 	EXPECT_STREQ("ok", h.state);
-	for (i = 1; i <= 21; i++)
+	/* Two failed tries in all: the first and the one after 1 s. */
+	EXPECT_EQ(2U, sink_file_rotate_failures(&self->s));
+	for (i = 1; i <= 42; i++)
 		EXPECT_EQ(1, line_count(self, 2, i)) {
 			TH_LOG("line %u after the recovery", i);
 		}
+	self->s.ops->close(&self->s);
+	self->opened = false;
+	umount2(self->dir, MNT_DETACH);
+}
+
+/* A whole file of up to 128 KiB, NUL terminated ("" if unreadable). */
+static char *slurp_big(const char *path)
+{
+	static char buf[128 * 1024];
+	size_t len = 0;
+	ssize_t n = 1;
+	int fd = open(path, O_RDONLY);
+
+	while (fd >= 0 && n > 0 && len < sizeof(buf) - 1) {
+		n = read(fd, buf + len, sizeof(buf) - 1 - len);
+		len += n > 0 ? (size_t)n : 0;
+	}
+	if (fd >= 0)
+		close(fd);
+	buf[len] = '\0';
+	return buf;
+}
+
+/* Whether the file holds exactly the event lines first..last, in order, whole. */
+static bool holds_lines(const char *text, unsigned int first, unsigned int last)
+{
+	char line[64];
+	size_t len;
+
+	for (unsigned int i = first; i <= last; i++) {
+		len = make_line(line, sizeof(line), i);
+		if (strncmp(text, line, len))
+			return false;
+		text += len;
+	}
+	return !*text;
+}
+
+/*
+ * A full disk (a 64 KiB tmpfs, mostly filled): the 64 KiB buffer's write
+ * takes only part of it, and part of a line; that part is cut off again,
+ * so the file holds whole lines only.  Every line not written is counted,
+ * exactly, and the sink stops writing (full) without an error to the
+ * daemon.  Once space is back (seen by a tick), the gap is due; its line
+ * is written first, and the sink goes on.
+ */
+TEST_F(sink_file, full_disk_loses_whole_lines_only)
+{
+	char filler[160], gapline[128], big[4096];
+	unsigned int i, written;
+	struct sink_health h;
+	struct file_gap g;
+	uint64_t failures;
+	const char *why;
+	struct stat st;
+	int fd, err;
+
+	why = small_tmpfs(self->dir, "size=64k,mode=0755");
+	if (why)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, open_sink(self, NULL, 0, 1, false));
+	snprintf(filler, sizeof(filler), "%s/filler", self->dir);
+	fd = open(filler, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ASSERT_LE(0, fd);
+	memset(big, 'x', sizeof(big));
+	for (i = 0; i < 10; i++)	/* 40 KiB: about 24 KiB stay free */
+		ASSERT_EQ((ssize_t)sizeof(big), write(fd, big, sizeof(big)));
+	close(fd);
+
+	/* 2000 lines of 30 bytes: the first buffer (1024 lines) does not fit. */
+	for (i = 1; i <= 2000; i++)
+		ASSERT_EQ(0, put(&self->s, "event", i));
+	EXPECT_EQ(0, self->s.ops->flush(&self->s));
+	ASSERT_EQ(0, stat(self->path, &st));
+	written = (unsigned int)(st.st_size / 30);
+	EXPECT_EQ(0, st.st_size % 30);
+	EXPECT_LT(0U, written);
+	EXPECT_GT(1024U, written);
+	EXPECT_TRUE(holds_lines(slurp_big(self->path), 1, written));
+	self->s.ops->health(&self->s, &h);
+	EXPECT_STREQ("full", h.state);
+	EXPECT_EQ(2000U - written, h.dropped);
+	EXPECT_EQ(written, h.lines);
+	ASSERT_TRUE(sink_file_take_write_failure(&self->s, &err, &failures));
+	EXPECT_EQ(-ENOSPC, err);
+	EXPECT_FALSE(sink_file_take_write_failure(&self->s, &err, &failures));
+
+	/* No retry before a tick says so; space back: the next tick does. */
+	EXPECT_FALSE(sink_file_gap_due(&self->s, &g));
+	self->s.ops->tick(&self->s, 5000);
+	EXPECT_FALSE(sink_file_gap_due(&self->s, &g));
+	ASSERT_EQ(0, unlink(filler));
+	self->s.ops->tick(&self->s, 5001);
+	self->s.ops->health(&self->s, &h);
+	EXPECT_TRUE(h.have_free);
+	EXPECT_LT(32768U, h.free_bytes);
+	ASSERT_TRUE(sink_file_gap_due(&self->s, &g));
+	EXPECT_EQ(2000U - written, g.lines);
+	EXPECT_EQ(written + 1, g.first_n);
+	EXPECT_EQ(2000U, g.last_n);
+	EXPECT_EQ(written, g.prev_n);
+	EXPECT_EQ((written + 1) * 1000ull, g.first_time_ns);
+	EXPECT_EQ(2000000U, g.last_time_ns);
+	EXPECT_EQ(-ENOSPC, g.err);
+
+	/* The gap's line first, then the lines after it. */
+	snprintf(gapline, sizeof(gapline), "{\"type\":\"sink_gap\",\"n\":%u}\n", written + 1);
+	ASSERT_EQ(0, sink_file_resume(&self->s, gapline, strlen(gapline), NULL));
+	ASSERT_EQ(0, put(&self->s, "event", 2001));
+	ASSERT_EQ(0, self->s.ops->flush(&self->s));
+	self->s.ops->health(&self->s, &h);
+	EXPECT_STREQ("ok", h.state);
+	EXPECT_EQ(2000U - written, h.dropped);
+	EXPECT_NE(NULL, strstr(slurp_big(self->path), gapline));
+	EXPECT_EQ(written * 30 + strlen(gapline) + 30, sink_file_size(&self->s));
+	ASSERT_EQ(0, stat(self->path, &st));
+	EXPECT_EQ((off_t)sink_file_size(&self->s), st.st_size);
 	self->s.ops->close(&self->s);
 	self->opened = false;
 	umount2(self->dir, MNT_DETACH);

@@ -432,6 +432,83 @@ TEST_F(verify, lines_deleted)
 	free(order);
 }
 
+/* The chain value (64 hex) of generated line n (from 1), copied into hex. */
+static void chain_of(const struct gen *g, unsigned int n, char hex[65])
+{
+	memcpy(hex, g->buf + g->off[n] - 67, 64);
+	hex[64] = '\0';
+}
+
+/*
+ * The log with lines first..cut replaced by the sink_gap line a file sink
+ * writes for first..last (cut = last unless a test lies).
+ */
+static char *with_gap(const struct gen *g, unsigned int first, unsigned int last,
+		      unsigned int cut, size_t *len)
+{
+	char prev[65], resume[65], line[1024], sealed[1200];
+	uint8_t prev_bin[CHAIN_LEN];
+	size_t head = g->off[first - 1], tail = g->len - g->off[cut];
+	int n;
+	char *buf;
+
+	chain_of(g, first - 1, prev);
+	chain_of(g, last, resume);
+	if (chain_unhex(prev, prev_bin))
+		abort();
+	snprintf(line, sizeof(line),
+		 "{\"time_ns\":1,\"type\":\"sink_gap\",\"sink\":\"audit\",\"dropped\":%u,"
+		 "\"first_n\":%u,\"last_n\":%u,\"first_time_ns\":1,\"last_time_ns\":2,"
+		 "\"errno\":28,\"prev_chain\":\"%s\",\"resume_chain\":\"%s\"}\n",
+		 last - first + 1, first, last, prev, resume);
+	n = chain_seal_at(&g->c, prev_bin, first - 1, line, strlen(line), sealed,
+			  sizeof(sealed));
+	buf = malloc(head + n + tail + 1);
+	if (n < 0 || !buf)
+		abort();
+	memcpy(buf, g->buf, head);
+	memcpy(buf + head, sealed, n);
+	memcpy(buf + head + n, g->buf + g->off[cut], tail);
+	*len = head + n + tail;
+	buf[*len] = '\0';
+	return buf;
+}
+
+/*
+ * Lines a file sink could not write (full disk), replaced in its file by
+ * its sink_gap line: accounted, not deleted; the chain goes on after them.
+ * A gap line that accounts for fewer lines than are missing does not hide
+ * the rest, and without one a hole is still a deletion.
+ */
+TEST_F(verify, sink_gap_accounts_for_lines_not_written)
+{
+	struct gen *g = &self->g;
+	size_t len;
+	char *buf;
+
+	buf = with_gap(g, 150, 159, 159, &len);
+	EXPECT_EQ(0, check_buf(buf, len, &self->res)) {
+		TH_LOG("%s:%" PRIu64 ": %s: %s", self->res.file, self->res.line,
+		       verify_kind_name(self->res.kind), self->res.detail);
+	}
+	EXPECT_EQ(1, self->res.gaps);
+	EXPECT_EQ(10, self->res.gap_lines);
+	EXPECT_EQ(150, self->res.gap_first);
+	EXPECT_EQ(159, self->res.gap_last);
+	EXPECT_EQ(g->nlines - 10 + 1, self->res.lines);
+	/* At a file's start (its predecessor rotated away) it is trusted. */
+	EXPECT_EQ(0, check_buf(buf + g->off[149], len - g->off[149], &self->res));
+	free(buf);
+
+	/* It claims 150..158, but 159 is missing too. */
+	buf = with_gap(g, 150, 158, 159, &len);
+	EXPECT_EQ(1, check_buf(buf, len, &self->res));
+	EXPECT_EQ(VERIFY_DELETED, self->res.kind);
+	EXPECT_EQ(159, self->res.missing_first);
+	EXPECT_EQ(159, self->res.missing_last);
+	free(buf);
+}
+
 TEST_F(verify, lines_swapped)
 {
 	struct gen *g = &self->g;

@@ -320,6 +320,20 @@ int chain_seal(struct chain *c, const char *in, size_t len, char *out,
 	return (int)jb.len;
 }
 
+int chain_seal_at(const struct chain *c, const uint8_t prev[CHAIN_LEN],
+		  uint64_t prev_n, const char *in, size_t len, char *out,
+		  size_t size)
+{
+	struct chain at = *c;
+	int ret;
+
+	memcpy(at.prev, prev, CHAIN_LEN);
+	at.n = prev_n;
+	ret = chain_seal(&at, in, len, out, size);
+	OPENSSL_cleanse(&at, sizeof(at));	/* not chain_wipe(): the key stays in use */
+	return ret;
+}
+
 /* Format a daemon line `{...}\n` into a scratch buffer and seal it. */
 __attribute__((format(printf, 4, 5)))
 static int seal_fmt(struct chain *c, char *out, size_t size,

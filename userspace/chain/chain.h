@@ -108,6 +108,25 @@ int chain_seal(struct chain *c, const char *in, size_t len, char *out,
 	       size_t size);
 
 /**
+ * chain_seal_at() - seal a line as if it followed line @prev_n
+ * @c: the chain (its key; @c itself is not changed)
+ * @prev: the chain value of line @prev_n (32 zero bytes for 0)
+ * @prev_n: the line it follows; the sealed line gets n = @prev_n + 1
+ * @in: a line `{...}\n`
+ * @len: its length
+ * @out: the sealed line, NUL terminated
+ * @size: size of @out
+ *
+ * For a file sink's sink_gap line, which stands in its file for lines the
+ * sink could not write and so is not part of the daemon's running chain.
+ *
+ * Return: as chain_seal().
+ */
+int chain_seal_at(const struct chain *c, const uint8_t prev[CHAIN_LEN],
+		  uint64_t prev_n, const char *in, size_t len, char *out,
+		  size_t size);
+
+/**
  * chain_hmac() - HMAC-SHA256(key, a || b)
  * @key: the key
  * @key_len: its length

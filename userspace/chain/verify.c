@@ -31,6 +31,9 @@ struct vline {
 	bool nl;		/* ends in '\n' */
 	bool start;		/* "type":"chain_start" */
 	bool cont;		/* "type":"file_continued" with "prev_chain" */
+	bool gap;		/* "type":"sink_gap": stands for n..gap_last */
+	uint64_t gap_last;
+	uint8_t resume_chain[CHAIN_LEN];	/* the chain value of gap_last */
 	bool checkpoint;
 	bool final;		/* checkpoint with "final":true */
 };
@@ -83,6 +86,44 @@ static bool has_field(const char *body, size_t len, const char *type)
 	return find(body, len, needle) != NULL;
 }
 
+/* The number after "key": in the line's body, or false. */
+static bool body_u64(const struct vline *l, const char *key, uint64_t *val)
+{
+	const char *f = find(l->p, l->body_len, key);
+	size_t off = strlen(key);
+
+	return f && parse_u64(f + off, l->p + l->body_len - (f + off), val);
+}
+
+/* The 64 hex digits after "key":" in the line's body. */
+static bool body_chain(const struct vline *l, const char *key, uint8_t out[CHAIN_LEN])
+{
+	const char *f = find(l->p, l->body_len, key);
+	size_t off = strlen(key);
+
+	return f && (size_t)(l->p + l->body_len - (f + off)) >= CHAIN_HEX_LEN &&
+	       !chain_unhex(f + off, out);
+}
+
+/*
+ * A sink_gap line: the sink could not write lines first_n..last_n; the
+ * line itself has n = first_n, follows "prev_chain" and leads to
+ * "resume_chain", the chain value of line last_n.
+ */
+static void parse_gap(struct vline *l)
+{
+	uint64_t first;
+
+	if (!has_field(l->p, l->body_len, "sink_gap") ||
+	    !body_u64(l, "\"first_n\":", &first) || first != l->n ||
+	    !body_u64(l, "\"last_n\":", &l->gap_last) || l->gap_last < first ||
+	    !body_chain(l, "\"prev_chain\":\"", l->prev_chain) ||
+	    !body_chain(l, "\"resume_chain\":\"", l->resume_chain))
+		return;
+	l->gap = true;
+	l->cont = true;		/* like file_continued: may begin a file */
+}
+
 static void parse_line(struct vline *l)
 {
 	const char *p = l->p, *f;
@@ -118,6 +159,7 @@ static void parse_line(struct vline *l)
 		    !chain_unhex(f + 14, l->prev_chain))
 			l->cont = true;
 	}
+	parse_gap(l);
 }
 
 /* Split buf into lines and parse them; lines is allocated. */
@@ -319,6 +361,18 @@ static void accept(struct vstate *st, const struct vfile *vf, size_t i)
 	if (l->checkpoint) {
 		res->have_checkpoint = true;
 		res->checkpoint_time_ns = l->time_ns;
+	}
+	/* Lines the sink said it could not write: accounted, not deleted. */
+	if (l->gap) {
+		memcpy(st->prev, l->resume_chain, CHAIN_LEN);
+		st->expect = l->gap_last + 1;
+		res->last_n = l->gap_last;
+		if (!res->gaps) {
+			res->gap_first = l->n;
+			res->gap_last = l->gap_last;
+		}
+		res->gaps++;
+		res->gap_lines += l->gap_last - l->n + 1;
 	}
 }
 
@@ -565,6 +619,17 @@ const char *verify_kind_name(enum verify_kind kind)
 	return "unknown";
 }
 
+/* Lines the sink could not write, each range accounted by a sink_gap line. */
+static void print_gaps(FILE *out, const struct verify_result *res)
+{
+	if (!res->gaps)
+		return;
+	fprintf(out, "not written: %" PRIu64 " line%s in %" PRIu64
+		" gap%s accounted by sink_gap lines (the first: n=%" PRIu64 "..%" PRIu64 ")\n",
+		res->gap_lines, res->gap_lines == 1 ? "" : "s", res->gaps,
+		res->gaps == 1 ? "" : "s", res->gap_first, res->gap_last);
+}
+
 void verify_print(FILE *out, const struct verify_result *res, bool json)
 {
 	if (json) {
@@ -588,12 +653,16 @@ void verify_print(FILE *out, const struct verify_result *res, bool json)
 		if (res->have_checkpoint)
 			fprintf(out, ",\"last_checkpoint_time_ns\":%" PRIu64,
 				res->checkpoint_time_ns);
+		if (res->gaps)
+			fprintf(out, ",\"gaps\":%" PRIu64 ",\"gap_lines\":%" PRIu64,
+				res->gaps, res->gap_lines);
 		fputs("}\n", out);
 		return;
 	}
 	if (res->kind == VERIFY_OK) {
 		fprintf(out, "ok: %" PRIu64 " lines, chain intact, clean shutdown at time_ns %"
 			PRIu64 "\n", res->lines, res->final_time_ns);
+		print_gaps(out, res);
 		return;
 	}
 	fprintf(out, "FAIL: %s:%" PRIu64 ": %s: %s\n", res->file ? res->file : "-",
@@ -606,4 +675,5 @@ void verify_print(FILE *out, const struct verify_result *res, bool json)
 	if (res->have_checkpoint)
 		fprintf(out, ", last checkpoint time_ns=%" PRIu64, res->checkpoint_time_ns);
 	fputc('\n', out);
+	print_gaps(out, res);
 }

@@ -20,6 +20,14 @@
  *                given out of order
  *   truncated    the log does not end with a final checkpoint (tail cut, a
  *                crash, or a rotated file given without its successors)
+ *
+ * Not a problem: a sink_gap line (a file sink could not write lines
+ * first_n..last_n, its disk was full).  It has n = first_n, verifies after
+ * the line before the gap (its "prev_chain", trusted at a file's start
+ * like file_continued's) and carries "resume_chain", the chain value of
+ * last_n, from which the chain goes on at last_n + 1.  Only the key holder
+ * can make one, so the lines it stands for are accounted, not deleted;
+ * they are counted in gaps and gap_lines.
  */
 #ifndef INPUTAUDITD_VERIFY_H
 #define INPUTAUDITD_VERIFY_H
@@ -53,6 +61,10 @@ struct verify_result {
 	bool have_checkpoint;	/* a checkpoint verified: */
 	uint64_t checkpoint_time_ns;	/* the last one's time_ns */
 	uint64_t final_time_ns;	/* OK: time_ns of the final checkpoint */
+	uint64_t gaps;		/* sink_gap lines verified */
+	uint64_t gap_lines;	/* the lines they stand for */
+	uint64_t gap_first;	/* the first one's range */
+	uint64_t gap_last;
 };
 
 /**

@@ -614,7 +614,8 @@ static void print_module(FILE *out, struct module_state *m)
 static void print_daemon(FILE *out, struct daemon_state *d)
 {
 	static const char *const hdr[] = {
-		"NAME", "KIND", "STATE", "LINES", "DROPPED", "SPOOLED", "LAST_ERROR",
+		"NAME", "KIND", "STATE", "LINES", "DROPPED", "SPOOLED", "FREE",
+		"LAST_ERROR",
 	};
 	const struct daemon_status *st = &d->st;
 	struct table t = { 0 };
@@ -669,11 +670,15 @@ static void print_daemon(FILE *out, struct daemon_state *d)
 		cell(&t, 3, "%" PRIu64, s->health.lines);
 		cell(&t, 4, "%" PRIu64, s->health.dropped);
 		cell(&t, 5, "%" PRIu64, s->health.spooled);
-		if (s->health.last_err)
-			cell(&t, 6, "%s", strerror(s->health.last_err < 0 ?
-						   -s->health.last_err : s->health.last_err));
+		if (s->health.have_free)
+			cell(&t, 6, "%" PRIu64, s->health.free_bytes);
 		else
 			cell(&t, 6, "-");
+		if (s->health.last_err)
+			cell(&t, 7, "%s", strerror(s->health.last_err < 0 ?
+						   -s->health.last_err : s->health.last_err));
+		else
+			cell(&t, 7, "-");
 	}
 	table_print(out, &t, "  ");
 }

@@ -97,8 +97,11 @@ static const char *const rule_keys[] = {
 	"match_creator", "action",
 };
 
-enum { FK_PATH, FK_GROUP, FK_MAX_SIZE, FK_KEEP };
-static const char *const file_keys[] = { "path", "group", "max_size", "keep" };
+enum { FK_PATH, FK_GROUP, FK_MAX_SIZE, FK_KEEP, FK_SPACE_LEFT,
+	FK_DISK_FULL_ACTION };
+static const char *const file_keys[] = {
+	"path", "group", "max_size", "keep", "space_left", "disk_full_action",
+};
 
 enum { SK_HOST, SK_PORT, SK_APP_NAME, SK_SPOOL_DIR, SK_SPOOL_MAX,
 	SK_BACKOFF_MIN_MS, SK_BACKOFF_MAX_MS, SK_SD_ID };
@@ -204,6 +207,22 @@ static bool parse_range(const char *s, uint64_t min, uint64_t max,
 			uint64_t *out)
 {
 	return parse_u64(s, out) && *out >= min && *out <= max;
+}
+
+/* space_left: bytes ("10485760"), or a percentage of the filesystem ("5%"). */
+static bool parse_space_left(const char *s, uint64_t *out, bool *pct)
+{
+	size_t len = strlen(s);
+	char num[24];
+
+	*pct = len > 1 && s[len - 1] == '%';
+	if (!*pct)
+		return parse_range(s, 0, UINT64_MAX / 2, out);
+	if (len - 1 >= sizeof(num))
+		return false;
+	memcpy(num, s, len - 1);
+	num[len - 1] = '\0';
+	return parse_range(num, 1, 99, out);
 }
 
 static bool parse_bool(const char *s, bool *out)
@@ -892,6 +911,19 @@ static int set_file(struct parser *ps, size_t k, const char *v)
 			goto bad;
 		}
 		f->keep = (uint32_t)n;
+		break;
+	case FK_SPACE_LEFT:
+		if (!parse_space_left(v, &f->space_left, &f->space_left_pct)) {
+			expect = "0 (no warning), a number of bytes, or a percentage from 1% to 99%";
+			goto bad;
+		}
+		break;
+	case FK_DISK_FULL_ACTION:
+		if (strcmp(v, "keep") && strcmp(v, "stop")) {
+			expect = "keep or stop";
+			goto bad;
+		}
+		f->disk_full_stop = !strcmp(v, "stop");
 		break;
 	}
 	return 1;

@@ -99,6 +99,9 @@ struct ia_sink_file_conf {
 	char *group;		/* NULL: mode 0600; else 0640 with this group */
 	uint64_t max_size;	/* default 104857600; 0: never rotate */
 	uint32_t keep;		/* default 5 */
+	uint64_t space_left;	/* bytes, or percent; default 0: no warning */
+	bool space_left_pct;
+	bool disk_full_stop;	/* disk_full_action = stop; default keep */
 };
 
 struct ia_sink_syslog_conf {

@@ -172,17 +172,19 @@ static int check_config(const char *path)
 	return 0;
 }
 
-static void add_file_sink(struct daemon *d, const char *name,
-			  const char *path, const char *group,
-			  uint64_t max_size, unsigned int keep)
+static void add_file_sink(struct daemon *d, const struct ia_sink_file_conf *c)
 {
+	const char *path = c->path;
 	struct file_sink_conf fc = {
-		.name = name,
+		.name = c->name,
 		.path = path,
-		.group = group,
-		.max_size = max_size,
-		.keep = keep,
+		.group = c->group,
+		.max_size = c->max_size,
+		.keep = c->keep,
 		.owner = d->priv.resolved ? d->priv.uid : 0,
+		.space_left = c->space_left,
+		.space_left_pct = c->space_left_pct,
+		.full_action = c->disk_full_stop ? FILE_FULL_STOP : FILE_FULL_KEEP,
 	};
 	int err = pipeline_add_file(&d->pipe, &fc);
 
@@ -208,9 +210,7 @@ static void setup_sinks(struct daemon *d)
 	int err;
 
 	for (k = 0; k < cfg->nfiles; k++)
-		add_file_sink(d, cfg->files[k].name, cfg->files[k].path,
-			      cfg->files[k].group,
-			      cfg->files[k].max_size, cfg->files[k].keep);
+		add_file_sink(d, &cfg->files[k]);
 	for (k = 0; k < cfg->nsyslogs; k++) {
 		const struct ia_sink_syslog_conf *c = &cfg->syslogs[k];
 		struct syslog_sink_conf sc = {
@@ -242,8 +242,12 @@ static void setup_sinks(struct daemon *d)
 		if (err)
 			fatalc(err, "sink journal %s", c->name);
 	}
-	if (d->opt.output || !d->pipe.nsinks)
-		add_file_sink(d, NULL, d->opt.output, NULL, 0, 0);
+	if (d->opt.output || !d->pipe.nsinks) {
+		/* -o, or stdout: no rotation, the default disk_full_action */
+		struct ia_sink_file_conf out = { .path = (char *)d->opt.output };
+
+		add_file_sink(d, &out);
+	}
 
 	for (i = 0; i < d->pipe.nsinks; i++) {
 		struct sink *s = &d->pipe.sinks[i];
@@ -446,28 +450,88 @@ static void write_status(struct daemon *d)
 		log_warnc(err, "%s/status.json", d->cfg.daemon.state_dir);
 }
 
+/* A file sink's lost lines, for every sink: sink_loss with the range. */
+static void write_file_loss(struct daemon *d, struct sink *s, const struct file_gap *g)
+{
+	char line[RECORD_JSON_MAX];
+	struct record_sink_gap rg = {
+		.sink = s->name,
+		.dropped = g->lines,
+		.first_n = g->first_n,
+		.last_n = g->last_n,
+		.first_time_ns = g->first_time_ns,
+		.last_time_ns = g->last_time_ns,
+		.err = g->err,
+	};
+
+	pipeline_daemon_line(&d->pipe, line,
+			     record_json_sink_gap(boottime_ns(), &rg, false, line,
+						  sizeof(line)),
+			     "sink_loss", SINK_SEV_WARNING);
+	if (d->cfg.alert.loss)
+		pipeline_alert(&d->pipe, "sink_loss", 0, 0, NULL);
+}
+
+static void write_sink_error(struct daemon *d, struct sink *s, const char *op,
+			     int err, uint64_t failures)
+{
+	char line[RECORD_JSON_MAX];
+
+	pipeline_daemon_line(&d->pipe, line,
+			     record_json_sink_error(boottime_ns(), s->name, op, err,
+						    failures, line, sizeof(line)),
+			     "sink_error", SINK_SEV_WARNING);
+}
+
+/*
+ * A file sink's news, in-band: a streak of failed rotations (it keeps
+ * appending), a write that failed (it counts lost lines from then on, with
+ * an alert), its filesystem below space_left, and, when it writes again
+ * (its file got a sink_gap line first), how many lines it lost.
+ */
+static void report_file_sink(struct daemon *d, struct sink *s)
+{
+	char line[RECORD_JSON_MAX];
+	uint64_t failures, free, threshold;
+	struct file_gap g;
+	int err;
+
+	if (sink_file_take_rotate_failure(s, &err, &failures))
+		write_sink_error(d, s, "rotate", err, failures);
+	if (sink_file_take_write_failure(s, &err, &failures)) {
+		write_sink_error(d, s, "write", err, failures);
+		if (d->cfg.alert.loss)
+			pipeline_alert(&d->pipe, "sink_loss", 0, 0, NULL);
+	}
+	if (sink_file_take_space_low(s, &free, &threshold))
+		pipeline_daemon_line(&d->pipe, line,
+				     record_json_sink_space_low(boottime_ns(), s->name,
+								free, threshold, line,
+								sizeof(line)),
+				     "sink_space_low", SINK_SEV_WARNING);
+	if (pipeline_resume_file(&d->pipe, s, &g)) {
+		log_info("%s: writing again; %" PRIu64 " lines were not written (n=%"
+			 PRIu64 "..%" PRIu64 ")", s->name, g.lines, g.first_n, g.last_n);
+		write_file_loss(d, s, &g);
+	}
+}
+
 /*
  * Lines a syslog sink dropped (spool full) or the journal sink could not
- * hand to journald are reported in-band once the sink is back, and so is
- * each streak of failed rotations of a file sink (it keeps appending).
+ * hand to journald are reported in-band once the sink is back; a file
+ * sink's news: report_file_sink().
  */
 static void report_sink_loss(struct daemon *d)
 {
 	char line[RECORD_JSON_MAX];
-	uint64_t n, failures;
 	unsigned int i;
-	int err;
+	uint64_t n;
 
 	for (i = 0; i < d->pipe.nsinks; i++) {
 		struct sink *s = &d->pipe.sinks[i];
 
-		if (!strcmp(s->ops->kind, "file") &&
-		    sink_file_take_rotate_failure(s, &err, &failures)) {
-			pipeline_daemon_line(&d->pipe, line,
-					     record_json_sink_error(boottime_ns(), s->name,
-								    "rotate", err, failures,
-								    line, sizeof(line)),
-					     "sink_error", SINK_SEV_WARNING);
+		if (!strcmp(s->ops->kind, "file")) {
+			report_file_sink(d, s);
 			continue;
 		}
 		if (!strcmp(s->ops->kind, "syslog"))
@@ -492,17 +556,25 @@ static void report_sink_loss(struct daemon *d)
  * At a stop, drops a syslog sink could not report to its collector yet (it
  * is still away) go to the other sinks now, marked pending: the sink keeps
  * the count in its spool directory and tells the collector after the next
- * start.  No drop count ends with the process.
+ * start.  A file sink still full at the stop: its lost lines so far go to
+ * the other sinks (its own file ends without the final checkpoint; the log
+ * and the status file have the final count).  No drop count ends with the
+ * process.
  */
 static void report_sink_loss_pending(struct daemon *d)
 {
 	char line[RECORD_JSON_MAX];
+	struct file_gap g;
 	unsigned int i;
 	uint64_t n;
 
 	for (i = 0; i < d->pipe.nsinks; i++) {
 		struct sink *s = &d->pipe.sinks[i];
 
+		if (!strcmp(s->ops->kind, "file") && sink_file_gap(s, &g)) {
+			write_file_loss(d, s, &g);
+			continue;
+		}
 		if (strcmp(s->ops->kind, "syslog"))
 			continue;
 		n = sink_syslog_pending_dropped(s);
@@ -709,6 +781,7 @@ static int finish(struct daemon *d)
 	report_sink_loss_pending(d);
 	write_stats(d, true);
 	pipeline_checkpoint(&d->pipe, true);
+	pipeline_flush(&d->pipe);	/* so that the status counts every line */
 	write_status(d);
 	if (d->opt.record) {
 		err = recfile_close(&d->record);

@@ -325,6 +325,55 @@ void pipeline_reopen(struct pipeline *p)
 	}
 }
 
+/* The sink_gap line for @g, sealed when chained.  Return: its length or -errno. */
+static int gap_line(struct pipeline *p, const char *sink, const struct file_gap *g,
+		    char *out, size_t size, char resume[CHAIN_HEX_LEN + 1])
+{
+	uint8_t prev[CHAIN_LEN] = { 0 };
+	char line[LINE_MAX_LEN];
+	struct record_sink_gap rg = {
+		.sink = sink,
+		.dropped = g->lines,
+		.first_n = g->first_n,
+		.last_n = g->last_n,
+		.first_time_ns = g->first_time_ns,
+		.last_time_ns = g->last_time_ns,
+		.err = g->err,
+	};
+	int len;
+
+	if (!p->chained)
+		return record_json_sink_gap(boottime_ns(), &rg, true, out, size);
+	/* Every line since the gap began was lost: it ends at the chain's head. */
+	if (g->last_n != p->chain.n || g->prev_n + 1 != g->first_n ||
+	    (g->prev_n && !g->have_prev_chain) ||
+	    (g->have_prev_chain && chain_unhex(g->prev_chain, prev)))
+		return -EINVAL;
+	chain_hex(p->chain.prev, resume);
+	rg.prev_chain = g->have_prev_chain ? g->prev_chain :
+			"0000000000000000000000000000000000000000000000000000000000000000";
+	rg.resume_chain = resume;
+	len = record_json_sink_gap(boottime_ns(), &rg, true, line, sizeof(line));
+	if (len < 0)
+		return len;
+	return chain_seal_at(&p->chain, prev, g->first_n - 1, line, len, out, size);
+}
+
+bool pipeline_resume_file(struct pipeline *p, struct sink *s, struct file_gap *g)
+{
+	char line[LINE_MAX_LEN], resume[CHAIN_HEX_LEN + 1];
+	int len;
+
+	if (!sink_file_gap_due(s, g))
+		return false;
+	len = gap_line(p, s->name, g, line, sizeof(line), resume);
+	if (len < 0) {		/* cannot happen: the sink saw every line */
+		log_warnc(len, "%s: cannot make the sink_gap line", s->name);
+		return false;
+	}
+	return !sink_file_resume(s, line, len, p->chained ? resume : NULL);
+}
+
 int pipeline_close(struct pipeline *p)
 {
 	unsigned int i;

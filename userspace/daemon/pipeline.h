@@ -81,6 +81,15 @@ void pipeline_tick(struct pipeline *p, uint64_t now_ms);
 void pipeline_reopen(struct pipeline *p);
 /* A checkpoint line now; final only at a clean stop. */
 void pipeline_checkpoint(struct pipeline *p, bool final);
+/*
+ * A full file sink whose retry is due (sink_file_gap_due()) tries to write
+ * again: its first line is a sink_gap line for the lines it lost, sealed
+ * to follow the last line in its file and to lead to the chain after the
+ * gap (chain_seal_at()), written to this sink only.
+ * Return: true if the sink writes again (@g: the gap it closed).
+ */
+bool pipeline_resume_file(struct pipeline *p, struct sink *s,
+			  struct file_gap *g);
 /* Close every sink.  Return: 0 or the first error. */
 int pipeline_close(struct pipeline *p);
 

@@ -41,12 +41,14 @@
  * | write, writev, pwrite64          | output lines (stdio), log messages, spool       |
  * | close                            | detach (the link fd), rotation, exit            |
  * | fstat, newfstatat, statx, lseek  | stdio on a (re)opened file, size checks         |
+ * | fstatfs                          | a file sink's free space (space_left, retries)  |
  * | openat                           | rotation, spool, status.json: only relative to  |
  * |                                  | directory fds opened during setup (seccomp      |
  * |                                  | cannot check paths; the user's file permissions |
  * |                                  | and the unit's ProtectSystem= do)               |
  * | renameat, renameat2, unlinkat    | rotation, atomic status.json, spool cleanup     |
- * | fsync, fdatasync, ftruncate      | durable spool and status files                  |
+ * | fsync, fdatasync, ftruncate      | durable spool and status files; a line a full   |
+ * |                                  | disk took only part of is cut off again         |
  * | fchmod, fchown                   | a rotated or reopened output file narrowed to   |
  * |                                  | 0600, or 0640 with the sink's group (the kernel |
  * |                                  | lets a user give a file only its own groups)    |
@@ -80,6 +82,7 @@ static const int allow_plain[] = {
 	SCMP_SYS(close),
 	SCMP_SYS(fstat), SCMP_SYS(newfstatat), SCMP_SYS(statx),
 	SCMP_SYS(lseek),
+	SCMP_SYS(fstatfs),
 	SCMP_SYS(openat),
 	SCMP_SYS(renameat), SCMP_SYS(renameat2), SCMP_SYS(unlinkat),
 	SCMP_SYS(fsync), SCMP_SYS(fdatasync), SCMP_SYS(ftruncate),

@@ -581,3 +581,53 @@ int record_json_sink_loss(uint64_t time_ns, const char *sink, uint64_t dropped,
 	}
 	return line_end(&l);
 }
+
+/* A u64 field (key: a literal), if there is room. */
+#define put_u64(l, key, v) do {						\
+	char *p_ = run(l);						\
+									\
+	if (p_)								\
+		jb_commit(&(l)->jb, w_u64(p_, key, v));			\
+} while (0)
+
+int record_json_sink_gap(uint64_t time_ns, const struct record_sink_gap *g,
+			 bool gap_line, char *buf, size_t size)
+{
+	struct line l;
+	char *p;
+
+	line_start(&l, buf, size);
+	p = run(&l);
+	if (p && gap_line)
+		jb_commit(&l.jb, w_daemon_head(p, time_ns, "sink_gap"));
+	else if (p)
+		jb_commit(&l.jb, w_daemon_head(p, time_ns, "sink_loss"));
+	jb_escaped(&l.jb, "sink", g->sink);
+	put_u64(&l, "dropped", g->dropped);
+	put_u64(&l, "first_n", g->first_n);
+	put_u64(&l, "last_n", g->last_n);
+	put_u64(&l, "first_time_ns", g->first_time_ns);
+	put_u64(&l, "last_time_ns", g->last_time_ns);
+	put_u64(&l, "errno", (uint64_t)(g->err < 0 ? -g->err : g->err));
+	if (gap_line && g->prev_chain && g->resume_chain) {
+		jb_escaped(&l.jb, "prev_chain", g->prev_chain);
+		jb_escaped(&l.jb, "resume_chain", g->resume_chain);
+	}
+	return line_end(&l);
+}
+
+int record_json_sink_space_low(uint64_t time_ns, const char *sink, uint64_t free,
+			       uint64_t space_left, char *buf, size_t size)
+{
+	struct line l;
+	char *p;
+
+	line_start(&l, buf, size);
+	p = run(&l);
+	if (p)
+		jb_commit(&l.jb, w_daemon_head(p, time_ns, "sink_space_low"));
+	jb_escaped(&l.jb, "sink", sink);
+	put_u64(&l, "free", free);
+	put_u64(&l, "space_left", space_left);
+	return line_end(&l);
+}

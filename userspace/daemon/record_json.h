@@ -86,8 +86,16 @@
  *            "sink_loss"), "dev" (0 for none), "ref_seq" (the kernel record
  *            that raised it; absent for daemon-made causes), "rule" (the
  *            rule's name, "device_rule" only)
- *   "sink_loss"  a sink dropped lines (syslog spool cap hit), written when
- *            it is back: "sink" (its name), "dropped"
+ *   "sink_loss"  a sink dropped lines (syslog spool cap hit, a file sink's
+ *            full disk), written when it is back: "sink" (its name),
+ *            "dropped"; for a file sink also "first_n", "last_n",
+ *            "first_time_ns", "last_time_ns" (of the lines lost), "errno"
+ *   "sink_gap"   written only in the file a file sink could not write to,
+ *            as its first line after the gap: the fields of its sink_loss,
+ *            and with a chain "prev_chain" (of line first_n - 1) and
+ *            "resume_chain" (of line last_n); its own "n" is first_n
+ *   "sink_space_low" a file sink's filesystem has less free space than its
+ *            space_left: "sink", "free", "space_left" (bytes)
  * With a chain key (chain.h), which also formats these:
  *   "chain_start"    first line of a chain: "boot_id", "key_id"
  *   "checkpoint"     after every kernel heartbeat and at a clean stop:
@@ -152,9 +160,30 @@ int record_json_format_named(const struct inputaudit_record *rec,
  */
 int record_json_sink_loss(uint64_t time_ns, const char *sink, uint64_t dropped,
 			  bool pending, char *buf, size_t size);
+/* Lines a file sink could not write (struct file_gap, as formatted). */
+struct record_sink_gap {
+	const char *sink;
+	uint64_t dropped;
+	uint64_t first_n, last_n;
+	uint64_t first_time_ns, last_time_ns;
+	int err;
+	const char *prev_chain;		/* sink_gap: 64 hex, NULL unchained */
+	const char *resume_chain;
+};
+
 /*
- * A sink failed at something it retries (a file sink's rotation):
- * "sink_error" with "sink", "op", "errno" (positive) and "failures".
+ * A file sink's lost lines: "sink_loss" for every sink (@gap_line false),
+ * or "sink_gap" (with the chains) for the sink's own file.
+ */
+int record_json_sink_gap(uint64_t time_ns, const struct record_sink_gap *g,
+			 bool gap_line, char *buf, size_t size);
+/* "sink_space_low" with "sink", "free" and "space_left", in bytes. */
+int record_json_sink_space_low(uint64_t time_ns, const char *sink, uint64_t free,
+			       uint64_t space_left, char *buf, size_t size);
+/*
+ * A sink failed at something it retries (a file sink's rotation, "rotate",
+ * or writing, "write"): "sink_error" with "sink", "op", "errno" (positive)
+ * and "failures".
  */
 int record_json_sink_error(uint64_t time_ns, const char *sink, const char *op,
 			   int err, uint64_t failures, char *buf, size_t size);

@@ -5,10 +5,11 @@
 
 #include "fdio.h"
 
-int write_all(int fd, const void *buf, size_t len)
+int write_all_count(int fd, const void *buf, size_t len, size_t *done)
 {
 	const char *p = buf;
 
+	*done = 0;
 	while (len) {
 		ssize_t n = write(fd, p, len);
 
@@ -19,6 +20,14 @@ int write_all(int fd, const void *buf, size_t len)
 		}
 		p += n;
 		len -= (size_t)n;
+		*done += (size_t)n;
 	}
 	return 0;
+}
+
+int write_all(int fd, const void *buf, size_t len)
+{
+	size_t done;
+
+	return write_all_count(fd, buf, len, &done);
 }

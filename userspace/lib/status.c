@@ -77,6 +77,8 @@ int status_format(const struct daemon_status *st, char *buf, size_t size)
 		sb_u64(&sb, "lines", s->health.lines);
 		sb_u64(&sb, "dropped", s->health.dropped);
 		sb_u64(&sb, "spooled", s->health.spooled);
+		if (s->health.have_free)
+			sb_u64(&sb, "free", s->health.free_bytes);
 		jb_printf(&sb, ",\"last_err\":%d}", s->health.last_err);
 	}
 	jb_printf(&sb, "]}\n");
@@ -346,6 +348,11 @@ static int parse_sink(struct jcur *c, struct status_sink *s)
 		} else if (!strcmp(key, "state")) {
 			if (parse_str(c, s->health.state, sizeof(s->health.state)))
 				return -EINVAL;
+		} else if (!strcmp(key, "free")) {
+			if (parse_num(c, &v) || v < 0)
+				return -EINVAL;
+			s->health.have_free = true;
+			s->health.free_bytes = (uint64_t)v;
 		} else if (!strcmp(key, "lines") || !strcmp(key, "dropped") ||
 			   !strcmp(key, "spooled") || !strcmp(key, "last_err")) {
 			if (parse_num(c, &v))

@@ -7,7 +7,10 @@
  *    "update_time":SECONDS,"received":N,"lost":N,"duplicates":N,
  *    "ring_drops":N,"bpf_submitted":N,"last_seq":N,"chain_n":N,
  *    "key_id":"<16 hex>"|"","sinks":[{"name":"..","kind":"file",
- *    "state":"ok","lines":N,"dropped":N,"spooled":N,"last_err":-N}, ...]}
+ *    "state":"ok","lines":N,"dropped":N,"spooled":N[,"free":N],
+ *    "last_err":-N}, ...]}
+ *
+ * "free" (a file sink: bytes free on its filesystem) only where known.
  *
  * start_time and update_time are wall-clock seconds (CLOCK_REALTIME).
  * The file is replaced atomically (write a temporary file, fsync, rename),

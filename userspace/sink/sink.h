@@ -41,11 +41,17 @@ struct sink_line {
 
 /* Health for inputauditctl status; filled by sink_ops.health. */
 struct sink_health {
-	char state[32];		/* "ok", "connecting", "spooling", "error" */
-	uint64_t lines;		/* lines accepted */
-	uint64_t dropped;	/* lines lost (e.g. spool cap hit) */
+	/*
+	 * "ok", "connecting", "spooling", "error"; a file sink: "space_low",
+	 * "full" (not writing, counting lost lines), "rotation_failed"
+	 */
+	char state[32];
+	uint64_t lines;		/* lines accepted (and not lost since) */
+	uint64_t dropped;	/* lines lost (spool cap hit, disk full), exact */
 	uint64_t spooled;	/* lines waiting in a spool */
 	int last_err;		/* last negative errno, 0 if none */
+	bool have_free;		/* a file sink knows its filesystem's: */
+	uint64_t free_bytes;	/*   space free to the daemon's user */
 };
 
 struct sink;
