@@ -72,14 +72,15 @@ $(HOST_TEST_OUT)/test_ksettings_fake: $(HOST_TEST_OUT)/test_ksettings_fake.o \
 		$(HOST_TEST_US)/daemon/ksettings.o $(HOST_TEST_US)/daemon/config.o
 $(HOST_TEST_OUT)/test_ksettings_fake: HOST_TEST_LIBS := -linih
 $(HOST_TEST_OUT)/test_sink_file: $(HOST_TEST_OUT)/test_sink_file.o \
-		$(HOST_TEST_US)/sink/sink_file.o $(HOST_TEST_US)/lib/fdio.o $(HOST_TEST_US)/lib/log.o
+		$(HOST_TEST_US)/sink/sink_file.o $(HOST_TEST_US)/lib/fdio.o $(HOST_TEST_US)/lib/log.o \
+		$(HOST_TEST_US)/lib/sandbox.o
 $(HOST_TEST_OUT)/test_sink_journal: $(HOST_TEST_OUT)/test_sink_journal.o \
 		$(HOST_TEST_US)/sink/sink_journal.o $(HOST_TEST_US)/sink/json_fields.o \
 		$(HOST_TEST_US)/lib/log.o
 $(HOST_TEST_OUT)/test_sink_journal: HOST_TEST_LIBS := -lseccomp
 $(HOST_TEST_OUT)/test_sink_syslog: $(HOST_TEST_OUT)/test_sink_syslog.o \
 		$(HOST_TEST_OUT)/collector.o \
-		$(HOST_TEST_US)/sink/sink_syslog.o $(HOST_TEST_US)/sink/spool.o $(HOST_TEST_US)/lib/log.o \
+		$(HOST_TEST_US)/sink/sink_syslog.o $(HOST_TEST_US)/sink/spool.o $(HOST_TEST_US)/lib/log.o $(HOST_TEST_US)/lib/sandbox.o \
 		$(HOST_TEST_US)/sink/json_fields.o
 $(HOST_TEST_OUT)/test_spool: $(HOST_TEST_OUT)/test_spool.o $(HOST_TEST_US)/sink/spool.o \
 		$(HOST_TEST_US)/lib/log.o
@@ -115,7 +116,7 @@ $(HOST_TEST_DAEMON): $(addprefix $(HOST_TEST_US)/,$(USERSPACE_SRCS:.c=.o))
 	$(call msg,LD-TEST,$(@:$(OUT)/%=%))
 	$(Q)$(CC) $(HOST_TEST_LDFLAGS) $^ $(USERSPACE_LIBS) -o $@
 $(HOST_TEST_OUT)/test_privdrop: $(HOST_TEST_OUT)/test_privdrop.o \
-		$(HOST_TEST_US)/daemon/privdrop.o $(HOST_TEST_US)/lib/log.o
+		$(HOST_TEST_US)/daemon/privdrop.o $(HOST_TEST_US)/lib/log.o $(HOST_TEST_US)/lib/sandbox.o
 $(HOST_TEST_OUT)/test_privdrop: HOST_TEST_LIBS := -lseccomp -lcap-ng
 
 $(HOST_TEST_OUT)/test_chain: $(HOST_TEST_OUT)/test_chain.o \

@@ -23,6 +23,7 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -617,6 +618,7 @@ TEST(deployed_sinks_work_after_privilege_drop)
 	struct daemon_run r;
 	struct passwd *pw;
 	unsigned char k[32];
+	long abi;
 	FILE *f;
 	int fd;
 
@@ -664,6 +666,15 @@ TEST(deployed_sinks_work_after_privilege_drop)
 	daemon_start(&r, r.conf);
 	ASSERT_TRUE(daemon_says(&r, "dropped privileges")) {
 		TH_LOG("stderr: %s", slurp(r.err));
+	}
+	/* Landlock, where the kernel has it: every sink below works beneath it. */
+	abi = syscall(SYS_landlock_create_ruleset, NULL, 0, 1U);
+	if (abi >= 4) {
+		EXPECT_NE(NULL, strstr(slurp(r.err), ": files beneath 5 directories, TCP to 1 port"));
+	} else if (abi >= 1) {
+		EXPECT_NE(NULL, strstr(slurp(r.err), ": files beneath 5 directories (TCP not"));
+	} else {
+		TH_LOG("no Landlock in this kernel: the sinks run without it");
 	}
 
 	/* The collector gets the run from its first line. */

@@ -267,6 +267,97 @@ TEST_F_TIMEOUT(priv, forbidden_syscall_kills_with_sigsys, TEST_TIMEOUT)
 	EXPECT_EQ(SIGSYS, WTERMSIG(status));
 }
 
+/* sendmsg() is not allowed either: no descriptor can leave the daemon. */
+TEST_F_TIMEOUT(priv, sendmsg_kills_with_sigsys, TEST_TIMEOUT)
+{
+	static const char *const args[] = { "--user", IA_USER, NULL };
+	int status;
+	pid_t pid;
+
+	if (access(TEST_DAEMON, X_OK))
+		SKIP(return, "%s not in the VM", TEST_DAEMON);
+	ASSERT_EQ(0, setenv("INPUTAUDITD", TEST_DAEMON, 1));
+	ASSERT_EQ(0, setenv("INPUTAUDITD_TEST_SENDMSG", "1", 1));
+	pid = self->c.daemon = daemon_start(self->c.out, args);
+	unsetenv("INPUTAUDITD");
+	unsetenv("INPUTAUDITD_TEST_SENDMSG");
+	ASSERT_LT(0, pid);
+	ASSERT_TRUE(wait_dropped(pid));
+
+	ASSERT_EQ(0, kill(pid, SIGUSR2));
+	status = wait_exit(pid);
+	self->c.daemon = 0;
+	ASSERT_TRUE(status != -1 && WIFSIGNALED(status)) {
+		TH_LOG("wait status %#x (-1: still running after SIGUSR2)", status);
+	}
+	EXPECT_EQ(SIGSYS, WTERMSIG(status));
+}
+
+/* Up to 5 s for @text in the file @path; its contents in @buf. */
+static bool file_says(const char *path, const char *text, char *buf, size_t len)
+{
+	for (int waited = 0; waited < 5000; waited += 50) {
+		if (read_file(path, buf, len) > 0 && strstr(buf, text))
+			return true;
+		sleep_ms(50);
+	}
+	return false;
+}
+
+/*
+ * Landlock in the dropped daemon (the test build's probes, run once all is
+ * applied): /etc/passwd, which the daemon's user may read, is refused, for
+ * it is not beneath the daemon's directories; on kernels with Landlock's
+ * network rules (ABI 4, Linux 6.7: 6.12 and 7.2 here, not 6.1) so is a TCP
+ * connect to a port that is no collector's.
+ */
+TEST_F_TIMEOUT(priv, landlock_confines_the_dropped_daemon, TEST_TIMEOUT)
+{
+	static const char *const args[] = { "--user", IA_USER, NULL };
+	static const char log[] = "/tmp/ia-landlock.log";
+	static char buf[16384];
+	int fd, saved;
+	pid_t pid;
+
+	if (access(TEST_DAEMON, X_OK))
+		SKIP(return, "%s not in the VM", TEST_DAEMON);
+	ASSERT_EQ(0, open_as("/etc/passwd", IA_UID, IA_GID));
+	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, setenv("INPUTAUDITD", TEST_DAEMON, 1));
+	ASSERT_EQ(0, setenv("INPUTAUDITD_TEST_OPEN", "/etc/passwd", 1));
+	ASSERT_EQ(0, setenv("INPUTAUDITD_TEST_CONNECT", "127.0.0.1:9", 1));
+	saved = dup(2);
+	ASSERT_EQ(2, dup2(fd, 2));	/* the daemon's stderr */
+	pid = self->c.daemon = daemon_start(self->c.out, args);
+	dup2(saved, 2);
+	close(saved);
+	close(fd);
+	unsetenv("INPUTAUDITD");
+	unsetenv("INPUTAUDITD_TEST_OPEN");
+	unsetenv("INPUTAUDITD_TEST_CONNECT");
+	ASSERT_LT(0, pid);
+	ASSERT_TRUE(wait_dropped(pid));
+	ASSERT_TRUE(file_says(log, "test probe: connect", buf, sizeof(buf))) {
+		TH_LOG("daemon: %s", buf);
+	}
+	ASSERT_NE(NULL, strstr(buf, "landlock ABI ")) {
+		TH_LOG("daemon: %s", buf);
+	}
+	EXPECT_NE(NULL, strstr(buf, "test probe: open /etc/passwd: Permission denied")) {
+		TH_LOG("daemon: %s", buf);
+	}
+	if (strstr(buf, "TCP not confined")) {
+		TH_LOG("Landlock without network rules in this kernel: TCP not confined");
+	} else {
+		EXPECT_NE(NULL, strstr(buf, "test probe: connect 127.0.0.1:9: Permission denied")) {
+			TH_LOG("daemon: %s", buf);
+		}
+	}
+	EXPECT_EQ(0, daemon_stop(self->c.daemon));
+	self->c.daemon = 0;
+}
+
 /* The production build has no trigger: SIGUSR2 just ends it (default action). */
 TEST_F_TIMEOUT(priv, production_build_has_no_trigger, TEST_TIMEOUT)
 {

@@ -22,6 +22,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -42,6 +43,7 @@
 #include "pipeline.h"
 #include "policy.h"
 #include "privdrop.h"
+#include "sandbox.h"
 #include "record_json.h"
 #include "recfile.h"
 #include "sink_journal.h"
@@ -65,6 +67,9 @@ struct daemon {
 	struct policy policy;
 	struct ksettings kset;
 	struct recfile record;
+	struct recfile replay_file;	/* --replay, opened while privileged */
+	struct sandbox sandbox;	/* Landlock rules for after the drop */
+	int config_dirfd;	/* the config file's directory, for reload */
 	int emitted_fd;		/* records_emitted, opened while privileged */
 	int state_fd;		/* [daemon] state_dir, for status.json */
 	uint64_t round_records;	/* records handled in this poll round */
@@ -133,6 +138,34 @@ static void check_config_readable(const struct daemon *d)
 	if (!ok)
 		log_warnx("%s: not readable by user %s: SIGHUP will not be able to reload it",
 			  path, d->priv.user);
+}
+
+/*
+ * What the dropped daemon may open (Landlock): files beneath its sinks' and
+ * spools' directories and its state directory, and, for SIGHUP's reload,
+ * files beneath the config file's directory for reading (held as a directory
+ * fd: a rule binds to that inode, so an editor's rename of a new file into
+ * it is covered, a directory swapped in later is not); TCP to the
+ * collectors' ports.
+ */
+static void setup_sandbox(struct daemon *d)
+{
+	char *dir;
+
+	d->config_dirfd = -1;
+	if (d->cfg.path) {
+		dir = strdup(d->cfg.path);
+		if (!dir)
+			fatalx("out of memory");
+		d->config_dirfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (d->config_dirfd < 0)
+			log_warn("%s: SIGHUP will not be able to reload it", dir);
+		free(dir);
+	}
+	pipeline_sandbox(&d->pipe, &d->sandbox);
+	sandbox_add_dir(&d->sandbox, d->state_fd, true);
+	sandbox_add_dir(&d->sandbox, d->config_dirfd, false);
+	d->priv.sandbox = &d->sandbox;
 }
 
 /* The config file: -c, else the default one if it exists, else defaults. */
@@ -729,17 +762,14 @@ static int run(struct daemon *d, const sigset_t *waitmask)
  */
 static int replay(struct daemon *d)
 {
-	struct recfile rd;
 	struct inputaudit_record rec;
 	uint64_t n = 0;
-	int err;
+	struct recfile *rd = &d->replay_file;
+	int err = 0;
 
-	err = recfile_open(&rd, d->opt.replay);
-	if (err)
-		fatalx("%s: %s", d->opt.replay, rd.err[0] ? rd.err : strerror(-err));
 	pipeline_tick(&d->pipe, monotonic_ms());
 	while (!exiting && !d->pipe.write_err &&
-	       (err = recfile_read(&rd, &rec)) > 0) {
+	       (err = recfile_read(rd, &rec)) > 0) {
 		pipeline_kernel_record(&d->pipe, &rec);
 		if (d->opt.count && d->pipe.seq.received >= d->opt.count)
 			break;
@@ -750,8 +780,8 @@ static int replay(struct daemon *d)
 		}
 	}
 	if (err < 0)
-		log_warnx("%s: %s", d->opt.replay, rd.err[0] ? rd.err : strerror(-err));
-	recfile_close(&rd);
+		log_warnx("%s: %s", d->opt.replay, rd->err[0] ? rd->err : strerror(-err));
+	recfile_close(rd);
 	return err < 0 ? err : d->pipe.write_err;
 }
 
@@ -904,6 +934,14 @@ int main(int argc, char **argv)
 		setup_capture(&d);
 		settings_ok = apply_kernel_settings(&d);
 	}
+
+	if (d.replaying) {
+		err = recfile_open(&d.replay_file, d.opt.replay);
+		if (err)
+			fatalx("%s: %s", d.opt.replay,
+			       d.replay_file.err[0] ? d.replay_file.err : strerror(-err));
+	}
+	setup_sandbox(&d);
 
 	d.run_uid = d.priv.resolved ? d.priv.uid : getuid();
 	d.run_gid = d.priv.resolved ? d.priv.gid : getgid();

@@ -325,6 +325,13 @@ void pipeline_reopen(struct pipeline *p)
 	}
 }
 
+void pipeline_sandbox(struct pipeline *p, struct sandbox *sb)
+{
+	for (unsigned int i = 0; i < p->nsinks; i++)
+		if (p->sinks[i].ops->sandbox)
+			p->sinks[i].ops->sandbox(&p->sinks[i], sb);
+}
+
 /* The sink_gap line for @g, sealed when chained.  Return: its length or -errno. */
 static int gap_line(struct pipeline *p, const char *sink, const struct file_gap *g,
 		    char *out, size_t size, char resume[CHAIN_HEX_LEN + 1])

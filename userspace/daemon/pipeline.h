@@ -79,6 +79,8 @@ void pipeline_flush(struct pipeline *p);
 void pipeline_tick(struct pipeline *p, uint64_t now_ms);
 /* SIGHUP: reopen the file sinks. */
 void pipeline_reopen(struct pipeline *p);
+/* Before the drop: what every sink opens and connects to (lib/sandbox.h). */
+void pipeline_sandbox(struct pipeline *p, struct sandbox *sb);
 /* A checkpoint line now; final only at a clean stop. */
 void pipeline_checkpoint(struct pipeline *p, bool final);
 /*

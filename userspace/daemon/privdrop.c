@@ -17,10 +17,13 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/ioctl.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "privdrop.h"
+#include "sandbox.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -42,10 +45,11 @@
  * | close                            | detach (the link fd), rotation, exit            |
  * | fstat, newfstatat, statx, lseek  | stdio on a (re)opened file, size checks         |
  * | fstatfs                          | a file sink's free space (space_left, retries)  |
- * | openat                           | rotation, spool, status.json: only relative to  |
- * |                                  | directory fds opened during setup (seccomp      |
- * |                                  | cannot check paths; the user's file permissions |
- * |                                  | and the unit's ProtectSystem= do)               |
+ * | openat                           | rotation, spool, status.json, config reload:    |
+ * |                                  | seccomp cannot check paths, Landlock does: only |
+ * |                                  | beneath the directories the daemon holds (its   |
+ * |                                  | sinks', spools', state directory; the config's  |
+ * |                                  | for reading); also the unit's ProtectSystem=    |
  * | renameat, renameat2, unlinkat    | rotation, atomic status.json, spool cleanup     |
  * | fsync, fdatasync, ftruncate      | durable spool and status files; a line a full   |
  * |                                  | disk took only part of is cut off again         |
@@ -55,10 +59,14 @@
  * | clock_gettime, clock_nanosleep,  | timestamps and timeouts (the vDSO falls back to |
  * | nanosleep, gettimeofday          | the syscall on clocksources it cannot read)     |
  * | getpid, gettid                   | self-signals                                    |
- * | socket (AF_UNIX, AF_INET,        | syslog (TCP) and journal (AF_UNIX datagram)     |
- * | AF_INET6 only)                   | sinks; reconnecting after an error              |
- * | connect, shutdown                | the same                                        |
- * | sendto, sendmsg, recvfrom        | the same                                        |
+ * | socket (AF_INET, AF_INET6 only)  | the syslog sink reconnecting (TCP); the journal |
+ * |                                  | sink's AF_UNIX socket is made before the drop   |
+ * | connect, shutdown                | the same (Landlock: TCP only to the collectors' |
+ * |                                  | ports, on kernels with its ABI 4)               |
+ * | sendto, recvfrom                 | the same.  Not sendmsg, sendmmsg: no descriptor |
+ * |                                  | (SCM_RIGHTS) can leave the process, not even    |
+ * |                                  | the held module-setting fds; the journal sink   |
+ * |                                  | writev()s to its connected socket               |
  * | getsockopt, setsockopt           | SO_ERROR after a non-blocking connect, SO_SNDBUF|
  * | fcntl                            | O_NONBLOCK, FD_CLOEXEC                          |
  * | ioctl (TCGETS only)              | stdio's isatty() on a stream's first write      |
@@ -91,7 +99,7 @@ static const int allow_plain[] = {
 	SCMP_SYS(nanosleep), SCMP_SYS(gettimeofday),
 	SCMP_SYS(getpid), SCMP_SYS(gettid),
 	SCMP_SYS(connect), SCMP_SYS(shutdown),
-	SCMP_SYS(sendto), SCMP_SYS(sendmsg), SCMP_SYS(recvfrom),
+	SCMP_SYS(sendto), SCMP_SYS(recvfrom),
 	SCMP_SYS(getsockopt), SCMP_SYS(setsockopt),
 	SCMP_SYS(fcntl),
 	SCMP_SYS(rt_sigaction), SCMP_SYS(rt_sigprocmask),
@@ -105,7 +113,7 @@ static const int allow_plain[] = {
 	SCMP_SYS(exit), SCMP_SYS(exit_group),
 };
 
-static const int socket_families[] = { AF_UNIX, AF_INET, AF_INET6 };
+static const int socket_families[] = { AF_INET, AF_INET6 };
 
 static int resolve(const struct priv_conf *c, uid_t *uid, gid_t *gid)
 {
@@ -317,31 +325,73 @@ out:
  * waitpid(); if the filter were missing, ptrace(PTRACE_TRACEME) would
  * merely succeed and the daemon live on, which the test catches.
  */
+static bool trigger_sendmsg;	/* INPUTAUDITD_TEST_SENDMSG: sendmsg, not ptrace */
+
 static void on_forbidden_trigger(int sig)
 {
+	struct msghdr mh = { 0 };
+
 	(void)sig;
-	syscall(SYS_ptrace, 0 /* PTRACE_TRACEME */, 0, 0, 0);
+	if (trigger_sendmsg)
+		sendmsg(-1, &mh, 0);
+	else
+		syscall(SYS_ptrace, 0 /* PTRACE_TRACEME */, 0, 0, 0);
 }
 
 static int install_test_hook(void)
 {
 	struct sigaction sa = { .sa_handler = on_forbidden_trigger };
 
+	trigger_sendmsg = getenv("INPUTAUDITD_TEST_SENDMSG");
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGUSR2, &sa, NULL) < 0)
 		return -errno;
-	log_info("test build: SIGUSR2 makes a forbidden syscall (ptrace)");
+	log_info("test build: SIGUSR2 makes a forbidden syscall (%s)",
+		 trigger_sendmsg ? "sendmsg" : "ptrace");
 	return 0;
+}
+
+/* Test builds: what the environment asks to try once all is applied. */
+static void run_test_probes(void)
+{
+	const char *path = getenv("INPUTAUDITD_TEST_OPEN");
+	const char *dst = getenv("INPUTAUDITD_TEST_CONNECT");
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	unsigned int a, b, c, d, port;
+	int fd;
+
+	if (path) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		log_info("test probe: open %s: %s", path, fd >= 0 ? "ok" : strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	if (dst && sscanf(dst, "%u.%u.%u.%u:%u", &a, &b, &c, &d, &port) == 5) {
+		sin.sin_addr.s_addr = htonl(a << 24 | b << 16 | c << 8 | d);
+		sin.sin_port = htons((uint16_t)port);
+		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd >= 0 && connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0)
+			log_info("test probe: connect %s: ok", dst);
+		else
+			log_info("test probe: connect %s: %s", dst, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
 }
 #else
 static int install_test_hook(void)
 {
 	return 0;
 }
+
+static void run_test_probes(void)
+{
+}
 #endif
 
 int privdrop_apply(const struct priv_conf *c)
 {
+	char landlock[128] = "no landlock rules";
 	unsigned int nsys = 0;
 	uid_t uid;
 	gid_t gid;
@@ -370,14 +420,23 @@ int privdrop_apply(const struct priv_conf *c)
 	err = install_test_hook();
 	if (err)
 		goto fail;
+	if (c->sandbox) {
+		err = sandbox_apply(c->sandbox);
+		if (err) {
+			log_warnc(err, "landlock");
+			goto fail;
+		}
+		sandbox_describe(c->sandbox, landlock, sizeof(landlock));
+	}
 	err = load_seccomp(&nsys);
 	if (err)
 		goto fail;
 	log_info("dropped privileges: user %s (uid %u) group %s (gid %u), "
-		 "no capabilities, no_new_privs, seccomp allowlist of %u syscalls",
+		 "no capabilities, no_new_privs, seccomp allowlist of %u syscalls, %s",
 		 c->user, (unsigned int)uid,
 		 c->group && *c->group ? c->group : "(login group)",
-		 (unsigned int)gid, nsys);
+		 (unsigned int)gid, nsys, landlock);
+	run_test_probes();
 	return 0;
 fail:
 	log_warnc(err, "cannot drop privileges to user %s", c->user);

@@ -55,6 +55,7 @@ struct sink_health {
 };
 
 struct sink;
+struct sandbox;
 
 struct sink_ops {
 	const char *kind;	/* "file", "syslog", "journal" */
@@ -69,6 +70,11 @@ struct sink_ops {
 	/* SIGHUP: reopen files (logrotate).  Return: 0 or -errno. */
 	int (*reopen)(struct sink *s);
 	void (*health)(struct sink *s, struct sink_health *h);
+	/*
+	 * After open, before the drop: add the directories the sink opens files
+	 * beneath and the TCP ports it connects to (lib/sandbox.h); may be NULL.
+	 */
+	void (*sandbox)(struct sink *s, struct sandbox *sb);
 	/* Flush and release everything.  Return: 0 or -errno of a lost write. */
 	int (*close)(struct sink *s);
 };

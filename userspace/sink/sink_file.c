@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "fdio.h"
+#include "sandbox.h"
 #include "log.h"
 #include "sink_file.h"
 
@@ -681,6 +682,14 @@ static int fs_close(struct sink *s)
 	return err;
 }
 
+/* Rotation, SIGHUP reopen and the temporary file: all beneath its directory. */
+static void fs_sandbox(struct sink *s, struct sandbox *sb)
+{
+	struct file_sink *f = s->priv;
+
+	sandbox_add_dir(sb, f->dirfd, true);
+}
+
 static const struct sink_ops file_sink_ops = {
 	.kind = "file",
 	.open = fs_open,
@@ -689,6 +698,7 @@ static const struct sink_ops file_sink_ops = {
 	.tick = fs_tick,
 	.reopen = fs_reopen,
 	.health = fs_health,
+	.sandbox = fs_sandbox,
 	.close = fs_close,
 };
 

@@ -176,7 +176,9 @@ static int js_drop(struct journal_sink *j, int err)
 }
 
 /*
- * Send @e to journald: one sendmsg() while the connection holds.  When it
+ * Send @e to journald: one writev() while the connection holds (on a
+ * connected datagram socket, one datagram; not sendmsg(), which the
+ * daemon's seccomp filter refuses: no descriptor may leave it).  When it
  * fails because journald's socket went away (journald restarted, with a
  * new socket), or there was none at the last try, connect to what is at
  * the path now and send once more; what cannot be sent is the caller's
@@ -184,7 +186,6 @@ static int js_drop(struct journal_sink *j, int err)
  */
 static int js_send(struct journal_sink *j, struct entry *e)
 {
-	struct msghdr mh = { .msg_iov = e->iov, .msg_iovlen = (size_t)e->cnt };
 	bool retried = !j->connected;
 	int err;
 
@@ -194,7 +195,7 @@ static int js_send(struct journal_sink *j, struct entry *e)
 			return err;
 	}
 	for (;;) {
-		if (sendmsg(j->fd, &mh, MSG_NOSIGNAL) >= 0)
+		if (writev(j->fd, e->iov, e->cnt) >= 0)
 			return 0;
 		err = -errno;
 		if (err == -EINTR)

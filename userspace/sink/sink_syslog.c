@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "json_fields.h"
+#include "sandbox.h"
 #include "sink_syslog.h"
 #include "spool.h"
 
@@ -615,6 +616,15 @@ static int sl_close(struct sink *s)
 	return err;
 }
 
+/* Its spool's segments, and reconnecting to the collector's port. */
+static void sl_sandbox(struct sink *s, struct sandbox *sb)
+{
+	struct syslog_sink *sl = s->priv;
+
+	sandbox_add_dir(sb, sl->spool.dirfd, true);
+	sandbox_add_tcp_port(sb, (uint16_t)sl->port);
+}
+
 static const struct sink_ops syslog_sink_ops = {
 	.kind = "syslog",
 	.open = sl_open,
@@ -623,6 +633,7 @@ static const struct sink_ops syslog_sink_ops = {
 	.tick = sl_tick,
 	.reopen = sl_reopen,
 	.health = sl_health,
+	.sandbox = sl_sandbox,
 	.close = sl_close,
 };
 
