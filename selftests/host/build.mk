@@ -104,12 +104,15 @@ $(HOST_TEST_OUT)/test_disk_full: $(HOST_TEST_OUT)/test_disk_full.o \
 		$(HOST_TEST_US)/daemon/recfile.o $(HOST_TEST_US)/lib/fdio.o | $(HOST_TEST_DAEMON) \
 		$(OUT)/userspace/inputauditctl
 $(HOST_TEST_US)/daemon/capture.o: $(OUT)/bpf/inputaudit.skel.h
-# test_start: the loader (capture.c) and the real daemon, on the host kernel.
+# test_start: the loader (capture.c) and the real daemon, on the host kernel,
+# its sinks to real collectors (rsyslogd: collector.c; journald: journald.c).
 $(HOST_TEST_OUT)/test_start.o: $(OUT)/bpf/inputaudit.skel.h
 $(HOST_TEST_OUT)/test_start.o: HOST_TEST_CFLAGS += \
 	-DINPUTAUDITD_BIN='"$(HOST_TEST_DAEMON)"'
 $(HOST_TEST_OUT)/test_start: $(HOST_TEST_OUT)/test_start.o \
-		$(HOST_TEST_OUT)/collector.o \
+		$(HOST_TEST_OUT)/collector.o $(HOST_TEST_OUT)/journald.o \
+		$(HOST_TEST_US)/sink/json_fields.o $(HOST_TEST_US)/lib/status.o \
+		$(HOST_TEST_US)/lib/jbuf.o \
 		$(HOST_TEST_US)/daemon/capture.o | $(HOST_TEST_DAEMON)
 $(HOST_TEST_OUT)/test_start: HOST_TEST_LIBS := $(HOST_TEST_BPF_LIBS)
 $(HOST_TEST_DAEMON): $(addprefix $(HOST_TEST_US)/,$(USERSPACE_SRCS:.c=.o))

@@ -9,7 +9,10 @@
  * socket bound over /proc/config.gz (opening a socket fails with ENXIO)
  * hide the kernel config as on a minimal image or in a container; a tmpfs
  * over /sys/module holds fake module settings.  The host's own mounts are
- * never touched.  Needs root (BPF, mounts); skipped otherwise.
+ * never touched.  Needs root (BPF, mounts); skipped otherwise.  The sinks
+ * run as deployed against real collectors: rsyslogd (collector.c) and
+ * systemd-journald (journald.c, with tmpfs over its directories in the
+ * test's namespace).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -37,6 +40,10 @@
 #include "collector.h"
 #include "inputaudit.h"
 #include "inputaudit.skel.h"
+#include "journald.h"
+#include "json_fields.h"
+#include "sink.h"
+#include "status.h"
 
 #define DROP_USER	"nobody"
 #define LATENCY_NS	(20 * 1000 * 1000ull)
@@ -710,6 +717,402 @@ TEST(deployed_sinks_work_after_privilege_drop)
 		TH_LOG("collector: %s", slurp(col.out));
 	}
 	collector_stop(&col);
+	if (!getenv("KEEP_TMP")) {
+		char cmd[160];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", r.dir);
+		if (system(cmd))
+			TH_LOG("cleanup of %s failed", r.dir);
+	}
+}
+
+/* ---- the journal sink, to a real journald ---- */
+
+#define JOURNAL_ID	"inputaudit-test"
+#define MAX_LINES	4096
+
+/* A member of a JSON object to pick out: its key, where its value goes. */
+struct pick {
+	const char *key;
+	char *val;		/* unescaped, NUL terminated */
+	size_t size;
+};
+
+struct picks {
+	struct pick *p;
+	unsigned int n;
+	bool bad;		/* a value too long or malformed, or a key twice */
+};
+
+static int pick_member(void *ctx, const char *key, const char *val, size_t vallen,
+		       enum json_kind kind)
+{
+	struct picks *ps = ctx;
+
+	for (unsigned int i = 0; i < ps->n; i++) {
+		struct pick *p = &ps->p[i];
+
+		if (strcmp(key, p->key))
+			continue;
+		if (p->val[0])
+			ps->bad = true;
+		if (kind == JSON_STRING) {
+			if (json_unescape(val, vallen, p->val, p->size) < 0)
+				ps->bad = true;
+		} else if (vallen < p->size) {
+			memcpy(p->val, val, vallen);
+			p->val[vallen] = '\0';
+		} else {
+			ps->bad = true;
+		}
+	}
+	return 0;
+}
+
+/* Pick the members of one JSON object; false if it does not parse. */
+static bool pick_members(const char *text, size_t len, struct pick *p, unsigned int n)
+{
+	struct picks ps = { p, n, false };
+
+	for (unsigned int i = 0; i < n; i++)
+		p[i].val[0] = '\0';
+	return !json_fields(text, len, pick_member, &ps) && !ps.bad;
+}
+
+/* A line of the file sink: the reference the journal is compared with. */
+struct ref_line {
+	char *text;		/* without its newline */
+	char type[32];
+	char chain[80];
+	char sink[64];		/* sink_loss: the sink that lost lines */
+	char dropped[24];	/* sink_loss: how many */
+	bool in_journal;
+};
+
+/*
+ * The file sink's lines, which must carry n = 1, 2, 3... in order.
+ * Return: how many, or -1 at the first line out of order or not parsed.
+ */
+static int read_reference(const char *path, struct ref_line *lines, int max)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL, n[24];
+	size_t cap = 0;
+	ssize_t len;
+	int count = 0;
+
+	if (!f)
+		return -1;
+	while (count < max && (len = getline(&buf, &cap, f)) > 0) {
+		struct ref_line *l = &lines[count];
+		struct pick p[] = {
+			{ "n", n, sizeof(n) },
+			{ "type", l->type, sizeof(l->type) },
+			{ "chain", l->chain, sizeof(l->chain) },
+			{ "sink", l->sink, sizeof(l->sink) },
+			{ "dropped", l->dropped, sizeof(l->dropped) },
+		};
+
+		if (buf[len - 1] == '\n')
+			buf[--len] = '\0';
+		if (!pick_members(buf, len, p, ARRAY_SIZE(p)) ||
+		    strtoull(n, NULL, 10) != (unsigned long long)count + 1) {
+			count = -1;
+			break;
+		}
+		l->text = strdup(buf);
+		l->in_journal = false;
+		count++;
+	}
+	if (count == max && getline(&buf, &cap, f) > 0)
+		count = -1;	/* more than the test expects */
+	free(buf);
+	fclose(f);
+	return count;
+}
+
+/* The PRIORITY the daemon gives a line of its own, by type (sink.h). */
+static int type_priority(const char *type)
+{
+	static const struct {
+		const char *type;
+		enum sink_severity sev;
+	} sevs[] = {
+		{ "alert", SINK_SEV_ALERT },
+		{ "sink_loss", SINK_SEV_WARNING },
+		{ "chain_start", SINK_SEV_NOTICE },
+		{ "stats", SINK_SEV_INFO },
+		{ "checkpoint", SINK_SEV_INFO },
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(sevs); i++)
+		if (!strcmp(type, sevs[i].type))
+			return sevs[i].sev;
+	return -1;
+}
+
+/* Lines of path containing text. */
+static int count_lines(const char *path, const char *text)
+{
+	char line[8192];
+	FILE *f = fopen(path, "r");
+	int n = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		n += !!strstr(line, text);
+	fclose(f);
+	return n;
+}
+
+/* Wait up to ms for min lines of path containing text. */
+static bool lines_reach(const char *path, const char *text, int min, int ms)
+{
+	for (int waited = 0; waited < ms; waited += 50) {
+		if (count_lines(path, text) >= min)
+			return true;
+		usleep(50 * 1000);
+	}
+	return count_lines(path, text) >= min;
+}
+
+/* Stop the daemon (SIGSTOP) and wait until it is stopped. */
+static bool daemon_hold(struct daemon_run *r)
+{
+	int status;
+
+	return !kill(r->pid, SIGSTOP) &&
+	       waitpid(r->pid, &status, WUNTRACED) == r->pid && WIFSTOPPED(status);
+}
+
+/* The journal sink's health in status.json, NULL if not there. */
+static const struct sink_health *journal_health(const char *state,
+						struct daemon_status *st)
+{
+	if (status_read(state, st))
+		return NULL;
+	for (unsigned int i = 0; i < st->nsinks; i++)
+		if (!strcmp(st->sinks[i].name, "j"))
+			return &st->sinks[i].health;
+	return NULL;
+}
+
+/* Wait up to ms for status.json to show the journal sink's drops. */
+static bool journal_dropping(const char *state, int ms)
+{
+	const struct sink_health *h;
+	struct daemon_status st;
+
+	for (int waited = 0; waited <= ms; waited += 50) {
+		h = journal_health(state, &st);
+		if (h && h->dropped && !strcmp(h->state, "error"))
+			return true;
+		usleep(50 * 1000);
+	}
+	return false;
+}
+
+/*
+ * The journal sink as deployed, to a real systemd-journald (standalone, in
+ * this test's mount namespace): the daemon, started as root, drops to
+ * nobody under its seccomp filter and Landlock, and every line its file
+ * sink got is in the journal once, sent by nobody, with MESSAGE the line
+ * itself, its PRIORITY, SYSLOG_IDENTIFIER, INPUTAUDIT_N, _TYPE and _CHAIN.
+ * journald restarts twice while the daemon runs: with no line in between
+ * (the sink connects to the new socket from inside its sandbox; nothing is
+ * lost), and with lines written while no journald listens (those are
+ * counted: status.json says so, and one sink_loss line once journald is
+ * back; each line is in the journal or counted).  The daemon is held
+ * (SIGSTOP) while journald exits: a datagram that arrives after journald
+ * read its queue for the last time is lost with its socket, out of the
+ * sender's sight, and this test counts exactly.
+ */
+TEST(journal_sink_to_real_journald)
+{
+	char log[128], state[128], key[128], path[128], export[128], why[256];
+	int count, entries = 0, missing = 0, first_missing = 0, last_missing = 0;
+	int stats, loss_lines = 0, loss_n = 0, bad = 0;
+	unsigned long long loss_dropped = 0;
+	const struct sink_health *h;
+	struct ref_line *lines;
+	struct daemon_status st;
+	struct journald jd;
+	struct daemon_run r;
+	struct passwd *pw;
+	unsigned char k[32];
+	char *buf = NULL, uid[16];
+	size_t cap = 0;
+	ssize_t len;
+	long abi;
+	FILE *f;
+	int fd;
+
+	if (cannot_run())
+		SKIP(return, "%s", cannot_run());
+	pw = getpwnam(DROP_USER);
+	if (!pw)
+		SKIP(return, "no user " DROP_USER);
+	if (access(JOURNALD_BIN, X_OK) || access(JOURNALCTL_BIN, X_OK))
+		SKIP(return, JOURNALD_BIN " or " JOURNALCTL_BIN
+		     " not installed (Debian package systemd)");
+	if (private_mounts(why, sizeof(why)))
+		SKIP(return, "%s", why);
+	daemon_dirs(&r);
+	ASSERT_EQ(0, chmod(r.dir, 0755));
+	snprintf(path, sizeof(path), "%s/log", r.dir);
+	ASSERT_EQ(0, mkdir(path, 0750));
+	ASSERT_EQ(0, chown(path, pw->pw_uid, pw->pw_gid));
+	snprintf(state, sizeof(state), "%s/state", r.dir);
+	ASSERT_EQ(0, mkdir(state, 0755));
+	ASSERT_EQ(0, chown(state, pw->pw_uid, pw->pw_gid));
+	snprintf(log, sizeof(log), "%s/log/audit.jsonl", r.dir);
+	snprintf(key, sizeof(key), "%s/chain.key", r.dir);
+	snprintf(export, sizeof(export), "%s/journal.json", r.dir);
+	for (unsigned int i = 0; i < sizeof(k); i++)
+		k[i] = i * 7 + 1;
+	fd = open(key, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)sizeof(k), write(fd, k, sizeof(k)));
+	close(fd);
+
+	ASSERT_EQ(0, journald_init(&jd, r.dir));
+	ASSERT_EQ(0, journald_start(&jd, 15000)) {
+		TH_LOG("journald: %s", slurp(jd.log));
+	}
+	f = fopen(r.conf, "w");
+	ASSERT_NE(NULL, f);
+	fprintf(f, "[daemon]\nuser = %s\nstats_interval_ms = 100\nstate_dir = %s\n"
+		"[chain]\nkey = %s\n"
+		"[sink file audit]\npath = %s\n"
+		"[sink journal j]\nidentifier = " JOURNAL_ID "\n",
+		DROP_USER, state, key, log);
+	ASSERT_EQ(0, fclose(f));
+	daemon_start(&r, r.conf);
+	ASSERT_TRUE(daemon_says(&r, "dropped privileges")) {
+		TH_LOG("stderr: %s", slurp(r.err));
+	}
+	abi = syscall(SYS_landlock_create_ruleset, NULL, 0, 1U);
+	if (abi >= 1) {
+		EXPECT_NE(NULL, strstr(slurp(r.err), "landlock ABI ")) {
+			TH_LOG("stderr: %s", slurp(r.err));
+		}
+	} else {
+		TH_LOG("no Landlock in this kernel: the sink runs without it");
+	}
+	ASSERT_TRUE(lines_reach(log, "\"type\":\"stats\"", 5, 15000));
+
+	/* A restart with no line in between: the next line finds the new socket. */
+	ASSERT_TRUE(daemon_hold(&r));
+	EXPECT_EQ(0, journald_stop(&jd));
+	ASSERT_EQ(0, journald_start(&jd, 15000)) {
+		TH_LOG("journald: %s", slurp(jd.log));
+	}
+	ASSERT_EQ(0, kill(r.pid, SIGCONT));
+	/* 1.5 s of lines: status.json is written once a second. */
+	stats = count_lines(log, "\"type\":\"stats\"");
+	ASSERT_TRUE(lines_reach(log, "\"type\":\"stats\"", stats + 15, 15000));
+	h = journal_health(state, &st);
+	ASSERT_NE(NULL, h);
+	EXPECT_STREQ("ok", h->state);
+	EXPECT_EQ(0, h->dropped) {
+		TH_LOG("stderr: %s", slurp(r.err));
+	}
+
+	/* No journald for a while: the lines of the gap are counted. */
+	ASSERT_TRUE(daemon_hold(&r));
+	EXPECT_EQ(0, journald_stop(&jd));
+	ASSERT_EQ(0, kill(r.pid, SIGCONT));
+	EXPECT_TRUE(journal_dropping(state, 15000));
+	ASSERT_EQ(0, journald_start(&jd, 15000)) {
+		TH_LOG("journald: %s", slurp(jd.log));
+	}
+	EXPECT_TRUE(lines_reach(log, "\"sink\":\"j\"", 1, 15000)) {
+		TH_LOG("stderr: %s", slurp(r.err));
+	}
+	stats = count_lines(log, "\"type\":\"stats\"");
+	EXPECT_TRUE(lines_reach(log, "\"type\":\"stats\"", stats + 5, 15000));
+
+	EXPECT_EQ(0, daemon_stop(&r)) {
+		TH_LOG("stderr: %s", slurp(r.err));
+	}
+	EXPECT_EQ(0, journald_stop(&jd)) {
+		TH_LOG("journald: %s", slurp(jd.log));
+	}
+	ASSERT_EQ(0, journald_export(JOURNAL_ID, export));
+
+	/* Every line of the file sink, in the journal or counted. */
+	lines = calloc(MAX_LINES, sizeof(*lines));
+	ASSERT_NE(NULL, lines);
+	count = read_reference(log, lines, MAX_LINES);
+	ASSERT_LT(20, count);
+	f = fopen(export, "r");
+	ASSERT_NE(NULL, f);
+	snprintf(uid, sizeof(uid), "%u", pw->pw_uid);
+	while ((len = getline(&buf, &cap, f)) > 0) {
+		char message[4096], prio[8], ident[64], n[24], type[32], chain[80], from[16];
+		struct pick p[] = {
+			{ "MESSAGE", message, sizeof(message) },
+			{ "PRIORITY", prio, sizeof(prio) },
+			{ "SYSLOG_IDENTIFIER", ident, sizeof(ident) },
+			{ "INPUTAUDIT_N", n, sizeof(n) },
+			{ "INPUTAUDIT_TYPE", type, sizeof(type) },
+			{ "INPUTAUDIT_CHAIN", chain, sizeof(chain) },
+			{ "_UID", from, sizeof(from) },
+		};
+		unsigned long long i;
+		struct ref_line *l;
+
+		entries++;
+		if (!pick_members(buf, len, p, ARRAY_SIZE(p)) ||
+		    (i = strtoull(n, NULL, 10)) < 1 || i > (unsigned long long)count) {
+			if (bad++ < 5)
+				TH_LOG("journal entry not from the file: %s", buf);
+			continue;
+		}
+		l = &lines[i - 1];
+		if (l->in_journal || strcmp(message, l->text) ||
+		    strcmp(ident, JOURNAL_ID) || strcmp(type, l->type) ||
+		    strcmp(chain, l->chain) || atoi(prio) != type_priority(type) ||
+		    strcmp(from, uid)) {
+			if (bad++ < 5)
+				TH_LOG("entry %s%s: %s\n  file: %s", n,
+				       l->in_journal ? " (twice)" : "", buf, l->text);
+		}
+		l->in_journal = true;
+	}
+	free(buf);
+	fclose(f);
+	EXPECT_EQ(0, bad);
+	for (int i = 0; i < count; i++) {
+		if (!strcmp(lines[i].type, "sink_loss") && !strcmp(lines[i].sink, "j")) {
+			loss_lines++;
+			loss_n = i + 1;
+			loss_dropped += strtoull(lines[i].dropped, NULL, 10);
+		}
+		if (lines[i].in_journal)
+			continue;
+		if (!missing++)
+			first_missing = i + 1;
+		last_missing = i + 1;
+	}
+	TH_LOG("%d lines, %d in the journal; %d not (n=%d..%d), %llu reported dropped",
+	       count, entries, missing, first_missing, last_missing, loss_dropped);
+	EXPECT_EQ(count - missing, entries);
+	/* The gap's lines, one run of them, reported once journald was back. */
+	EXPECT_LT(0, missing);
+	EXPECT_EQ(last_missing - first_missing + 1, missing);
+	EXPECT_EQ(1, loss_lines);
+	EXPECT_EQ((unsigned long long)missing, loss_dropped);
+	EXPECT_LT(last_missing, loss_n);
+	h = journal_health(state, &st);
+	ASSERT_NE(NULL, h);
+	EXPECT_EQ((uint64_t)missing, h->dropped);
+	EXPECT_EQ((uint64_t)(count - missing), h->lines);
+	EXPECT_STREQ("ok", h->state);
+	for (int i = 0; i < count; i++)
+		free(lines[i].text);
+	free(lines);
 	if (!getenv("KEEP_TMP")) {
 		char cmd[160];
 
