@@ -589,7 +589,10 @@ static void report_sink_loss(struct daemon *d)
  * At a stop, drops a syslog sink could not report to its collector yet (it
  * is still away) go to the other sinks now, marked pending: the sink keeps
  * the count in its spool directory and tells the collector after the next
- * start.  A file sink still full at the stop: its lost lines so far go to
+ * start.  A journal sink's drops not reported yet (journald still away, or
+ * back with no line since) go to the other sinks the same way; journald
+ * learns of them from no one (it was away), the other sinks do.  A file
+ * sink still full at the stop: its lost lines so far go to
  * the other sinks (its own file ends without the final checkpoint; the log
  * and the status file have the final count).  No drop count ends with the
  * process.
@@ -608,9 +611,12 @@ static void report_sink_loss_pending(struct daemon *d)
 			write_file_loss(d, s, &g);
 			continue;
 		}
-		if (strcmp(s->ops->kind, "syslog"))
+		if (!strcmp(s->ops->kind, "syslog"))
+			n = sink_syslog_pending_dropped(s);
+		else if (!strcmp(s->ops->kind, "journal"))
+			n = sink_journal_pending_dropped(s);
+		else
 			continue;
-		n = sink_syslog_pending_dropped(s);
 		if (!n)
 			continue;
 		pipeline_daemon_line(&d->pipe, line,

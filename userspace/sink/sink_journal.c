@@ -338,3 +338,12 @@ uint64_t sink_journal_take_dropped(struct sink *s)
 	j->dropped_pending = 0;
 	return n;
 }
+
+uint64_t sink_journal_pending_dropped(struct sink *s)
+{
+	struct journal_sink *j = s->priv;
+	uint64_t n = j->dropped_pending;
+
+	j->dropped_pending = 0;
+	return n;
+}

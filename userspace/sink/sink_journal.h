@@ -56,4 +56,11 @@ int sink_journal_new(struct sink *s, const struct journal_sink_conf *c);
 /* Lines dropped since the last call, once the journal takes lines again; else 0. */
 uint64_t sink_journal_take_dropped(struct sink *s);
 
+/*
+ * At a stop: the lines dropped and not reported yet, whether journald is
+ * back or not (then none); the daemon writes them in a sink_loss line
+ * ("pending": true) to its other sinks and to the final stats.
+ */
+uint64_t sink_journal_pending_dropped(struct sink *s);
+
 #endif /* INPUTAUDITD_SINK_JOURNAL_H */
