@@ -93,14 +93,14 @@ HOST_TEST_DAEMON := $(HOST_TEST_OUT)/inputauditd
 $(HOST_TEST_OUT)/test_replay.o: HOST_TEST_CFLAGS += \
 	-DINPUTAUDITD_BIN='"$(HOST_TEST_DAEMON)"' \
 	-DINPUTAUDITCTL_BIN='"$(OUT)/userspace/inputauditctl"'
-$(HOST_TEST_OUT)/test_replay: $(HOST_TEST_OUT)/test_replay.o \
+$(HOST_TEST_OUT)/test_replay: $(HOST_TEST_OUT)/test_replay.o $(HOST_TEST_OUT)/daemon_run.o \
 		$(HOST_TEST_US)/daemon/recfile.o $(HOST_TEST_US)/lib/fdio.o | $(HOST_TEST_DAEMON) \
 		$(OUT)/userspace/inputauditctl
 # test_disk_full: the real daemon and inputauditctl verify on a small tmpfs.
 $(HOST_TEST_OUT)/test_disk_full.o: HOST_TEST_CFLAGS += \
 	-DINPUTAUDITD_BIN='"$(HOST_TEST_DAEMON)"' \
 	-DINPUTAUDITCTL_BIN='"$(OUT)/userspace/inputauditctl"'
-$(HOST_TEST_OUT)/test_disk_full: $(HOST_TEST_OUT)/test_disk_full.o \
+$(HOST_TEST_OUT)/test_disk_full: $(HOST_TEST_OUT)/test_disk_full.o $(HOST_TEST_OUT)/daemon_run.o \
 		$(HOST_TEST_US)/daemon/recfile.o $(HOST_TEST_US)/lib/fdio.o | $(HOST_TEST_DAEMON) \
 		$(OUT)/userspace/inputauditctl
 $(HOST_TEST_US)/daemon/capture.o: $(OUT)/bpf/inputaudit.skel.h
@@ -110,7 +110,7 @@ $(HOST_TEST_OUT)/test_start.o: $(OUT)/bpf/inputaudit.skel.h
 $(HOST_TEST_OUT)/test_start.o: HOST_TEST_CFLAGS += \
 	-DINPUTAUDITD_BIN='"$(HOST_TEST_DAEMON)"'
 $(HOST_TEST_OUT)/test_start: $(HOST_TEST_OUT)/test_start.o \
-		$(HOST_TEST_OUT)/collector.o $(HOST_TEST_OUT)/journald.o \
+		$(HOST_TEST_OUT)/collector.o $(HOST_TEST_OUT)/journald.o $(HOST_TEST_OUT)/daemon_run.o \
 		$(HOST_TEST_US)/sink/json_fields.o $(HOST_TEST_US)/lib/status.o \
 		$(HOST_TEST_US)/lib/jbuf.o \
 		$(HOST_TEST_US)/daemon/capture.o | $(HOST_TEST_DAEMON)

@@ -35,6 +35,7 @@ struct stream {
 	unsigned int n;
 };
 #include "recgen.h"
+#include "daemon_run.h"
 
 #define USB		0x03
 #define DROP_USER	"nobody"
@@ -55,23 +56,6 @@ static const char *small_tmpfs(const char *dir, const char *opts)
 		return why;
 	}
 	return NULL;
-}
-
-/* A whole file into buf (BIG bytes), NUL terminated; "" if unreadable. */
-static char *slurp_into(const char *path, char *buf)
-{
-	size_t len = 0;
-	ssize_t n = 1;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	while (fd >= 0 && n > 0 && len < BIG - 1) {
-		n = read(fd, buf + len, BIG - 1 - len);
-		len += n > 0 ? (size_t)n : 0;
-	}
-	if (fd >= 0)
-		close(fd);
-	buf[len] = '\0';
-	return buf;
 }
 
 static int count(const char *text, const char *needle)
@@ -134,19 +118,6 @@ static bool n_consecutive(const char *text, unsigned int *lines, uint64_t *last)
 	return true;
 }
 
-static void write_key(struct __test_metadata *_metadata, const char *path)
-{
-	unsigned char k[32];
-	int fd;
-
-	for (unsigned int i = 0; i < sizeof(k); i++)
-		k[i] = i * 11 + 5;
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ((ssize_t)sizeof(k), write(fd, k, sizeof(k)));
-	close(fd);
-}
-
 /* Fill the filesystem at dir with a root file of size bytes. */
 static int fill(const char *path, size_t size)
 {
@@ -165,26 +136,22 @@ static int fill(const char *path, size_t size)
 	return 0;
 }
 
-/* Run argv, stdout and stderr into files; the exit status or -1. */
-static int run(const char *const *argv, const char *out, const char *err)
+/* @s: one USB keyboard and its key presses, @n records, saved to @path.  Return: 0 or -errno. */
+static int write_stream(struct stream *s, unsigned int n, const char *path)
 {
-	int status;
-	pid_t pid = fork();
+	struct recfile rf;
+	int err;
 
-	if (pid < 0)
-		return -1;
-	if (!pid) {
-		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-		if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
-			_exit(126);
-		execv(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
+	s->n = 0;
+	device(s, 1, "ia-test keyboard", USB, 1, 1, NULL);
+	while (s->n < n)
+		key_press(s, 1);
+	err = recfile_create(&rf, path);
+	if (err)
+		return err;
+	for (unsigned int i = 0; !err && i < s->n; i++)
+		err = recfile_write(&rf, &s->rec[i]);
+	return recfile_close(&rf) ?: err;
 }
 
 static void rm_rf(const char *dir)
@@ -219,7 +186,6 @@ TEST(replay_full_disk_keeps_other_sinks)
 	unsigned int lines_a, lines_b, i;
 	uint64_t last_a, last_b, lost, after;
 	const char *loss, *why, *p;
-	struct recfile rf;
 
 	ASSERT_NE(NULL, mkdtemp(dir));
 	snprintf(full, sizeof(full), "%s/full", dir);
@@ -236,15 +202,9 @@ TEST(replay_full_disk_keeps_other_sinks)
 	snprintf(key, sizeof(key), "%s/chain.key", dir);
 	snprintf(out, sizeof(out), "%s/stdout", dir);
 	snprintf(err, sizeof(err), "%s/stderr", dir);
-	write_key(_metadata, key);
+	ASSERT_EQ(0, write_test_key(key, 11));
 
-	device(&s, 1, "ia-test keyboard", USB, 1, 1, NULL);
-	while (s.n < 3000)
-		key_press(&s, 1);
-	ASSERT_EQ(0, recfile_create(&rf, rec));
-	for (i = 0; i < s.n; i++)
-		ASSERT_EQ(0, recfile_write(&rf, &s.rec[i]));
-	ASSERT_EQ(0, recfile_close(&rf));
+	ASSERT_EQ(0, write_stream(&s, 3000, rec));
 	snprintf(text, sizeof(text),
 		 "[chain]\nkey = %s\n[alert]\ncreator = no\nnew_device = no\n"
 		 "[sink file full]\npath = %s\nmax_size = 0\n"
@@ -257,12 +217,12 @@ TEST(replay_full_disk_keeps_other_sinks)
 		ASSERT_EQ(0, fclose(f));
 	}
 
-	EXPECT_EQ(0, run(argv, out, err)) {
-		TH_LOG("stderr: %s", slurp_into(err, err_text));
+	EXPECT_EQ(0, run_to_files(argv, out, err)) {
+		TH_LOG("stderr: %s", slurp_into(err, err_text, BIG));
 	}
-	slurp_into(a, a_text);
-	slurp_into(b, b_text);
-	slurp_into(err, err_text);
+	slurp_into(a, a_text, BIG);
+	slurp_into(b, b_text, BIG);
+	slurp_into(err, err_text, BIG);
 
 	/* The other sink: every kernel record (seq 1 is merged into 2), every line. */
 	for (i = 2; i <= s.n && strstr(b_text, want); i++)
@@ -316,10 +276,9 @@ TEST(replay_full_disk_stop)
 	char text[1024];
 	const char *argv[] = { INPUTAUDITD_BIN, "--replay", rec, "-c", conf, NULL };
 	static struct stream s;
-	unsigned int lines_a, i;
+	unsigned int lines_a;
 	uint64_t last_a;
 	const char *why;
-	struct recfile rf;
 	FILE *f;
 
 	ASSERT_NE(NULL, mkdtemp(dir));
@@ -336,14 +295,8 @@ TEST(replay_full_disk_stop)
 	snprintf(key, sizeof(key), "%s/chain.key", dir);
 	snprintf(out, sizeof(out), "%s/stdout", dir);
 	snprintf(err, sizeof(err), "%s/stderr", dir);
-	write_key(_metadata, key);
-	device(&s, 1, "ia-test keyboard", USB, 1, 1, NULL);
-	while (s.n < 1000)
-		key_press(&s, 1);
-	ASSERT_EQ(0, recfile_create(&rf, rec));
-	for (i = 0; i < s.n; i++)
-		ASSERT_EQ(0, recfile_write(&rf, &s.rec[i]));
-	ASSERT_EQ(0, recfile_close(&rf));
+	ASSERT_EQ(0, write_test_key(key, 11));
+	ASSERT_EQ(0, write_stream(&s, 1000, rec));
 	f = fopen(conf, "w");
 	ASSERT_NE(NULL, f);
 	snprintf(text, sizeof(text),
@@ -353,11 +306,11 @@ TEST(replay_full_disk_stop)
 	fputs(text, f);
 	ASSERT_EQ(0, fclose(f));
 
-	EXPECT_EQ(1, run(argv, out, err));
-	EXPECT_NE(NULL, strstr(slurp_into(err, err_text), "full: write failed: No space left on device")) {
+	EXPECT_EQ(1, run_to_files(argv, out, err));
+	EXPECT_NE(NULL, strstr(slurp_into(err, err_text, BIG), "full: write failed: No space left on device")) {
 		TH_LOG("stderr: %s", err_text);
 	}
-	EXPECT_TRUE(n_consecutive(slurp_into(a, a_text), &lines_a, &last_a));
+	EXPECT_TRUE(n_consecutive(slurp_into(a, a_text, BIG), &lines_a, &last_a));
 	EXPECT_LT(10U, lines_a);
 	umount2(full, MNT_DETACH);
 	rm_rf(dir);
@@ -394,33 +347,6 @@ static void daemon_start(struct daemon_run *r, const char *conf, const char *out
 		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
-}
-
-/* Wait up to ms for needle in the file; false if the daemon exited. */
-static bool wait_text(struct daemon_run *r, const char *path, const char *needle, int ms)
-{
-	for (int waited = 0; waited < ms; waited += 50) {
-		if (strstr(slurp_into(path, err_text), needle))
-			return true;
-		if (waitpid(r->pid, NULL, WNOHANG) == r->pid) {
-			r->pid = 0;
-			return false;
-		}
-		usleep(50 * 1000);
-	}
-	return false;
-}
-
-static int daemon_stop(struct daemon_run *r)
-{
-	int status;
-
-	if (r->pid <= 0)
-		return -1;
-	kill(r->pid, SIGTERM);
-	if (waitpid(r->pid, &status, 0) != r->pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
 }
 
 /*
@@ -471,7 +397,7 @@ TEST(deployed_full_disk_resumes_when_space_returns)
 	snprintf(r.err, sizeof(r.err), "%s/stderr", dir);
 	ASSERT_EQ(0, mkdir(state, 0755));
 	ASSERT_EQ(0, chown(state, pw->pw_uid, pw->pw_gid));
-	write_key(_metadata, key);
+	ASSERT_EQ(0, write_test_key(key, 11));
 	/* 16 KiB stay free: a second or two of stats lines. */
 	ASSERT_EQ(0, fill(filler, 240 * 1024));
 
@@ -485,26 +411,26 @@ TEST(deployed_full_disk_resumes_when_space_returns)
 	fputs(text, f);
 	ASSERT_EQ(0, fclose(f));
 	daemon_start(&r, conf, out);
-	ASSERT_TRUE(wait_text(&r, r.err, "dropped privileges", 30000)) {
+	ASSERT_TRUE(wait_file_text(&r.pid, r.err, "dropped privileges", 30000, err_text, BIG)) {
 		TH_LOG("stderr: %s", err_text);
 	}
 
 	/* Full: status says so, and the daemon goes on. */
-	EXPECT_TRUE(wait_text(&r, status, "\"state\":\"full\"", 20000)) {
+	EXPECT_TRUE(wait_file_text(&r.pid, status, "\"state\":\"full\"", 20000, err_text, BIG)) {
 		TH_LOG("status: %s", err_text);
 	}
 	usleep(500 * 1000);
 	ASSERT_EQ(0, unlink(filler));
-	EXPECT_TRUE(wait_text(&r, log, "\"type\":\"sink_gap\"", 20000)) {
-		TH_LOG("stderr: %s", slurp_into(r.err, err_text));
+	EXPECT_TRUE(wait_file_text(&r.pid, log, "\"type\":\"sink_gap\"", 20000, err_text, BIG)) {
+		TH_LOG("stderr: %s", slurp_into(r.err, err_text, BIG));
 	}
 	usleep(300 * 1000);
-	EXPECT_EQ(0, daemon_stop(&r)) {
-		TH_LOG("stderr: %s", slurp_into(r.err, err_text));
+	EXPECT_EQ(0, term_and_wait(&r.pid)) {
+		TH_LOG("stderr: %s", slurp_into(r.err, err_text, BIG));
 	}
 
-	slurp_into(log, a_text);
-	slurp_into(out, b_text);
+	slurp_into(log, a_text, BIG);
+	slurp_into(out, b_text, BIG);
 	/* One gap in the log, and its n = 1, 2, ... with the gap accounted. */
 	EXPECT_EQ(1, count(a_text, "\"type\":\"sink_gap\""));
 	gap = line_with(a_text, "\"type\":\"sink_gap\"");
@@ -532,18 +458,18 @@ TEST(deployed_full_disk_resumes_when_space_returns)
 	/* One space_left warning: the free space crossed it once. */
 	EXPECT_EQ(1, count(b_text, "\"type\":\"sink_space_low\",\"sink\":\"full\""));
 	/* status.json: the exact count, writing again. */
-	slurp_into(status, err_text);
+	slurp_into(status, err_text, BIG);
 	snprintf(text, sizeof(text), "\"name\":\"full\",\"kind\":\"file\",\"state\":\"ok\"");
 	EXPECT_NE(NULL, strstr(err_text, text)) {
 		TH_LOG("status: %s", err_text);
 	}
 	EXPECT_EQ(dropped, field(strstr(err_text, "\"name\":\"full\""), "\"dropped\":"));
 	/* The log verifies, the gap accounted and not taken for a deletion. */
-	EXPECT_EQ(0, run(verify, vout, verr)) {
-		TH_LOG("verify: %s %s", slurp_into(vout, err_text), slurp_into(verr, a_text));
+	EXPECT_EQ(0, run_to_files(verify, vout, verr)) {
+		TH_LOG("verify: %s %s", slurp_into(vout, err_text, BIG), slurp_into(verr, a_text, BIG));
 	}
 	snprintf(text, sizeof(text), "not written: %" PRIu64 " lines in 1 gap", dropped);
-	EXPECT_NE(NULL, strstr(slurp_into(vout, err_text), text)) {
+	EXPECT_NE(NULL, strstr(slurp_into(vout, err_text, BIG), text)) {
 		TH_LOG("verify: %s", err_text);
 	}
 	umount2(logdir, MNT_DETACH);

@@ -26,45 +26,17 @@ struct stream {
 	unsigned int n;
 };
 #include "recgen.h"
+#include "daemon_run.h"
 
 #define USB		0x03
 #define VIRTUAL		0x06
 
-/* Runs argv with stdout/stderr into files; returns the exit code or -1. */
-static int run(const char *const *argv, const char *out, const char *err)
-{
-	int status;
-	pid_t pid = fork();
-
-	if (pid < 0)
-		return -1;
-	if (!pid) {
-		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-		if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
-			_exit(126);
-		execv(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
-
+/* The whole file (up to 1 MiB), NUL terminated; "" if unreadable. */
 static char *slurp(const char *path)
 {
 	static char buf[1 << 20];
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
 
-	buf[0] = '\0';
-	if (fd < 0)
-		return buf;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	return buf;
+	return slurp_into(path, buf, sizeof(buf));
 }
 
 static bool has_seq(const char *text, uint64_t seq)
@@ -185,7 +157,7 @@ TEST_F(replay, device_rules_select_records)
 		 self->key);
 	write_text(_metadata, self->conf, conf);
 
-	ASSERT_EQ(0, run(argv, self->log, self->err)) {
+	ASSERT_EQ(0, run_to_files(argv, self->log, self->err)) {
 		TH_LOG("stderr: %s", slurp(self->err));
 	}
 	ASSERT_EQ(0, stat(self->out, &st));
@@ -223,7 +195,7 @@ TEST_F(replay, device_rules_select_records)
 	EXPECT_NE(NULL, strstr(text, "\"policy_dropped\":1,"));
 
 	/* And the verifier accepts it. */
-	EXPECT_EQ(0, run(verify, self->log, self->err)) {
+	EXPECT_EQ(0, run_to_files(verify, self->log, self->err)) {
 		TH_LOG("verify: %s %s", slurp(self->log), slurp(self->err));
 	}
 }
@@ -266,7 +238,7 @@ TEST_F(replay, inventory_at_start)
 		 "action = ignore\n");
 	write_text(_metadata, self->conf, conf);
 
-	ASSERT_EQ(0, run(argv, self->log, self->err)) {
+	ASSERT_EQ(0, run_to_files(argv, self->log, self->err)) {
 		TH_LOG("stderr: %s", slurp(self->err));
 	}
 	text = slurp(self->out);
@@ -300,7 +272,7 @@ TEST_F(replay, truncated_file_reported)
 	ASSERT_EQ(0, stat(self->rec, &st));
 	ASSERT_EQ(0, truncate(self->rec, st.st_size - 10));
 
-	EXPECT_EQ(1, run(argv, self->log, self->err));
+	EXPECT_EQ(1, run_to_files(argv, self->log, self->err));
 	EXPECT_NE(NULL, strstr(slurp(self->err), "truncated")) {
 		TH_LOG("stderr: %s", slurp(self->err));
 	}
@@ -343,7 +315,7 @@ TEST_F(replay, failed_rotation_reported_in_band)
 		 "[sink file audit]\npath = %s\nmax_size = 4096\nkeep = 1\n",
 		 self->key, path);
 	write_text(_metadata, self->conf, conf);
-	ASSERT_EQ(0, run(argv, self->log, self->err)) {
+	ASSERT_EQ(0, run_to_files(argv, self->log, self->err)) {
 		TH_LOG("stderr: %s", slurp(self->err));
 	}
 	text = slurp(path);
@@ -369,12 +341,12 @@ TEST_F(replay, check_config_exit_codes)
 	write_text(_metadata, self->conf,
 		   "[chain]\nkey = /etc/inputaudit/chain.key\n"
 		   "[rule r]\nmatch_bus = usb\naction = audit\n");
-	EXPECT_EQ(0, run(argv, self->log, self->err));
+	EXPECT_EQ(0, run_to_files(argv, self->log, self->err));
 	EXPECT_NE(NULL, strstr(slurp(self->log), ": ok"));
 
 	write_text(_metadata, self->conf,
 		   "[rule r]\nmatch_bus = usb\naction = explode\n");
-	EXPECT_EQ(1, run(argv, self->log, self->err));
+	EXPECT_EQ(1, run_to_files(argv, self->log, self->err));
 	snprintf(want, sizeof(want), "%s:3: ", self->conf);
 	EXPECT_NE(NULL, strstr(slurp(self->err), want)) {
 		TH_LOG("stderr: %s", slurp(self->err));

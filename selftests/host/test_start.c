@@ -38,6 +38,7 @@
 #include "kselftest_harness.h"
 #include "capture.h"
 #include "collector.h"
+#include "daemon_run.h"
 #include "inputaudit.h"
 #include "inputaudit.skel.h"
 #include "journald.h"
@@ -332,46 +333,22 @@ static void daemon_start(struct daemon_run *r, const char *conf)
 static char *slurp(const char *path)
 {
 	static char buf[1 << 16];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
 
-	buf[0] = '\0';
-	if (fd < 0)
-		return buf;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	return buf;
+	return slurp_into(path, buf, sizeof(buf));
 }
 
 /* Wait up to 30 s for text in the daemon's stderr; false if it exited. */
 static bool daemon_says(struct daemon_run *r, const char *text)
 {
-	int i;
+	static char buf[1 << 16];
 
-	for (i = 0; i < 600; i++) {
-		if (strstr(slurp(r->err), text))
-			return true;
-		if (waitpid(r->pid, NULL, WNOHANG) == r->pid) {
-			r->pid = 0;
-			return false;
-		}
-		usleep(50 * 1000);
-	}
-	return false;
+	return wait_file_text(&r->pid, r->err, text, 30000, buf, sizeof(buf));
 }
 
 /* SIGTERM and its exit status, or -1. */
 static int daemon_stop(struct daemon_run *r)
 {
-	int status;
-
-	if (r->pid <= 0)
-		return -1;
-	kill(r->pid, SIGTERM);
-	if (waitpid(r->pid, &status, 0) != r->pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
+	return term_and_wait(&r->pid);
 }
 
 /* Exit status of a daemon that should stop by itself, or -1. */
@@ -598,6 +575,16 @@ static bool collector_started(const void *c)
 	       collector_count(c, "stats") >= 3;
 }
 
+/* @dir/@name made with @mode, owned by @pw (the daemon's user); its path in @path. */
+static int user_dir(char *path, size_t size, const char *dir, const char *name, mode_t mode,
+		    const struct passwd *pw)
+{
+	snprintf(path, size, "%s/%s", dir, name);
+	if (mkdir(path, mode) || chown(path, pw->pw_uid, pw->pw_gid))
+		return -errno;
+	return 0;
+}
+
 static uid_t owner(const char *path)
 {
 	struct stat st;
@@ -624,10 +611,8 @@ TEST(deployed_sinks_work_after_privilege_drop)
 	struct collector col;
 	struct daemon_run r;
 	struct passwd *pw;
-	unsigned char k[32];
 	long abi;
 	FILE *f;
-	int fd;
 
 	if (cannot_run())
 		SKIP(return, "%s", cannot_run());
@@ -638,26 +623,15 @@ TEST(deployed_sinks_work_after_privilege_drop)
 		SKIP(return, COLLECTOR_RSYSLOGD " not installed (Debian package rsyslog)");
 	daemon_dirs(&r);
 	ASSERT_EQ(0, chmod(r.dir, 0755));
-	snprintf(path, sizeof(path), "%s/log", r.dir);
-	ASSERT_EQ(0, mkdir(path, 0750));
-	ASSERT_EQ(0, chown(path, pw->pw_uid, pw->pw_gid));
-	snprintf(spool, sizeof(spool), "%s/spool", r.dir);
-	ASSERT_EQ(0, mkdir(spool, 0700));
-	ASSERT_EQ(0, chown(spool, pw->pw_uid, pw->pw_gid));
-	snprintf(state, sizeof(state), "%s/state", r.dir);
-	ASSERT_EQ(0, mkdir(state, 0755));
-	ASSERT_EQ(0, chown(state, pw->pw_uid, pw->pw_gid));
+	ASSERT_EQ(0, user_dir(path, sizeof(path), r.dir, "log", 0750, pw));
+	ASSERT_EQ(0, user_dir(spool, sizeof(spool), r.dir, "spool", 0700, pw));
+	ASSERT_EQ(0, user_dir(state, sizeof(state), r.dir, "state", 0755, pw));
 	snprintf(log, sizeof(log), "%s/log/audit.jsonl", r.dir);
 	snprintf(rotated, sizeof(rotated), "%s.1", log);
 	snprintf(moved, sizeof(moved), "%s.logrotate", log);
 	snprintf(status, sizeof(status), "%s/status.json", state);
 	snprintf(key, sizeof(key), "%s/chain.key", r.dir);
-	for (unsigned int i = 0; i < sizeof(k); i++)
-		k[i] = i * 5 + 3;
-	fd = open(key, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ((ssize_t)sizeof(k), write(fd, k, sizeof(k)));
-	close(fd);
+	ASSERT_EQ(0, write_test_key(key, 5));
 	ASSERT_EQ(0, collector_init(&col, r.dir));
 	ASSERT_EQ(0, collector_start(&col, 15000));
 
@@ -941,13 +915,11 @@ TEST(journal_sink_to_real_journald)
 	struct journald jd;
 	struct daemon_run r;
 	struct passwd *pw;
-	unsigned char k[32];
 	char *buf = NULL, uid[16];
 	size_t cap = 0;
 	ssize_t len;
 	long abi;
 	FILE *f;
-	int fd;
 
 	if (cannot_run())
 		SKIP(return, "%s", cannot_run());
@@ -961,21 +933,12 @@ TEST(journal_sink_to_real_journald)
 		SKIP(return, "%s", why);
 	daemon_dirs(&r);
 	ASSERT_EQ(0, chmod(r.dir, 0755));
-	snprintf(path, sizeof(path), "%s/log", r.dir);
-	ASSERT_EQ(0, mkdir(path, 0750));
-	ASSERT_EQ(0, chown(path, pw->pw_uid, pw->pw_gid));
-	snprintf(state, sizeof(state), "%s/state", r.dir);
-	ASSERT_EQ(0, mkdir(state, 0755));
-	ASSERT_EQ(0, chown(state, pw->pw_uid, pw->pw_gid));
+	ASSERT_EQ(0, user_dir(path, sizeof(path), r.dir, "log", 0750, pw));
+	ASSERT_EQ(0, user_dir(state, sizeof(state), r.dir, "state", 0755, pw));
 	snprintf(log, sizeof(log), "%s/log/audit.jsonl", r.dir);
 	snprintf(key, sizeof(key), "%s/chain.key", r.dir);
 	snprintf(export, sizeof(export), "%s/journal.json", r.dir);
-	for (unsigned int i = 0; i < sizeof(k); i++)
-		k[i] = i * 7 + 1;
-	fd = open(key, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ((ssize_t)sizeof(k), write(fd, k, sizeof(k)));
-	close(fd);
+	ASSERT_EQ(0, write_test_key(key, 7));
 
 	ASSERT_EQ(0, journald_init(&jd, r.dir));
 	ASSERT_EQ(0, journald_start(&jd, 15000)) {

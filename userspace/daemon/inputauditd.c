@@ -486,16 +486,8 @@ static void write_status(struct daemon *d)
 /* A file sink's lost lines, for every sink: sink_loss with the range. */
 static void write_file_loss(struct daemon *d, struct sink *s, const struct file_gap *g)
 {
+	struct record_sink_gap rg = pipeline_gap_record(s->name, g);
 	char line[RECORD_JSON_MAX];
-	struct record_sink_gap rg = {
-		.sink = s->name,
-		.dropped = g->lines,
-		.first_n = g->first_n,
-		.last_n = g->last_n,
-		.first_time_ns = g->first_time_ns,
-		.last_time_ns = g->last_time_ns,
-		.err = g->err,
-	};
 
 	pipeline_daemon_line(&d->pipe, line,
 			     record_json_sink_gap(boottime_ns(), &rg, false, line,

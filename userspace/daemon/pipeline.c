@@ -332,13 +332,9 @@ void pipeline_sandbox(struct pipeline *p, struct sandbox *sb)
 			p->sinks[i].ops->sandbox(&p->sinks[i], sb);
 }
 
-/* The sink_gap line for @g, sealed when chained.  Return: its length or -errno. */
-static int gap_line(struct pipeline *p, const char *sink, const struct file_gap *g,
-		    char *out, size_t size, char resume[CHAIN_HEX_LEN + 1])
+struct record_sink_gap pipeline_gap_record(const char *sink, const struct file_gap *g)
 {
-	uint8_t prev[CHAIN_LEN] = { 0 };
-	char line[LINE_MAX_LEN];
-	struct record_sink_gap rg = {
+	return (struct record_sink_gap){
 		.sink = sink,
 		.dropped = g->lines,
 		.first_n = g->first_n,
@@ -347,6 +343,15 @@ static int gap_line(struct pipeline *p, const char *sink, const struct file_gap 
 		.last_time_ns = g->last_time_ns,
 		.err = g->err,
 	};
+}
+
+/* The sink_gap line for @g, sealed when chained.  Return: its length or -errno. */
+static int gap_line(struct pipeline *p, const char *sink, const struct file_gap *g,
+		    char *out, size_t size, char resume[CHAIN_HEX_LEN + 1])
+{
+	struct record_sink_gap rg = pipeline_gap_record(sink, g);
+	uint8_t prev[CHAIN_LEN] = { 0 };
+	char line[LINE_MAX_LEN];
 	int len;
 
 	if (!p->chained)

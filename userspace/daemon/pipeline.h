@@ -22,6 +22,7 @@
 #include "inputaudit.h"
 #include "policy.h"
 #include "recfile.h"
+#include "record_json.h"
 #include "seqtrack.h"
 #include "sink.h"
 #include "sink_file.h"
@@ -79,6 +80,8 @@ void pipeline_flush(struct pipeline *p);
 void pipeline_tick(struct pipeline *p, uint64_t now_ms);
 /* SIGHUP: reopen the file sinks. */
 void pipeline_reopen(struct pipeline *p);
+/* A file sink's gap @g as a record (sink_loss for every sink, or its sink_gap line). */
+struct record_sink_gap pipeline_gap_record(const char *sink, const struct file_gap *g);
 /* Before the drop: what every sink opens and connects to (lib/sandbox.h). */
 void pipeline_sandbox(struct pipeline *p, struct sandbox *sb);
 /* A checkpoint line now; final only at a clean stop. */
