@@ -83,7 +83,7 @@ enum inputaudit_announce {
  *	brought in line (sync.c), under inputaudit_sync_lock; empty when not
  *	queued.  A queued device holds a reference on @kobj.
  * @open_lock: serializes opening and closing @handle; protects @opened,
- *	@gone, @open_error, @open_backoff_ms and @open_retry_at (the monitor
+ *	@counted, @gone, @open_error, @open_backoff_ms and @open_retry_at (the monitor
  *	reads the last two without it)
  * @id: device id, unique among attached devices
  * @flags: enum inputaudit_dev_flags for its DEV_ADDED record: what it can
@@ -92,6 +92,8 @@ enum inputaudit_announce {
  *	BTN_TOUCH is not counted as a contact of its own
  * @enabled: capture from this device (written under the settings lock)
  * @opened: the handle is open
+ * @counted: counted in the status file's open=: the handle is open and its
+ *	capture has started, so input from here on is recorded
  * @gone: disconnect has begun: the handle is not opened again
  * @open_error: the last open's error (0: none)
  * @open_backoff_ms: how long to wait before the next try after a failure
@@ -143,6 +145,7 @@ struct inputaudit_dev {
 	bool mt_touch;
 	bool enabled;
 	bool opened;
+	bool counted;
 	bool gone;
 	int open_error;
 	unsigned int open_backoff_ms;

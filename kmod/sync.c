@@ -57,7 +57,12 @@
  */
 static bool inputaudit_consumer_wanted;
 
-/* Handles open now, for the status file. */
+/*
+ * Devices whose handle is open and whose capture has started, for the
+ * status file's open=: a reader that sees a device counted knows its input
+ * is recorded from then on (counting at the open left a window in which
+ * input was ignored; under TCG, with the other vCPU waiting, it was seen).
+ */
 static atomic_t inputaudit_nopen = ATOMIC_INIT(0);
 
 /* Devices whose handle state is to be brought in line. */
@@ -261,7 +266,6 @@ static void inputaudit_handle_open(struct inputaudit_dev *iad)
 	WRITE_ONCE(iad->open_error, 0);
 	iad->open_backoff_ms = 0;
 	iad->opened = true;
-	atomic_inc(&inputaudit_nopen);
 }
 
 /* Context: process context, @iad's open_lock held. */
@@ -271,7 +275,10 @@ static void inputaudit_handle_close(struct inputaudit_dev *iad)
 	inputaudit_dev_locked(iad, inputaudit_capture_stop);
 	input_close_device(&iad->handle);
 	iad->opened = false;
-	atomic_dec(&inputaudit_nopen);
+	if (iad->counted) {
+		iad->counted = false;
+		atomic_dec(&inputaudit_nopen);
+	}
 }
 
 /*
@@ -294,12 +301,18 @@ static void inputaudit_sync_one(struct inputaudit_dev *iad)
 	want = inputaudit_want_capture(iad);
 	if (want && !iad->opened)
 		inputaudit_handle_open(iad);
-	if (want && iad->opened)
+	if (want && iad->opened) {
 		inputaudit_dev_locked(iad, inputaudit_capture_start);
-	else if (!want && iad->opened)
+		/* capturing is written under the event lock, taken and released above */
+		if (READ_ONCE(iad->capturing) && !iad->counted) {
+			iad->counted = true;
+			atomic_inc(&inputaudit_nopen);
+		}
+	} else if (!want && iad->opened) {
 		inputaudit_handle_close(iad);
-	else if (!want)
+	} else if (!want) {
 		WRITE_ONCE(iad->open_error, 0);	/* nothing to retry */
+	}
 out:
 	mutex_unlock(&iad->open_lock);
 }
@@ -431,10 +444,11 @@ void inputaudit_sync_close(struct inputaudit_dev *iad)
 }
 
 /**
- * inputaudit_open_count() - how many handles are open
+ * inputaudit_open_count() - how many devices are captured
  *
  * Context: any.
- * Return: the number of devices whose handle is open.
+ * Return: the number of devices whose handle is open and whose capture has
+ * started (input from then on is recorded).
  */
 unsigned int inputaudit_open_count(void)
 {
