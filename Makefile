@@ -1,5 +1,5 @@
 # inputaudit: kernel module for each kernel of the matrix, BPF object, daemon, tests, QEMU test runs.
-# make [all] | check | demo | checkpatch | kernels | clean        (V=1 for verbose output)
+# make [all] | check | demo | deb | checkpatch | kernels | clean        (V=1 for verbose output)
 
 # ---- variables the fragments (bpf/, userspace/, selftests/*/build.mk) use ----
 O := build
@@ -43,7 +43,7 @@ all: $(HARNESS) kmod bpf userspace host-tests vm-tests
 -include selftests/host/build.mk
 -include selftests/vm/build.mk
 -include selftests/stress/build.mk
--include packaging/install.mk
+-include packaging/install.mk packaging/deb.mk
 -include scripts/debug.mk
 -include bench/build.mk bench/daemon.mk selftests/fuzz/build.mk
 

@@ -33,6 +33,7 @@ USERSPACE_SRCS := daemon/inputauditd.c daemon/capture.c lib/log.c \
 	lib/jbuf.c lib/fdio.c lib/sandbox.c
 USERSPACE_OBJS := $(addprefix $(USERSPACE_OUT)/,$(USERSPACE_SRCS:.c=.o))
 USERSPACE_TEST_OBJS := $(addprefix $(USERSPACE_OUT)/test-hooks/,$(USERSPACE_SRCS:.c=.o))
+# CPPFLAGS, CFLAGS, LDFLAGS: the caller's, after ours (debian/rules passes dpkg-buildflags' hardening).
 USERSPACE_CFLAGS := -Wall -Wextra -Werror -O2 -g -I$(CURDIR)/include \
 	$(USERSPACE_INC) -I$(OUT)/bpf -MMD -MP
 
@@ -50,26 +51,26 @@ userspace: $(USERSPACE_BIN) $(USERSPACE_TEST_BIN) $(CTL_BIN)
 $(USERSPACE_OUT)/%.o: $(CURDIR)/userspace/%.c
 	$(call msg,CC,$(@:$(OUT)/%=%))
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(USERSPACE_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(USERSPACE_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(USERSPACE_OUT)/test-hooks/%.o: $(CURDIR)/userspace/%.c
 	$(call msg,CC,$(@:$(OUT)/%=%))
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(USERSPACE_CFLAGS) -DINPUTAUDITD_TEST_HOOKS -c $< -o $@
+	$(Q)$(CC) $(USERSPACE_CFLAGS) $(CPPFLAGS) $(CFLAGS) -DINPUTAUDITD_TEST_HOOKS -c $< -o $@
 
 $(USERSPACE_OUT)/daemon/capture.o $(USERSPACE_OUT)/test-hooks/daemon/capture.o: \
 	$(OUT)/bpf/inputaudit.skel.h
 
 $(USERSPACE_BIN): $(USERSPACE_OBJS)
 	$(call msg,LD,$(@:$(OUT)/%=%))
-	$(Q)$(CC) $^ $(USERSPACE_LIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(USERSPACE_LIBS) -o $@
 
 $(USERSPACE_TEST_BIN): $(USERSPACE_TEST_OBJS)
 	$(call msg,LD,$(@:$(OUT)/%=%))
-	$(Q)$(CC) $^ $(USERSPACE_LIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(USERSPACE_LIBS) -o $@
 
 $(CTL_BIN): $(CTL_OBJS)
 	$(call msg,LD,$(@:$(OUT)/%=%))
-	$(Q)$(CC) $^ $(CTL_LIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(CTL_LIBS) -o $@
 
 -include $(wildcard $(USERSPACE_OUT)/*/*.d $(USERSPACE_OUT)/test-hooks/*/*.d)

@@ -3,7 +3,9 @@
 # kernel of the matrix whose headers are here (in a private DKMS tree, signed with a throwaway
 # key), then `make install DESTDIR=...` puts the expected files in place with the right modes,
 # the unit passes systemd-analyze verify, sysusers.d/tmpfiles.d work on a scratch root, and
-# `make uninstall` removes everything again.  Needs root (DKMS, file ownership); skips otherwise.
+# `make uninstall` removes everything again; `make deb` builds both Debian packages, lintian-clean,
+# with the expected files and maintainer scripts, and DKMS builds the module from the dkms package's
+# tree.  Needs root (DKMS, file ownership); skips otherwise.
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$repo"
@@ -122,6 +124,86 @@ for abi in $sid_kernels; do
 	check "dkms remove --all ($abi)" "${run[@]}" remove "${args[@]}" --all
 	rm -rf "$top"
 done
+
+# ---- (c) make deb: the two packages, their contents and scripts, lintian, DKMS from the package ----
+# scripts/deb.sh (what make deb runs) builds in a copy of the tree, here under $tmp: about a minute.
+deb=$tmp/deb
+if ! command -v dpkg-buildpackage >/dev/null || ! command -v dh_dkms >/dev/null || ! command -v lintian >/dev/null; then
+	skip "make deb" "dpkg-dev, debhelper, dh-dkms or lintian missing (scripts/deps.sh installs them)"
+else
+	check "make deb (scripts/deb.sh) builds the packages, lintian without errors" env NO_DEPS=1 scripts/deb.sh "$deb"
+	daemon_deb=$(ls "$deb"/inputauditd_*_amd64.deb 2>/dev/null | head -n1)
+	dkms_deb=$(ls "$deb"/inputaudit-dkms_*_all.deb 2>/dev/null | head -n1)
+	for d in "$daemon_deb" "$dkms_deb"; do
+		v=$(dpkg-deb -f "$d" Package Version 2>/dev/null | tr '\n' ' ')
+		case $v in
+		"Package: inputauditd Version: $version "|"Package: inputaudit-dkms Version: $version ") ok "${v% } (VERSION)" ;;
+		*) notok "the packages' version is VERSION ($version): '${d##*/}' says '$v'" ;;
+		esac
+	done
+	if [ -f "$deb/lintian.log" ] && ! grep -q '^E: ' "$deb/lintian.log"; then
+		ok "lintian: no errors ($(grep -c '^W: ' "$deb/lintian.log") warnings, $(grep -c '^O: ' "$deb/lintian.log") overridden)"
+	else
+		notok "lintian: no errors"; grep '^E: ' "$deb/lintian.log" 2>/dev/null | sed 's/^/# /'
+	fi
+	# has_files DEB PATH...: dpkg-deb -c lists every PATH
+	has_files() {
+		local d=$1 list f missing=
+		shift
+		list=$(dpkg-deb -c "$d" 2>/dev/null | awk '{print $NF}')
+		for f; do grep -qx "\./$f" <<<"$list" || missing+=" $f"; done
+		[ -z "$missing" ] || { echo "missing:$missing"; return 1; }
+	}
+	check "inputauditd holds the daemon, inputauditctl, unit, sysusers.d, tmpfiles.d, config, modprobe.d, manuals" \
+		has_files "$daemon_deb" usr/sbin/inputauditd usr/sbin/inputauditctl lib/systemd/system/inputauditd.service \
+		usr/lib/sysusers.d/inputaudit.conf usr/lib/tmpfiles.d/inputaudit.conf etc/inputaudit/inputauditd.conf \
+		etc/modprobe.d/inputaudit.conf usr/share/man/man8/inputauditd.8.gz usr/share/man/man8/inputauditctl.8.gz
+	check "inputaudit-dkms holds /usr/src/inputaudit-$version with dkms.conf and the module's sources" \
+		has_files "$dkms_deb" "usr/src/inputaudit-$version/dkms.conf" "usr/src/inputaudit-$version/Kbuild" \
+		"usr/src/inputaudit-$version/kmod/Kbuild" "usr/src/inputaudit-$version/kmod/main.c" \
+		"usr/src/inputaudit-$version/kmod/conftest/baseline.c" "usr/src/inputaudit-$version/include/inputaudit.h"
+	check "no kernel module is built into either package" sh -c \
+		"! dpkg-deb -c '$daemon_deb' | grep -q '\\.ko' && ! dpkg-deb -c '$dkms_deb' | grep -q '\\.ko'"
+	check "/etc/inputaudit is 0750 and the config 0640 in the package" sh -c \
+		"dpkg-deb -c '$daemon_deb' | grep -q '^drwxr-x--- root/root .* ./etc/inputaudit/\$' &&
+		 dpkg-deb -c '$daemon_deb' | grep -q '^-rw-r----- root/root .* ./etc/inputaudit/inputauditd.conf\$'"
+	mkdir -p "$tmp/ctrl/d" "$tmp/ctrl/k"
+	dpkg-deb -e "$daemon_deb" "$tmp/ctrl/d" 2>/dev/null
+	dpkg-deb -e "$dkms_deb" "$tmp/ctrl/k" 2>/dev/null
+	check "conffiles: /etc/inputaudit/inputauditd.conf and /etc/modprobe.d/inputaudit.conf" sh -c \
+		"grep -qx /etc/inputaudit/inputauditd.conf '$tmp/ctrl/d/conffiles' &&
+		 grep -qx /etc/modprobe.d/inputaudit.conf '$tmp/ctrl/d/conffiles'"
+	check "inputauditd's postinst: systemd-sysusers, then systemd-tmpfiles, then enables and starts the unit" sh -c \
+		"grep -n -e 'systemd-sysusers .*inputaudit.conf' -e 'systemd-tmpfiles .*--create inputaudit.conf' \
+		      -e \"deb-systemd-helper enable 'inputauditd.service'\" -e \"deb-systemd-invoke .*'inputauditd.service'\" \
+		      '$tmp/ctrl/d/postinst' | cut -d: -f1 | sort -n -c && [ \$(grep -c -e systemd-sysusers -e 'systemd-tmpfiles .*--create' \
+		      -e 'deb-systemd-helper enable' -e 'deb-systemd-invoke' '$tmp/ctrl/d/postinst') = 4 ]"
+	check "inputaudit-dkms's postinst runs DKMS for inputaudit $version; prerm removes it" sh -c \
+		"grep -qx 'DKMS_NAME=inputaudit' '$tmp/ctrl/k/postinst' && grep -qx 'DKMS_VERSION=$version' '$tmp/ctrl/k/postinst' &&
+		 grep -q '/usr/lib/dkms/common.postinst' '$tmp/ctrl/k/postinst' &&
+		 grep -qx 'DKMS_VERSION=$version' '$tmp/ctrl/k/prerm' && grep -q 'dkms remove -m \$DKMS_NAME' '$tmp/ctrl/k/prerm'"
+	# DKMS builds the module from the package's /usr/src tree (unpacked, no maintainer scripts), for
+	# the first kernel of the matrix whose headers are here, in a private DKMS tree.
+	dpkg-deb -x "$dkms_deb" "$tmp/pkgroot"
+	habi=
+	for abi in $kernels; do
+		if [ -f "/lib/modules/$abi/build/Makefile" ]; then habi=$abi; break; fi
+	done
+	if [ -z "$habi" ] || ! command -v dkms >/dev/null; then
+		skip "dkms build from the package's tree" "no kernel headers of the matrix here, or no dkms"
+	else
+		mkdir -p "$tmp/pkgdkms"
+		pargs=(-m inputaudit -v "$version" --sourcetree "$tmp/pkgroot/usr/src" --dkmstree "$tmp/pkgdkms")
+		export mok_signing_key=$tmp/mok.key mok_certificate=$tmp/mok.der
+		check "dkms add (the inputaudit-dkms package's tree)" dkms add "${pargs[@]}"
+		check "dkms build for $habi from the package's tree" dkms build "${pargs[@]}" -k "$habi" \
+			--kernelsourcedir "/lib/modules/$habi/build"
+		dkms_built "$habi" "$tmp/pkgdkms/inputaudit/$version/$habi/x86_64/module" dkms "${pargs[@]}" ||
+			sed 's/^/# /' "$tmp/pkgdkms/inputaudit/$version/build/make.log" 2>/dev/null | tail -n 20
+		check "dkms remove --all (the package's tree)" dkms remove "${pargs[@]}" --all
+		unset mok_signing_key mok_certificate
+	fi
+fi
 
 # ---- (b) make install into a DESTDIR ----
 abi=${kernels%% *}
