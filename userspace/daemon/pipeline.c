@@ -167,19 +167,23 @@ int pipeline_set_key(struct pipeline *p, const uint8_t *key, size_t len)
 	if (err)
 		return err;
 	p->chained = true;
+	/*
+	 * Now, as root: after the drop Landlock confines the daemon to its own
+	 * directories, and /proc/sys is not among them.
+	 */
+	if (chain_boot_id(p->boot_id))
+		snprintf(p->boot_id, sizeof(p->boot_id), "unknown");
 	return 0;
 }
 
 void pipeline_start(struct pipeline *p)
 {
-	char line[LINE_MAX_LEN], boot_id[37];
+	char line[LINE_MAX_LEN];
 
 	if (!p->chained)
 		return;
-	if (chain_boot_id(boot_id))
-		snprintf(boot_id, sizeof(boot_id), "unknown");
 	emit_sealed(p, line,
-		    chain_start_line(&p->chain, boottime_ns(), boot_id, line,
+		    chain_start_line(&p->chain, boottime_ns(), p->boot_id, line,
 				     sizeof(line)),
 		    "chain_start", 0, boottime_ns(), SINK_SEV_NOTICE);
 }

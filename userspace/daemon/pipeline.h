@@ -35,6 +35,8 @@ struct pipeline {
 	unsigned int nsinks;
 	struct chain chain;
 	bool chained;		/* a key was given: lines get n and chain */
+	/* this boot's id for chain_start, read with the key (before the privilege drop) */
+	char boot_id[37];
 	struct policy *policy;	/* NULL: forward everything, no alerts */
 	struct recfile *record;	/* --record, or NULL */
 	struct seqtrack seq;
@@ -63,7 +65,7 @@ struct sink *pipeline_add_sink(struct pipeline *p);
  * Return: 0 or a negative errno.
  */
 int pipeline_add_file(struct pipeline *p, const struct file_sink_conf *c);
-/* Turn the chain on, before pipeline_start().  Return: 0 or -errno. */
+/* Turn the chain on and read this boot's id: before the privilege drop.  Return: 0 or -errno. */
 int pipeline_set_key(struct pipeline *p, const uint8_t *key, size_t len);
 /* The chain_start line: call once after the sinks are open. */
 void pipeline_start(struct pipeline *p);
