@@ -1,15 +1,27 @@
 #!/usr/bin/env bash
-# Count TAP results in files (or stdin); print per-file counts, then "N passed, N failed, N skipped"; fail if any failed or none ran.
+# Count TAP results in files (or stdin); print per-file counts, each failed test with the last
+# assertion message before it (so the tail of a CI log names what failed), then
+# "N passed, N failed, N skipped"; fail if any failed or none ran.
 set -euo pipefail
 awk '
 function flush() {
 	if (file != "" && file != "-")
 		printf "# %s: %d passed, %d failed, %d skipped\n", file, fp, ff, fs
+	printf "%s", failed
 	fp = ff = fs = 0
+	failed = why = ""
 }
 FNR == 1 { flush(); file = FILENAME }
-/^not ok([ \t]|$)/ { ff++; f++; next }
+# a kselftest assertion ("# path.c:LINE:test:Expected ...") or a TAP diagnostic of a failure
+/^#.*(Expected|FAIL)/ { why = $0 }
+/^not ok([ \t]|$)/ {
+	ff++; f++
+	failed = failed "#   " $0 "\n" (why != "" ? "#     " why "\n" : "")
+	why = ""
+	next
+}
 /^ok([ \t]|$)/ {
+	why = ""
 	if (toupper($0) ~ /#[ \t]*SKIP/) { fs++; s++ } else { fp++; p++ }
 }
 END {
