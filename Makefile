@@ -42,6 +42,7 @@ all: $(HARNESS) kmod bpf userspace host-tests vm-tests
 -include userspace/build.mk
 -include selftests/host/build.mk
 -include selftests/vm/build.mk
+-include selftests/deploy/build.mk
 -include selftests/stress/build.mk
 -include packaging/install.mk packaging/deb.mk
 -include scripts/debug.mk
@@ -71,7 +72,7 @@ kernels:
 
 # ---- kernel module, once per kernel ABI, built outside the source tree (scripts/kbuild.sh: with the
 # host's headers, or in a Debian unstable chroot for unstable's kernel) ----
-KMOD_SRC = $(shell find Kbuild kmod include -type f \( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) 2>/dev/null)
+KMOD_SRC = VERSION $(shell find Kbuild kmod include -type f \( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) 2>/dev/null)
 
 kmod:
 	$(Q)test -n "$(KERNELS)" || { echo "no kernel ABIs resolved; run scripts/deps.sh" >&2; exit 1; }

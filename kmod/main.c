@@ -65,3 +65,4 @@ module_exit(inputaudit_exit);
 MODULE_AUTHOR("inputaudit developers");
 MODULE_DESCRIPTION("Input event auditing with minimization at the source");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(INPUTAUDIT_VERSION);

@@ -121,8 +121,21 @@ rc=0; mk -s run-host-tests 2>&1 | tee "$tapdir/host.tap" || rc=$?
 verdict "$rc" "$tapdir/host.tap" "host tests: make run-host-tests failed"
 
 echo "# packaging (${SECONDS}s)"
-rc=0; KERNELS="$KERNELS" selftests/packaging/test-packaging.sh 2>&1 | tee "$tapdir/packaging.tap" || rc=$?
+# DEB_OUT: the packages it builds stay for the deployed-system test below.
+rc=0; KERNELS="$KERNELS" DEB_OUT="$OUT/deb" selftests/packaging/test-packaging.sh 2>&1 | tee "$tapdir/packaging.tap" || rc=$?
 verdict "$rc" "$tapdir/packaging.tap" "packaging: test-packaging.sh failed"
+
+# ---- the deployed-system test, part 1, in the background: its Debian 12 image (cached; a fresh
+# machine makes it with mmdebstrap, ~5 min, mostly download and dpkg) and the packages it upgrades to.
+# Part 2 boots it after the VM runs below.  CHECK_DEPLOY=0 skips both. ----
+deploy_prepare() {
+	DEBS=$OUT/deb selftests/deploy/run-deploy.sh --prepare >"$tapdir/deploy-prepare.log" 2>&1
+}
+deploy_prepare_pid=
+if [ "${CHECK_DEPLOY:-}" != 0 ]; then
+	bg deploy_prepare
+	deploy_prepare_pid=$bg_pid
+fi
 
 # ---- fuzz (helper i5b): a short libFuzzer run of each target (selftests/fuzz) ----
 echo "# fuzz (${SECONDS}s)"
@@ -142,6 +155,19 @@ for abi in $KERNELS; do
 done
 
 touch "$tapdir/.vm-runs-done"	# the debug lane boots now (see debug_lane)
+
+# ---- the deployed-system test, part 2 (selftests/deploy, README "The deployed system"): a booted
+# Debian 12 with systemd installs the packages and runs them as a fleet does, ~6 min.  Beside the
+# debug guest: this one runs on one host thread (thread=single), as the Debian kernels' guests do. ----
+if [ -n "$deploy_prepare_pid" ]; then
+	echo "# deployed system (waiting for its image, ${SECONDS}s)"
+	wait "$deploy_prepare_pid" || sed 's/^/# /' "$tapdir/deploy-prepare.log" | tail -n 20
+	echo "# deployed system (${SECONDS}s)"
+	rc=0; DEBS=$OUT/deb selftests/deploy/run-deploy.sh 2>&1 | tee "$tapdir/deploy.tap" || rc=$?
+	verdict "$rc" "$tapdir/deploy.tap" "deploy: run-deploy.sh failed"
+else
+	echo "ok 1 - deployed system # SKIP CHECK_DEPLOY=0" >"$tapdir/deploy.tap"
+fi
 
 # ---- the lanes' results ----
 echo "# bench smoke (waiting for its lane, ${SECONDS}s)"

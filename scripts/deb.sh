@@ -7,6 +7,7 @@
 #    .gitignore does not exclude) are copied to OUTDIR/src, and debian/changelog is written there
 #    from VERSION: the packages' version is VERSION.
 # 3. dpkg-buildpackage -us -uc -b builds in OUTDIR/src; the .deb files land in OUTDIR.
+#    DEB_VERSION=V builds them as version V instead (the copy's VERSION and dkms.conf say V).
 # 4. lintian checks them; any error (E:) fails.  Warnings are fixed or overridden with a reason
 #    in debian/*.lintian-overrides.
 set -euo pipefail
@@ -55,6 +56,15 @@ say COPY "$out/src"
 # Untracked files that .gitignore does not exclude come along too (new files not yet added).
 git ls-files -z --cached --others --exclude-standard | xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\\0" "$f"; done' sh |
 	xargs -0 cp -p --parents -t "$out/src" --
+# DEB_VERSION: another version for these packages than VERSION (the deployed-system test builds a
+# newer one to upgrade to): the copy's VERSION and dkms.conf say it.
+if [ -n "${DEB_VERSION:-}" ] && [ "$DEB_VERSION" != "$version" ]; then
+	[[ $DEB_VERSION =~ ^[0-9][0-9A-Za-z.+~]*$ ]] || { echo "deb: DEB_VERSION '$DEB_VERSION' is not a version" >&2; exit 1; }
+	version=$DEB_VERSION
+	echo "$version" >"$out/src/VERSION"
+	sed -i "s/^PACKAGE_VERSION=.*/PACKAGE_VERSION=\"$version\"/" "$out/src/dkms.conf"
+	say VERSION "$version (DEB_VERSION)"
+fi
 commit=$(git rev-parse --short=12 HEAD)
 dirty=$(git status --porcelain --untracked-files=no | grep -q . && echo ", with uncommitted changes" || true)
 maintainer=$(sed -n 's/^Maintainer: //p' debian/control)

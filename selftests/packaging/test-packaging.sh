@@ -50,7 +50,7 @@ check "dkms.conf PACKAGE_VERSION is VERSION ($version)" grep -qx "PACKAGE_VERSIO
 check "make install-dkms puts the module source in /usr/src/inputaudit-$version" \
 	make -s install-dkms DESTDIR="$tmp/src"
 missing=
-for f in dkms.conf Kbuild kmod/Kbuild kmod/main.c include/inputaudit.h; do
+for f in dkms.conf VERSION Kbuild kmod/Kbuild kmod/main.c include/inputaudit.h; do
 	[ -f "$src/inputaudit-$version/$f" ] || missing+=" $f"
 done
 if [ -z "$missing" ]; then ok "the dkms source tree has dkms.conf, Kbuild, kmod/, include/"
@@ -126,8 +126,9 @@ for abi in $sid_kernels; do
 done
 
 # ---- (c) make deb: the two packages, their contents and scripts, lintian, DKMS from the package ----
-# scripts/deb.sh (what make deb runs) builds in a copy of the tree, here under $tmp: about a minute.
-deb=$tmp/deb
+# scripts/deb.sh (what make deb runs) builds in a copy of the tree, here under $tmp (or DEB_OUT: make
+# check keeps them for the deployed-system test): about a minute.
+deb=${DEB_OUT:-$tmp/deb}
 if ! command -v dpkg-buildpackage >/dev/null || ! command -v dh_dkms >/dev/null || ! command -v lintian >/dev/null; then
 	skip "make deb" "dpkg-dev, debhelper, dh-dkms or lintian missing (scripts/deps.sh installs them)"
 else
@@ -161,6 +162,7 @@ else
 	check "inputaudit-dkms holds /usr/src/inputaudit-$version with dkms.conf and the module's sources" \
 		has_files "$dkms_deb" "usr/src/inputaudit-$version/dkms.conf" "usr/src/inputaudit-$version/Kbuild" \
 		"usr/src/inputaudit-$version/kmod/Kbuild" "usr/src/inputaudit-$version/kmod/main.c" \
+		"usr/src/inputaudit-$version/VERSION" \
 		"usr/src/inputaudit-$version/kmod/conftest/baseline.c" "usr/src/inputaudit-$version/include/inputaudit.h"
 	check "no kernel module is built into either package" sh -c \
 		"! dpkg-deb -c '$daemon_deb' | grep -q '\\.ko' && ! dpkg-deb -c '$dkms_deb' | grep -q '\\.ko'"
