@@ -112,7 +112,7 @@ $(HOST_TEST_OUT)/test_start.o: HOST_TEST_CFLAGS += \
 $(HOST_TEST_OUT)/test_start: $(HOST_TEST_OUT)/test_start.o \
 		$(HOST_TEST_OUT)/collector.o $(HOST_TEST_OUT)/journald.o $(HOST_TEST_OUT)/daemon_run.o \
 		$(HOST_TEST_US)/sink/json_fields.o $(HOST_TEST_US)/lib/status.o \
-		$(HOST_TEST_US)/lib/jbuf.o \
+		$(HOST_TEST_US)/lib/jbuf.o $(HOST_TEST_US)/lib/atomic_file.o $(HOST_TEST_US)/lib/fdio.o \
 		$(HOST_TEST_US)/daemon/capture.o | $(HOST_TEST_DAEMON)
 $(HOST_TEST_OUT)/test_start: HOST_TEST_LIBS := $(HOST_TEST_BPF_LIBS)
 $(HOST_TEST_DAEMON): $(addprefix $(HOST_TEST_US)/,$(USERSPACE_SRCS:.c=.o))
@@ -133,7 +133,8 @@ $(HOST_TEST_OUT)/test_verify: HOST_TEST_LIBS := -lcrypto
 # test_ctl_status runs inputauditctl built with the sanitizers.
 HOST_TEST_CTL := $(HOST_TEST_OUT)/inputauditctl
 $(HOST_TEST_OUT)/test_ctl_status: $(HOST_TEST_OUT)/test_ctl_status.o \
-		$(HOST_TEST_US)/lib/status.o $(HOST_TEST_US)/lib/jbuf.o | $(HOST_TEST_CTL)
+		$(HOST_TEST_US)/lib/status.o $(HOST_TEST_US)/lib/jbuf.o \
+		$(HOST_TEST_US)/lib/atomic_file.o $(HOST_TEST_US)/lib/fdio.o | $(HOST_TEST_CTL)
 $(HOST_TEST_CTL): $(addprefix $(HOST_TEST_US)/,$(CTL_SRCS:.c=.o))
 	$(call msg,LD-TEST,$(@:$(OUT)/%=%))
 	$(Q)$(CC) $(HOST_TEST_LDFLAGS) $^ -lcrypto -o $@

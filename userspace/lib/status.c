@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
 #include "jbuf.h"
 #include "status.h"
 
@@ -92,47 +93,14 @@ int status_format(const struct daemon_status *st, char *buf, size_t size)
 int status_write(int dirfd, const struct daemon_status *st)
 {
 	char *buf;
-	size_t off = 0;
-	ssize_t n;
-	int fd, len, ret = 0;
+	int len, ret;
 
 	buf = malloc(STATUS_JSON_MAX);
 	if (!buf)
 		return -ENOMEM;
 	len = status_format(st, buf, STATUS_JSON_MAX);
-	if (len < 0) {
-		free(buf);
-		return len;
-	}
-	if (unlinkat(dirfd, STATUS_TMP_FILE, 0) < 0 && errno != ENOENT) {
-		ret = -errno;
-		goto out;
-	}
-	fd = openat(dirfd, STATUS_TMP_FILE,
-		    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		ret = -errno;
-		goto out;
-	}
-	while (off < (size_t)len) {
-		n = write(fd, buf + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ret = -errno;
-			break;
-		}
-		off += n;
-	}
-	if (!ret && fsync(fd) < 0)
-		ret = -errno;
-	if (close(fd) < 0 && !ret)
-		ret = -errno;
-	if (!ret && renameat(dirfd, STATUS_TMP_FILE, dirfd, STATUS_FILE) < 0)
-		ret = -errno;
-	if (ret)
-		unlinkat(dirfd, STATUS_TMP_FILE, 0);
-out:
+	ret = len < 0 ? len : atomic_file_write(dirfd, STATUS_FILE, STATUS_TMP_FILE,
+						 buf, (size_t)len, 0600);
 	free(buf);
 	return ret;
 }

@@ -13,8 +13,8 @@
  * "free" (a file sink: bytes free on its filesystem) only where known.
  *
  * start_time and update_time are wall-clock seconds (CLOCK_REALTIME).
- * The file is replaced atomically (write a temporary file, fsync, rename),
- * mode 0600; a reader never sees a partial file.
+ * The file is replaced atomically (atomic_file.h), mode 0600; a reader
+ * never sees a partial file.
  */
 #ifndef INPUTAUDITD_STATUS_H
 #define INPUTAUDITD_STATUS_H
@@ -78,9 +78,8 @@ int status_format(const struct daemon_status *st, char *buf, size_t size);
  * @dirfd: the state directory, opened before the privilege drop
  * @st: the status
  *
- * Writes STATUS_TMP_FILE (created 0600, O_EXCL, after unlinking a stale
- * one), fsyncs it and renames it over STATUS_FILE.  Syscalls: unlinkat,
- * openat, write, fsync, close, renameat (renameat2 on some libcs).
+ * Writes STATUS_TMP_FILE, mode 0600, fsyncs it and renames it over
+ * STATUS_FILE: atomic_file_write(), whose syscalls it makes.
  *
  * Return: 0 or a negative errno (the old file is then left as it was).
  */
