@@ -60,17 +60,19 @@ $(HOST_TEST_OUT)/test_config.o: HOST_TEST_CFLAGS += \
 	-DCONFIG_DIR='"$(CURDIR)/selftests/host/configs"' \
 	-DEXAMPLE_CONF='"$(CURDIR)/etc/inputauditd.conf"'
 $(HOST_TEST_OUT)/test_config: $(HOST_TEST_OUT)/test_config.o \
-		$(HOST_TEST_US)/daemon/config.o
-$(HOST_TEST_OUT)/test_config: HOST_TEST_LIBS := -linih
+		$(HOST_TEST_US)/daemon/config.o $(HOST_TEST_US)/lib/sha256.o
+$(HOST_TEST_OUT)/test_config: HOST_TEST_LIBS := -linih -lcrypto
 $(HOST_TEST_OUT)/test_policy: $(HOST_TEST_OUT)/test_policy.o \
 		$(HOST_TEST_US)/daemon/policy.o $(HOST_TEST_US)/daemon/config.o \
-		$(HOST_TEST_US)/daemon/record_json.o $(HOST_TEST_US)/lib/jbuf.o
-$(HOST_TEST_OUT)/test_policy: HOST_TEST_LIBS := -linih
+		$(HOST_TEST_US)/daemon/record_json.o $(HOST_TEST_US)/lib/jbuf.o \
+		$(HOST_TEST_US)/lib/sha256.o
+$(HOST_TEST_OUT)/test_policy: HOST_TEST_LIBS := -linih -lcrypto
 $(HOST_TEST_OUT)/test_recfile: $(HOST_TEST_OUT)/test_recfile.o \
 		$(HOST_TEST_US)/daemon/recfile.o $(HOST_TEST_US)/lib/fdio.o
 $(HOST_TEST_OUT)/test_ksettings_fake: $(HOST_TEST_OUT)/test_ksettings_fake.o \
-		$(HOST_TEST_US)/daemon/ksettings.o $(HOST_TEST_US)/daemon/config.o
-$(HOST_TEST_OUT)/test_ksettings_fake: HOST_TEST_LIBS := -linih
+		$(HOST_TEST_US)/daemon/ksettings.o $(HOST_TEST_US)/daemon/config.o \
+		$(HOST_TEST_US)/lib/sha256.o
+$(HOST_TEST_OUT)/test_ksettings_fake: HOST_TEST_LIBS := -linih -lcrypto
 $(HOST_TEST_OUT)/test_sink_file: $(HOST_TEST_OUT)/test_sink_file.o \
 		$(HOST_TEST_US)/sink/sink_file.o $(HOST_TEST_US)/lib/fdio.o $(HOST_TEST_US)/lib/log.o \
 		$(HOST_TEST_US)/lib/sandbox.o
