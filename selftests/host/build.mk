@@ -28,7 +28,7 @@ HOST_TESTS := $(addprefix $(HOST_TEST_OUT)/,test_record_json test_seqtrack \
 	test_bpf_ring test_config test_policy test_recfile test_ksettings_fake \
 	test_replay test_privdrop test_chain test_verify test_ctl_status \
 	test_sink_file test_sink_journal test_sink_syslog test_spool \
-	test_json_fields test_start test_disk_full)
+	test_json_fields test_start test_disk_full test_metrics)
 
 .PHONY: host-tests run-host-tests
 host-tests: $(HOST_TESTS)
@@ -117,9 +117,24 @@ $(HOST_TEST_OUT)/test_start: $(HOST_TEST_OUT)/test_start.o \
 		$(HOST_TEST_US)/lib/jbuf.o $(HOST_TEST_US)/lib/atomic_file.o $(HOST_TEST_US)/lib/fdio.o \
 		$(HOST_TEST_US)/daemon/capture.o | $(HOST_TEST_DAEMON)
 $(HOST_TEST_OUT)/test_start: HOST_TEST_LIBS := $(HOST_TEST_BPF_LIBS)
+$(HOST_TEST_US)/daemon/inputauditd.o: HOST_TEST_CFLAGS += $(USERSPACE_VERSION)
+$(HOST_TEST_US)/daemon/inputauditd.o: $(CURDIR)/VERSION
 $(HOST_TEST_DAEMON): $(addprefix $(HOST_TEST_US)/,$(USERSPACE_SRCS:.c=.o))
 	$(call msg,LD-TEST,$(@:$(OUT)/%=%))
 	$(Q)$(CC) $(HOST_TEST_LDFLAGS) $^ $(USERSPACE_LIBS) -o $@
+# test_metrics: metrics_format(), and the metrics file of the real daemon as
+# deployed, records fed into its ring through its BPF program (bpf_feed.c),
+# read with a parser of the exposition format (prom_text.c).
+$(HOST_TEST_OUT)/test_metrics.o: HOST_TEST_CFLAGS += \
+	-DINPUTAUDITD_BIN='"$(HOST_TEST_DAEMON)"' $(USERSPACE_VERSION) \
+	-DTMPFILES_CONF='"$(CURDIR)/packaging/tmpfiles.d/inputaudit.conf"'
+$(HOST_TEST_OUT)/test_metrics.o: $(CURDIR)/VERSION
+$(HOST_TEST_OUT)/test_metrics: $(HOST_TEST_OUT)/test_metrics.o $(HOST_TEST_OUT)/daemon_run.o \
+		$(HOST_TEST_OUT)/bpf_feed.o $(HOST_TEST_OUT)/prom_text.o $(HOST_TEST_US)/lib/metrics.o \
+		$(HOST_TEST_US)/lib/status.o $(HOST_TEST_US)/lib/jbuf.o \
+		$(HOST_TEST_US)/lib/atomic_file.o $(HOST_TEST_US)/lib/fdio.o \
+		$(HOST_TEST_US)/lib/log.o | $(HOST_TEST_DAEMON)
+$(HOST_TEST_OUT)/test_metrics: HOST_TEST_LIBS := $(HOST_TEST_BPF_LIBS) -lcrypto
 $(HOST_TEST_OUT)/test_privdrop: $(HOST_TEST_OUT)/test_privdrop.o \
 		$(HOST_TEST_US)/daemon/privdrop.o $(HOST_TEST_US)/lib/log.o $(HOST_TEST_US)/lib/sandbox.o
 $(HOST_TEST_OUT)/test_privdrop: HOST_TEST_LIBS := -lseccomp -lcap-ng

@@ -2,7 +2,8 @@
 /*
  * Host tests: running programs (the real daemon, inputauditctl) with their
  * output in files, reading those files, waiting for a line, starting and
- * stopping a daemon.  Shared by test_start, test_replay and test_disk_full.
+ * stopping a daemon.  Shared by test_start, test_replay, test_disk_full and
+ * test_metrics.
  */
 #ifndef INPUTAUDIT_HOST_DAEMON_RUN_H
 #define INPUTAUDIT_HOST_DAEMON_RUN_H
