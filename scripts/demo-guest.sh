@@ -29,6 +29,8 @@ level = events
 user = inputaudit
 group = inputaudit
 stats_interval_ms = 0
+; no node exporter in this VM: no metrics file
+metrics_file =
 
 [chain]
 key = /etc/inputaudit/chain.key

@@ -30,9 +30,12 @@ USERSPACE_SRCS := daemon/inputauditd.c daemon/capture.c lib/log.c \
 	daemon/policy.c daemon/recfile.c daemon/ksettings.c daemon/pipeline.c \
 	daemon/options.c chain/chain.c lib/status.c sink/json_fields.c \
 	sink/sink_file.c sink/sink_journal.c sink/sink_syslog.c sink/spool.c \
-	lib/jbuf.c lib/fdio.c lib/sandbox.c
+	lib/jbuf.c lib/fdio.c lib/sandbox.c lib/atomic_file.c lib/sha256.c \
+	lib/metrics.c
 USERSPACE_OBJS := $(addprefix $(USERSPACE_OUT)/,$(USERSPACE_SRCS:.c=.o))
 USERSPACE_TEST_OBJS := $(addprefix $(USERSPACE_OUT)/test-hooks/,$(USERSPACE_SRCS:.c=.o))
+# The daemon's version (metrics: inputaudit_build_info), for the one file that uses it.
+USERSPACE_VERSION := -DINPUTAUDIT_VERSION='"$(shell cat $(CURDIR)/VERSION)"'
 # CPPFLAGS, CFLAGS, LDFLAGS: the caller's, after ours (debian/rules passes dpkg-buildflags' hardening).
 USERSPACE_CFLAGS := -Wall -Wextra -Werror -O2 -g -I$(CURDIR)/include \
 	$(USERSPACE_INC) -I$(OUT)/bpf -MMD -MP
@@ -41,7 +44,7 @@ USERSPACE_CFLAGS := -Wall -Wextra -Werror -O2 -g -I$(CURDIR)/include \
 # (libcrypto gets its updates from the distribution).
 CTL_BIN := $(USERSPACE_OUT)/inputauditctl
 CTL_SRCS := ctl/inputauditctl.c chain/chain.c chain/verify.c lib/status.c \
-	ctl/ctl_status.c lib/log.c lib/jbuf.c
+	ctl/ctl_status.c lib/log.c lib/jbuf.c lib/atomic_file.c lib/fdio.c
 CTL_OBJS := $(addprefix $(USERSPACE_OUT)/,$(CTL_SRCS:.c=.o))
 CTL_LIBS := -lcrypto
 
@@ -60,6 +63,10 @@ $(USERSPACE_OUT)/test-hooks/%.o: $(CURDIR)/userspace/%.c
 
 $(USERSPACE_OUT)/daemon/capture.o $(USERSPACE_OUT)/test-hooks/daemon/capture.o: \
 	$(OUT)/bpf/inputaudit.skel.h
+$(USERSPACE_OUT)/daemon/inputauditd.o $(USERSPACE_OUT)/test-hooks/daemon/inputauditd.o: \
+	USERSPACE_CFLAGS += $(USERSPACE_VERSION)
+$(USERSPACE_OUT)/daemon/inputauditd.o $(USERSPACE_OUT)/test-hooks/daemon/inputauditd.o: \
+	$(CURDIR)/VERSION
 
 $(USERSPACE_BIN): $(USERSPACE_OBJS)
 	$(call msg,LD,$(@:$(OUT)/%=%))

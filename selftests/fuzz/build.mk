@@ -41,12 +41,13 @@ $(FUZZ_OUT)/%.o: $(CURDIR)/selftests/fuzz/%.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
-$(FUZZ_OUT)/fuzz_config: $(FUZZ_OUT)/fuzz_config.o $(FUZZ_OUT)/userspace/daemon/config.o
-$(FUZZ_OUT)/fuzz_config: FUZZ_LIBS := -linih
+$(FUZZ_OUT)/fuzz_config: $(FUZZ_OUT)/fuzz_config.o $(FUZZ_OUT)/userspace/daemon/config.o \
+	$(FUZZ_OUT)/userspace/lib/sha256.o
+$(FUZZ_OUT)/fuzz_config: FUZZ_LIBS := -linih -lcrypto
 $(FUZZ_OUT)/fuzz_record: $(FUZZ_OUT)/fuzz_record.o $(addprefix $(FUZZ_OUT)/userspace/,\
 	daemon/pipeline.o daemon/policy.o daemon/config.o daemon/record_json.o \
 	daemon/seqtrack.o chain/chain.o sink/sink_file.o lib/sandbox.o lib/log.o daemon/recfile.o \
-	sink/json_fields.o lib/jbuf.o lib/fdio.o)
+	sink/json_fields.o lib/jbuf.o lib/fdio.o lib/sha256.o)
 $(FUZZ_OUT)/fuzz_record: FUZZ_LIBS := -linih -lcrypto
 $(FUZZ_OUT)/fuzz_verify: $(FUZZ_OUT)/fuzz_verify.o $(addprefix $(FUZZ_OUT)/userspace/,\
 	chain/verify.o chain/chain.o lib/log.o lib/jbuf.o)

@@ -28,7 +28,7 @@ HOST_TESTS := $(addprefix $(HOST_TEST_OUT)/,test_record_json test_seqtrack \
 	test_bpf_ring test_config test_policy test_recfile test_ksettings_fake \
 	test_replay test_privdrop test_chain test_verify test_ctl_status \
 	test_sink_file test_sink_journal test_sink_syslog test_spool \
-	test_json_fields test_start test_disk_full)
+	test_json_fields test_start test_disk_full test_metrics)
 
 .PHONY: host-tests run-host-tests
 host-tests: $(HOST_TESTS)
@@ -60,17 +60,19 @@ $(HOST_TEST_OUT)/test_config.o: HOST_TEST_CFLAGS += \
 	-DCONFIG_DIR='"$(CURDIR)/selftests/host/configs"' \
 	-DEXAMPLE_CONF='"$(CURDIR)/etc/inputauditd.conf"'
 $(HOST_TEST_OUT)/test_config: $(HOST_TEST_OUT)/test_config.o \
-		$(HOST_TEST_US)/daemon/config.o
-$(HOST_TEST_OUT)/test_config: HOST_TEST_LIBS := -linih
+		$(HOST_TEST_US)/daemon/config.o $(HOST_TEST_US)/lib/sha256.o
+$(HOST_TEST_OUT)/test_config: HOST_TEST_LIBS := -linih -lcrypto
 $(HOST_TEST_OUT)/test_policy: $(HOST_TEST_OUT)/test_policy.o \
 		$(HOST_TEST_US)/daemon/policy.o $(HOST_TEST_US)/daemon/config.o \
-		$(HOST_TEST_US)/daemon/record_json.o $(HOST_TEST_US)/lib/jbuf.o
-$(HOST_TEST_OUT)/test_policy: HOST_TEST_LIBS := -linih
+		$(HOST_TEST_US)/daemon/record_json.o $(HOST_TEST_US)/lib/jbuf.o \
+		$(HOST_TEST_US)/lib/sha256.o
+$(HOST_TEST_OUT)/test_policy: HOST_TEST_LIBS := -linih -lcrypto
 $(HOST_TEST_OUT)/test_recfile: $(HOST_TEST_OUT)/test_recfile.o \
 		$(HOST_TEST_US)/daemon/recfile.o $(HOST_TEST_US)/lib/fdio.o
 $(HOST_TEST_OUT)/test_ksettings_fake: $(HOST_TEST_OUT)/test_ksettings_fake.o \
-		$(HOST_TEST_US)/daemon/ksettings.o $(HOST_TEST_US)/daemon/config.o
-$(HOST_TEST_OUT)/test_ksettings_fake: HOST_TEST_LIBS := -linih
+		$(HOST_TEST_US)/daemon/ksettings.o $(HOST_TEST_US)/daemon/config.o \
+		$(HOST_TEST_US)/lib/sha256.o
+$(HOST_TEST_OUT)/test_ksettings_fake: HOST_TEST_LIBS := -linih -lcrypto
 $(HOST_TEST_OUT)/test_sink_file: $(HOST_TEST_OUT)/test_sink_file.o \
 		$(HOST_TEST_US)/sink/sink_file.o $(HOST_TEST_US)/lib/fdio.o $(HOST_TEST_US)/lib/log.o \
 		$(HOST_TEST_US)/lib/sandbox.o
@@ -112,12 +114,27 @@ $(HOST_TEST_OUT)/test_start.o: HOST_TEST_CFLAGS += \
 $(HOST_TEST_OUT)/test_start: $(HOST_TEST_OUT)/test_start.o \
 		$(HOST_TEST_OUT)/collector.o $(HOST_TEST_OUT)/journald.o $(HOST_TEST_OUT)/daemon_run.o \
 		$(HOST_TEST_US)/sink/json_fields.o $(HOST_TEST_US)/lib/status.o \
-		$(HOST_TEST_US)/lib/jbuf.o \
+		$(HOST_TEST_US)/lib/jbuf.o $(HOST_TEST_US)/lib/atomic_file.o $(HOST_TEST_US)/lib/fdio.o \
 		$(HOST_TEST_US)/daemon/capture.o | $(HOST_TEST_DAEMON)
 $(HOST_TEST_OUT)/test_start: HOST_TEST_LIBS := $(HOST_TEST_BPF_LIBS)
+$(HOST_TEST_US)/daemon/inputauditd.o: HOST_TEST_CFLAGS += $(USERSPACE_VERSION)
+$(HOST_TEST_US)/daemon/inputauditd.o: $(CURDIR)/VERSION
 $(HOST_TEST_DAEMON): $(addprefix $(HOST_TEST_US)/,$(USERSPACE_SRCS:.c=.o))
 	$(call msg,LD-TEST,$(@:$(OUT)/%=%))
 	$(Q)$(CC) $(HOST_TEST_LDFLAGS) $^ $(USERSPACE_LIBS) -o $@
+# test_metrics: metrics_format(), and the metrics file of the real daemon as
+# deployed, records fed into its ring through its BPF program (bpf_feed.c),
+# read with a parser of the exposition format (prom_text.c).
+$(HOST_TEST_OUT)/test_metrics.o: HOST_TEST_CFLAGS += \
+	-DINPUTAUDITD_BIN='"$(HOST_TEST_DAEMON)"' $(USERSPACE_VERSION) \
+	-DTMPFILES_CONF='"$(CURDIR)/packaging/tmpfiles.d/inputaudit.conf"'
+$(HOST_TEST_OUT)/test_metrics.o: $(CURDIR)/VERSION
+$(HOST_TEST_OUT)/test_metrics: $(HOST_TEST_OUT)/test_metrics.o $(HOST_TEST_OUT)/daemon_run.o \
+		$(HOST_TEST_OUT)/bpf_feed.o $(HOST_TEST_OUT)/prom_text.o $(HOST_TEST_US)/lib/metrics.o \
+		$(HOST_TEST_US)/lib/status.o $(HOST_TEST_US)/lib/jbuf.o \
+		$(HOST_TEST_US)/lib/atomic_file.o $(HOST_TEST_US)/lib/fdio.o \
+		$(HOST_TEST_US)/lib/log.o | $(HOST_TEST_DAEMON)
+$(HOST_TEST_OUT)/test_metrics: HOST_TEST_LIBS := $(HOST_TEST_BPF_LIBS) -lcrypto
 $(HOST_TEST_OUT)/test_privdrop: $(HOST_TEST_OUT)/test_privdrop.o \
 		$(HOST_TEST_US)/daemon/privdrop.o $(HOST_TEST_US)/lib/log.o $(HOST_TEST_US)/lib/sandbox.o
 $(HOST_TEST_OUT)/test_privdrop: HOST_TEST_LIBS := -lseccomp -lcap-ng
@@ -133,7 +150,8 @@ $(HOST_TEST_OUT)/test_verify: HOST_TEST_LIBS := -lcrypto
 # test_ctl_status runs inputauditctl built with the sanitizers.
 HOST_TEST_CTL := $(HOST_TEST_OUT)/inputauditctl
 $(HOST_TEST_OUT)/test_ctl_status: $(HOST_TEST_OUT)/test_ctl_status.o \
-		$(HOST_TEST_US)/lib/status.o $(HOST_TEST_US)/lib/jbuf.o | $(HOST_TEST_CTL)
+		$(HOST_TEST_US)/lib/status.o $(HOST_TEST_US)/lib/jbuf.o \
+		$(HOST_TEST_US)/lib/atomic_file.o $(HOST_TEST_US)/lib/fdio.o | $(HOST_TEST_CTL)
 $(HOST_TEST_CTL): $(addprefix $(HOST_TEST_US)/,$(CTL_SRCS:.c=.o))
 	$(call msg,LD-TEST,$(@:$(OUT)/%=%))
 	$(Q)$(CC) $(HOST_TEST_LDFLAGS) $^ -lcrypto -o $@

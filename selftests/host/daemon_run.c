@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -59,6 +60,23 @@ bool wait_file_text(pid_t *pid, const char *path, const char *needle, int ms,
 		usleep(50 * 1000);
 	}
 	return false;
+}
+
+pid_t spawn_daemon(const char *const *argv, const char *err)
+{
+	pid_t pid = fork();
+	int e, devnull;
+
+	if (pid)
+		return pid;
+	e = open(err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (e < 0 || devnull < 0 || dup2(devnull, 0) < 0 ||
+	    dup2(devnull, 1) < 0 || dup2(e, 2) < 0)
+		_exit(126);
+	setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
+	execv(argv[0], (char *const *)argv);
+	_exit(127);
 }
 
 int term_and_wait(pid_t *pid)

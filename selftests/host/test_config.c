@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "kselftest_harness.h"
 #include "config.h"
 #include "inputaudit.h"
@@ -135,6 +137,10 @@ TEST(defaults)
 	EXPECT_EQ(20, cfg.daemon.latency_ms);
 	EXPECT_EQ(60000, cfg.daemon.stats_interval_ms);
 	EXPECT_STREQ("/run/inputaudit", cfg.daemon.state_dir);
+	EXPECT_STREQ("/var/lib/prometheus/node-exporter/inputaudit.prom",
+		     cfg.daemon.metrics_file);
+	EXPECT_EQ(15000, cfg.daemon.metrics_interval_ms);
+	EXPECT_STREQ("", cfg.sha256);
 	EXPECT_EQ(NULL, cfg.chain_key);
 	EXPECT_EQ(IA_ACTION_AUDIT, cfg.default_action);
 	EXPECT_TRUE(cfg.alert.injection);
@@ -187,6 +193,8 @@ TEST(values)
 		"[daemon]\n"
 		"user = ia-user\n"
 		"ring_size = 4096\n"
+		"metrics_file = /srv/metrics/ia.prom\n"
+		"metrics_interval_ms = 3600000\n"
 		"[policy]\n"
 		"default = ignore\n"
 		"[rule r1]\n"
@@ -224,11 +232,13 @@ TEST(values)
 	EXPECT_STREQ("ia-user", cfg.daemon.user);
 	EXPECT_STREQ("inputaudit", cfg.daemon.group);
 	EXPECT_EQ(4096, cfg.daemon.ring_size);
+	EXPECT_STREQ("/srv/metrics/ia.prom", cfg.daemon.metrics_file);
+	EXPECT_EQ(3600000, cfg.daemon.metrics_interval_ms);
 	EXPECT_EQ(IA_ACTION_IGNORE, cfg.default_action);
 	ASSERT_EQ(1, cfg.nrules);
 	r = &cfg.rules[0];
 	EXPECT_STREQ("r1", r->name);
-	EXPECT_EQ(10, r->line);
+	EXPECT_EQ(12, r->line);
 	EXPECT_EQ(IA_MATCH_NAME | IA_MATCH_BUS | IA_MATCH_ID | IA_MATCH_VIRTUAL |
 		  IA_MATCH_CREATOR, r->match);
 	EXPECT_STREQ("ia-test *", r->name_glob);
@@ -251,7 +261,7 @@ TEST(values)
 	EXPECT_STREQ("/tmp/f.jsonl", cfg.files[0].path);
 	EXPECT_STREQ("adm", cfg.files[0].group);
 	EXPECT_EQ(9, cfg.files[0].keep);
-	EXPECT_EQ(22, cfg.files[0].line);
+	EXPECT_EQ(24, cfg.files[0].line);
 	EXPECT_EQ(10, cfg.files[0].space_left);
 	EXPECT_TRUE(cfg.files[0].space_left_pct);
 	EXPECT_TRUE(cfg.files[0].disk_full_stop);
@@ -362,6 +372,77 @@ TEST(missing_file)
 				       sizeof(err)));
 	EXPECT_STREQ("/nonexistent/ia.conf:0: No such file or directory", err);
 	config_free(&cfg);
+}
+
+/* An empty metrics_file turns the metrics off; it is no error. */
+TEST(metrics_off)
+{
+	char path[64], err[ERRLEN];
+	struct ia_config cfg;
+
+	ASSERT_EQ(0, load_text("[daemon]\nmetrics_file =\n", &cfg, err, path))
+		TH_LOG("%s", err);
+	EXPECT_STREQ("", cfg.daemon.metrics_file);
+	config_free(&cfg);
+}
+
+/* SHA-256 (OpenSSL's, computed here) of text, in hex; "" if that failed. */
+static void digest(const char *text, size_t len, char hex[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+
+	hex[0] = '\0';
+	if (!EVP_Digest(text, len, md, &n, EVP_sha256(), NULL) || n != 32)
+		return;
+	for (unsigned int i = 0; i < n; i++)
+		sprintf(hex + 2 * i, "%02x", md[i]);
+}
+
+/*
+ * cfg->sha256 is the digest of the very bytes parsed (the metrics'
+ * config_info): the same text gives the same digest, a comment more gives
+ * another.
+ */
+TEST(sha256_of_the_bytes)
+{
+	static const char a[] = "[policy]\ndefault = ignore\n";
+	static const char b[] = "[policy]\ndefault = ignore\n# edited\n";
+	char path[64], err[ERRLEN], want[65];
+	struct ia_config cfg;
+
+	ASSERT_EQ(0, load_text(a, &cfg, err, path)) TH_LOG("%s", err);
+	digest(a, sizeof(a) - 1, want);
+	ASSERT_EQ(64, strlen(want));
+	EXPECT_STREQ(want, cfg.sha256);
+	config_free(&cfg);
+	ASSERT_EQ(0, config_load_mem("mem.conf", b, sizeof(b) - 1, &cfg, err,
+				     sizeof(err)));
+	digest(b, sizeof(b) - 1, want);
+	EXPECT_STREQ(want, cfg.sha256);
+	config_free(&cfg);
+}
+
+/* A file past CONFIG_MAX_SIZE is refused before it is parsed. */
+TEST(too_large)
+{
+	char path[64], err[ERRLEN], want[128];
+	struct ia_config cfg;
+	char *text = malloc(CONFIG_MAX_SIZE + 2);
+
+	ASSERT_NE(NULL, text);
+	for (int i = 0; i <= CONFIG_MAX_SIZE; i++)
+		text[i] = i % 2 ? '\n' : '#';	/* comment lines */
+	text[CONFIG_MAX_SIZE + 1] = '\0';
+	EXPECT_EQ(-EINVAL, load_text(text, &cfg, err, path));
+	snprintf(want, sizeof(want), "%s:0: larger than %d bytes", path,
+		 CONFIG_MAX_SIZE);
+	EXPECT_STREQ(want, err);
+	config_free(&cfg);
+	text[CONFIG_MAX_SIZE] = '\0';	/* exactly the limit: loads */
+	EXPECT_EQ(0, load_text(text, &cfg, err, path)) TH_LOG("%s", err);
+	config_free(&cfg);
+	free(text);
 }
 
 /* The in-memory parser (the fuzz target's way in) is the file parser. */

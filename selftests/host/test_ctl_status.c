@@ -132,6 +132,16 @@ static void fill_status(struct daemon_status *st)
 	st->last_seq = 4242;
 	st->chain_n = 4321;
 	strcpy(st->key_id, "0123456789abcdef");
+	strcpy(st->version, "0.4.0");
+	memset(st->config_sha256, 'a', sizeof(st->config_sha256) - 1);
+	st->have_frames = true;
+	st->frames_seen = 900;
+	st->frames_suppressed = 60;
+	st->blind_ns = 1250000000;
+	st->have_no_consumer = true;
+	st->no_consumer_ns = 2500000000ULL;
+	st->metrics_failures = 3;
+	st->metrics_last_err = -EACCES;
 	st->nsinks = 3;
 	strcpy(st->sinks[0].name, "file:/var/log/inputaudit/audit.jsonl");
 	strcpy(st->sinks[0].kind, "file");
@@ -150,6 +160,7 @@ static void fill_status(struct daemon_status *st)
 	strcpy(st->sinks[2].name, "journal:inputaudit");
 	strcpy(st->sinks[2].kind, "journal");
 	strcpy(st->sinks[2].health.state, "ok");
+	st->sinks[2].health.up = true;
 	st->sinks[2].health.lines = 4321;
 }
 
@@ -317,6 +328,7 @@ TEST_F(ctl, table)
 		"uid 999, started 2025-11-29 08:00:00 UTC",
 		"received 4000, lost 2, duplicates 1, ring drops 2, last seq 4242",
 		"n 4321, key_id 0123456789abcdef",
+		"metrics    3 writes failed, the last: Permission denied\n",
 		"sinks: 3",
 		"file:/var/log/inputaudit/audit.jsonl",
 		"FREE",
@@ -404,9 +416,11 @@ TEST_F(ctl, json)
 		"{\"id\":11,\"name\":\"Logitech USB Keyboard\",\"phys\":\"\",\"bus\":\"0x0003\",\"vendor\":\"0x046d\",\"product\":\"0xc31c\",\"version\":\"0x0110\",\"origin\":\"uhid\",\"creator_unknown\":true,\"creator\":null,\"enabled\":1,",
 		"\"daemon\":{\"running\":true,\"status\":{\"pid\":",
 		"\"uid\":999,",
-		"\"chain_n\":4321,\"key_id\":\"0123456789abcdef\"",
-		"\"state\":\"full\",\"lines\":4242,\"dropped\":79,\"spooled\":0,\"free\":245760,\"last_err\":0}",
-		"{\"name\":\"syslog:siem \\\"eu\\\"\",\"kind\":\"syslog\",\"state\":\"spooling\",\"lines\":4000,\"dropped\":7,\"spooled\":321,\"last_err\":-111}",
+		"\"chain_n\":4321,\"key_id\":\"0123456789abcdef\",\"version\":\"0.4.0\",\"config_sha256\":\"aaaa",
+		"\"frames_seen\":900,\"frames_suppressed\":60,\"blind_ns\":1250000000,\"no_consumer_ns\":2500000000,\"metrics_failures\":3,\"metrics_last_err\":-13,",
+		"\"state\":\"full\",\"up\":false,\"lines\":4242,\"dropped\":79,\"spooled\":0,\"free\":245760,\"last_err\":0}",
+		"{\"name\":\"syslog:siem \\\"eu\\\"\",\"kind\":\"syslog\",\"state\":\"spooling\",\"up\":false,\"lines\":4000,\"dropped\":7,\"spooled\":321,\"last_err\":-111}",
+		"\"state\":\"ok\",\"up\":true,\"lines\":4321,",
 	};
 	size_t i;
 	int valid;

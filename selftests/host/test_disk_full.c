@@ -325,28 +325,16 @@ struct daemon_run {
 
 /*
  * Start the daemon with --no-attach as DROP_USER (it drops privileges
- * under its seccomp filter, as deployed), -o out and -c conf.  Leak checks
- * are off: the seccomp filter would kill LeakSanitizer's ptrace.
+ * under its seccomp filter, as deployed), -o out and -c conf.
  */
 static void daemon_start(struct daemon_run *r, const char *conf, const char *out)
 {
 	const char *argv[] = { INPUTAUDITD_BIN, "--no-attach", "--user", DROP_USER,
 			       "-v", "-o", out, "-c", conf, NULL };
 
-	r->pid = fork();
+	r->pid = spawn_daemon(argv, r->err);
 	if (r->pid < 0)
 		abort();
-	if (!r->pid) {
-		int e = open(r->err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-
-		if (e < 0 || devnull < 0 || dup2(devnull, 0) < 0 ||
-		    dup2(devnull, 1) < 0 || dup2(e, 2) < 0)
-			_exit(126);
-		setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
-		execv(argv[0], (char *const *)argv);
-		_exit(127);
-	}
 }
 
 /*

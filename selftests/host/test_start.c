@@ -302,32 +302,16 @@ static void daemon_cleanup(struct daemon_run *r)
 	rmdir(r->dir);
 }
 
-/*
- * Start the daemon with --no-attach as DROP_USER, -c conf (NULL:
- * --no-config).  Leak checks are off in it: after the privilege drop its
- * seccomp filter would kill LeakSanitizer's ptrace-based stop-the-world.
- */
+/* Start the daemon with --no-attach as DROP_USER, -c conf (NULL: --no-config). */
 static void daemon_start(struct daemon_run *r, const char *conf)
 {
 	const char *argv[] = { INPUTAUDITD_BIN, "--no-attach", "--user",
 			       DROP_USER, "-v", "-o", r->out,
 			       conf ? "-c" : "--no-config", conf, NULL };
 
-	r->pid = fork();
+	r->pid = spawn_daemon(argv, r->err);
 	if (r->pid < 0)
 		abort();
-	if (!r->pid) {
-		int e = open(r->err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-			     0600);
-		int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-
-		if (e < 0 || devnull < 0 || dup2(devnull, 0) < 0 ||
-		    dup2(devnull, 1) < 0 || dup2(e, 2) < 0)
-			_exit(126);
-		setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
-		execv(argv[0], (char *const *)argv);
-		_exit(127);
-	}
 }
 
 static char *slurp(const char *path)

@@ -245,7 +245,8 @@ for key in ProtectSystem=strict ProtectHome=yes PrivateTmp=yes NoNewPrivileges=y
 	'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX' 'CapabilityBoundingSet=CAP_BPF' \
 	'ExecReload=+/bin/kill -HUP $MAINPID' Restart=on-failure LimitCORE=0 \
 	LogRateLimitIntervalSec=0 \
-	'ReadWritePaths=/var/log/inputaudit /var/spool/inputaudit /run/inputaudit'; do
+	'ReadWritePaths=/var/log/inputaudit /var/spool/inputaudit /run/inputaudit' \
+	'ReadWritePaths=-/var/lib/prometheus/node-exporter'; do
 	grep -qF "$key" "$unit" || missing+=" '$key'"
 done
 if [ -z "$missing" ]; then ok "the unit has the hardening settings"
@@ -284,6 +285,11 @@ if command -v systemd-sysusers >/dev/null && command -v systemd-tmpfiles >/dev/n
 		if [ "$got" = "$mode:$uid:$gid" ]; then ok "/$path is $mode, owned by inputaudit"
 		else notok "/$path is $mode:$uid:$gid (got '$got')"; fi
 	done
+	# node exporter's textfile directory, made root's 0755 where missing.  Its ACL for the
+	# inputaudit user is not checked here: systemd-tmpfiles resolves an ACL's user name through
+	# the host's NSS, not the scratch root's (host test test_metrics applies that line for real).
+	check "/var/lib/prometheus/node-exporter is made, 755, root's (the metrics file)" \
+		mode_is "$sys/var/lib/prometheus/node-exporter" 755
 else
 	skip "systemd-sysusers and systemd-tmpfiles" "not installed"
 fi

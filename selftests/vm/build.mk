@@ -24,7 +24,8 @@ $(OUT)/selftests/vm/vm_%: selftests/vm/vm_%.c $(VM_LIB_SRCS) $(wildcard selftest
 		$(VM_LIB_SRCS)
 
 # vm_ctl: inputauditctl status (its libcrypto-free part) on the real sysfs files.
-VM_CTL_SRCS := userspace/ctl/ctl_status.c userspace/lib/status.c userspace/lib/jbuf.c
+VM_CTL_SRCS := userspace/ctl/ctl_status.c userspace/lib/status.c userspace/lib/jbuf.c \
+	userspace/lib/atomic_file.c userspace/lib/fdio.c
 $(OUT)/selftests/vm/vm_ctl: selftests/vm/vm_ctl.c $(VM_LIB_SRCS) $(VM_CTL_SRCS) $(wildcard selftests/vm/*.h) \
 		userspace/ctl/ctl_status.h userspace/lib/status.h userspace/sink/sink.h include/inputaudit.h | $(HARNESS)
 	$(Q)mkdir -p $(@D)

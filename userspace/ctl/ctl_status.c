@@ -655,6 +655,11 @@ static void print_daemon(FILE *out, struct daemon_state *d)
 			sanitize(d->st.key_id));
 	else
 		fprintf(out, "%-10s none\n", "chain");
+	if (st->metrics_failures)
+		fprintf(out, "%-10s %" PRIu64 " writes failed, the last: %s\n", "metrics",
+			st->metrics_failures,
+			strerror(st->metrics_last_err < 0 ? -st->metrics_last_err :
+							    st->metrics_last_err));
 	fprintf(out, "\nsinks: %u\n", st->nsinks);
 	if (!st->nsinks)
 		return;

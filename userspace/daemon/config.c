@@ -6,15 +6,18 @@
  * every key and value, and keeps the first error by line number.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "inputaudit.h"
+#include "sha256.h"
 #include "sink_syslog.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -76,10 +79,11 @@ static const struct { uint32_t min, max; } kernel_strict[IA_KSET_COUNT] = {
 };
 
 enum { DK_USER, DK_GROUP, DK_ALLOW_ROOT, DK_RING_SIZE, DK_LATENCY_MS,
-	DK_STATS_INTERVAL_MS, DK_STATE_DIR };
+	DK_STATS_INTERVAL_MS, DK_STATE_DIR, DK_METRICS_FILE,
+	DK_METRICS_INTERVAL_MS };
 static const char *const daemon_keys[] = {
 	"user", "group", "allow_root", "ring_size", "latency_ms",
-	"stats_interval_ms", "state_dir",
+	"stats_interval_ms", "state_dir", "metrics_file", "metrics_interval_ms",
 };
 
 static const char *const chain_keys[] = { "key" };
@@ -370,6 +374,23 @@ static bool is_name(const char *s, size_t max)
 static bool is_abs_path(const char *s)
 {
 	return s[0] == '/' && strlen(s) < 4096;
+}
+
+/*
+ * A node exporter textfile: its textfile collector reads only names ending
+ * in .prom.  "" turns metrics off.
+ */
+static bool is_metrics_file(const char *s)
+{
+	const char *name = strrchr(s, '/');
+	size_t len;
+
+	if (!*s)
+		return true;
+	if (!is_abs_path(s))
+		return false;
+	len = strlen(++name);
+	return len > 5 && !strcmp(name + len - 5, ".prom");
 }
 
 /* Printable ASCII without spaces (syslog APP-NAME, journal identifier). */
@@ -785,6 +806,20 @@ static int set_daemon(struct parser *ps, size_t k, const char *v)
 		}
 		replace_str(ps, &d->state_dir, v);
 		break;
+	case DK_METRICS_FILE:
+		if (!is_metrics_file(v)) {
+			expect = "an absolute path of a file named *.prom, or nothing (no metrics)";
+			goto bad;
+		}
+		replace_str(ps, &d->metrics_file, v);
+		break;
+	case DK_METRICS_INTERVAL_MS:
+		if (!parse_range(v, 1000, 3600000, &n)) {
+			expect = "a number from 1000 to 3600000";
+			goto bad;
+		}
+		d->metrics_interval_ms = (uint32_t)n;
+		break;
 	}
 	return 1;
 bad:
@@ -1154,7 +1189,10 @@ int config_init(struct ia_config *cfg)
 	cfg->daemon.user = strdup("inputaudit");
 	cfg->daemon.group = strdup("inputaudit");
 	cfg->daemon.state_dir = strdup("/run/inputaudit");
-	if (!cfg->daemon.user || !cfg->daemon.group || !cfg->daemon.state_dir) {
+	cfg->daemon.metrics_file = strdup(CONFIG_METRICS_FILE);
+	cfg->daemon.metrics_interval_ms = 15000;
+	if (!cfg->daemon.user || !cfg->daemon.group || !cfg->daemon.state_dir ||
+	    !cfg->daemon.metrics_file) {
 		config_free(cfg);
 		return -ENOMEM;
 	}
@@ -1215,23 +1253,74 @@ static int load_begin(const char *path, struct ia_config *cfg, char *err,
 	return 0;
 }
 
+/*
+ * The whole file at path into *data (malloc'd), at most CONFIG_MAX_SIZE
+ * bytes.  Return: 0, -EFBIG, or another negative errno.
+ */
+static int read_file(const char *path, char **data, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf, *p;
+	ssize_t got;
+	int fd, ret = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	buf = malloc(cap);
+	if (!buf)
+		ret = -ENOMEM;
+	while (!ret) {
+		if (n == cap) {
+			p = realloc(buf, cap * 2);
+			if (!p) {
+				ret = -ENOMEM;
+				break;
+			}
+			buf = p;
+			cap *= 2;
+		}
+		got = read(fd, buf + n, cap - n);
+		if (!got)
+			break;
+		if (got < 0 && errno != EINTR)
+			ret = -errno;
+		else if (got > 0 && (n += (size_t)got) > CONFIG_MAX_SIZE)
+			ret = -EFBIG;
+	}
+	close(fd);
+	if (ret) {
+		free(buf);
+		return ret;
+	}
+	*data = buf;
+	*len = n;
+	return 0;
+}
+
 int config_load(const char *path, struct ia_config *cfg, char *err,
 		size_t errlen)
 {
-	FILE *fp;
+	char *data = NULL;
+	size_t len = 0;
 	int ret;
 
-	ret = load_begin(path, cfg, err, errlen);
-	if (ret)
+	memset(cfg, 0, sizeof(*cfg));
+	ret = read_file(path, &data, &len);
+	if (ret == -ENOMEM)
 		return ret;
-	fp = fopen(path, "re");
-	if (!fp) {
-		ret = errno;
-		snprintf(err, errlen, "%s:0: %s", path, strerror(ret));
-		config_free(cfg);
+	if (ret == -EFBIG) {
+		snprintf(err, errlen, "%s:0: larger than %d bytes", path,
+			 CONFIG_MAX_SIZE);
 		return -EINVAL;
 	}
-	return load_stream(path, fp, cfg, err, errlen);
+	if (ret) {
+		snprintf(err, errlen, "%s:0: %s", path, strerror(-ret));
+		return -EINVAL;
+	}
+	ret = config_load_mem(path, data, len, cfg, err, errlen);
+	free(data);
+	return ret;
 }
 
 int config_load_mem(const char *name, const char *data, size_t len,
@@ -1244,6 +1333,10 @@ int config_load_mem(const char *name, const char *data, size_t len,
 	ret = load_begin(name, cfg, err, errlen);
 	if (ret)
 		return ret;
+	if (sha256_hex(data, len, cfg->sha256)) {
+		config_free(cfg);
+		return -ENOMEM;	/* OpenSSL could not allocate its context */
+	}
 	/* fmemopen() wants a buffer of at least one byte. */
 	fp = len ? fmemopen((void *)data, len, "r") : fmemopen((void *)empty, 1, "r");
 	if (!fp) {
@@ -1264,6 +1357,7 @@ void config_free(struct ia_config *cfg)
 	free(cfg->daemon.user);
 	free(cfg->daemon.group);
 	free(cfg->daemon.state_dir);
+	free(cfg->daemon.metrics_file);
 	free(cfg->chain_key);
 	for (i = 0; i < cfg->nrules; i++) {
 		free(cfg->rules[i].name);

@@ -55,7 +55,12 @@ struct ia_daemon_conf {
 	uint32_t latency_ms;		/* default 20 */
 	uint64_t stats_interval_ms;	/* default 60000; 0: only at exit */
 	char *state_dir;		/* default "/run/inputaudit" */
+	/* default CONFIG_METRICS_FILE; "": no metrics (metrics.h) */
+	char *metrics_file;
+	uint32_t metrics_interval_ms;	/* default 15000 */
 };
+
+#define CONFIG_METRICS_FILE	"/var/lib/prometheus/node-exporter/inputaudit.prom"
 
 enum ia_action {
 	IA_ACTION_IGNORE,	/* drop the device's records, lifecycle kept */
@@ -125,6 +130,7 @@ struct ia_sink_journal_conf {
 
 struct ia_config {
 	char *path;			/* the file loaded, NULL for defaults */
+	char sha256[65];		/* of the file's bytes, hex; "" for defaults */
 	struct ia_kernel_conf kernel;
 	struct ia_daemon_conf daemon;
 	char *chain_key;		/* [chain] key; NULL if absent */
@@ -150,12 +156,17 @@ int config_init(struct ia_config *cfg);
  * Load the file at path into cfg (defaults for what it leaves out).  cfg
  * is initialized here: pass one that holds nothing (a cfg already filled
  * by config_init() or config_load() would leak; config_free() it first).
+ * The file is read whole (at most CONFIG_MAX_SIZE bytes) and parsed from
+ * memory, so cfg->sha256 is the digest of exactly the bytes parsed.
  * Return: 0; -EINVAL with err = "PATH:LINE: reason" (LINE 0 when the file
- * could not be read at all, with errno's text); or -ENOMEM.  On error cfg
+ * could not be read at all, with errno's text, or is too large); or
+ * -ENOMEM.  On error cfg
  * holds nothing that needs config_free(), but calling it is harmless.
  */
 int config_load(const char *path, struct ia_config *cfg, char *err,
 		size_t errlen);
+
+#define CONFIG_MAX_SIZE		(1 << 20)
 
 /*
  * The same for a configuration in memory (tests, fuzzing): data need not be

@@ -7,11 +7,11 @@
  * Start-up, in this order, because after the privilege drop nothing can be
  * opened by path any more:
  *   config -> resolve the user -> sinks opened (files, spool, sockets) ->
- *   state directory -> kernel settings opened -> BPF loaded ->
- *   records_emitted opened -> attached, ring mapped -> kernel settings
- *   applied -> privileges dropped -> chain_start line -> capture loop until
- *   SIGINT/SIGTERM or --count (or, when the module refused a setting, the
- *   final lines and exit 1).
+ *   state directory -> metrics directory -> kernel settings opened ->
+ *   BPF loaded -> records_emitted opened -> attached, ring mapped ->
+ *   kernel settings applied -> privileges dropped -> chain_start line ->
+ *   capture loop until SIGINT/SIGTERM or --count (or, when the module
+ *   refused a setting, the final lines and exit 1).
  * Nothing is written to a sink before the drop: a file a sink created
  * then (a spool segment, say) would be root's, and the daemon's user could
  * not read or reopen it; files the sinks open while root are given to that
@@ -39,6 +39,7 @@
 #include "inputaudit.h"
 #include "ksettings.h"
 #include "log.h"
+#include "metrics.h"
 #include "options.h"
 #include "pipeline.h"
 #include "policy.h"
@@ -51,9 +52,16 @@
 #include "sink_syslog.h"
 #include "status.h"
 
+#ifndef INPUTAUDIT_VERSION
+#error "INPUTAUDIT_VERSION: the contents of VERSION, as a string (userspace/build.mk)"
+#endif
+
 /* How long an idle daemon sleeps: the BPF side wakes it for new records. */
 #define IDLE_POLL_MS		1000
-/* Sink reconnects and the status file: at most this far apart. */
+/*
+ * Sink reconnects and the status file: at most this far apart.  The metrics
+ * file: every [daemon] metrics_interval_ms, checked at these ticks.
+ */
 #define TICK_MS			1000
 
 #define RECORDS_EMITTED_PATH	INPUTAUDIT_SYSFS_DIR "/records_emitted"
@@ -72,6 +80,7 @@ struct daemon {
 	int config_dirfd;	/* the config file's directory, for reload */
 	int emitted_fd;		/* records_emitted, opened while privileged */
 	int state_fd;		/* [daemon] state_dir, for status.json */
+	struct metrics_file metrics;	/* [daemon] metrics_file */
 	uint64_t round_records;	/* records handled in this poll round */
 	uint64_t malformed;
 	uint64_t started_ns;	/* CLOCK_REALTIME */
@@ -142,7 +151,8 @@ static void check_config_readable(const struct daemon *d)
 
 /*
  * What the dropped daemon may open (Landlock): files beneath its sinks' and
- * spools' directories and its state directory, and, for SIGHUP's reload,
+ * spools' directories, its state directory and the metrics file's
+ * directory (read and write beneath it only), and, for SIGHUP's reload,
  * files beneath the config file's directory for reading (held as a directory
  * fd: a rule binds to that inode, so an editor's rename of a new file into
  * it is covered, a directory swapped in later is not); TCP to the
@@ -164,6 +174,7 @@ static void setup_sandbox(struct daemon *d)
 	}
 	pipeline_sandbox(&d->pipe, &d->sandbox);
 	sandbox_add_dir(&d->sandbox, d->state_fd, true);
+	sandbox_add_dir(&d->sandbox, d->metrics.dirfd, true);
 	sandbox_add_dir(&d->sandbox, d->config_dirfd, false);
 	d->priv.sandbox = &d->sandbox;
 }
@@ -335,6 +346,26 @@ static void setup_state_dir(struct daemon *d)
 }
 
 /*
+ * The metrics file's directory, held from the start (Landlock allows files
+ * beneath it).  Its owner (root or node exporter's user) gives the daemon's
+ * user write access (packaging/tmpfiles.d): if it does not, or the directory
+ * is missing, the daemon says so once and captures on.  A --replay is a
+ * tool run, like for status.json: it must not overwrite what the running
+ * daemon publishes.
+ */
+static void setup_metrics(struct daemon *d)
+{
+	int err;
+
+	if (d->replaying)
+		err = metrics_open(&d->metrics, NULL);
+	else
+		err = metrics_open(&d->metrics, d->cfg.daemon.metrics_file);
+	if (err)
+		fatalc(err, "metrics_file %s", d->cfg.daemon.metrics_file);
+}
+
+/*
  * The total the module has emitted: before we attach, the next record
  * should be one more; at exit, anything after the last record seen up to
  * it is a loss.  The file is root-only, so its fd is kept open.
@@ -449,15 +480,20 @@ static void write_stats(struct daemon *d, bool final)
 			     "stats", SINK_SEV_INFO);
 }
 
-/* status.json for inputauditctl status; see status.h. */
-static void write_status(struct daemon *d)
+/*
+ * status.json for inputauditctl status (status.h) and, with @metrics, the
+ * metrics file (metrics.h): one snapshot for both, so they never disagree.
+ * The metrics file's failures are in status.json (the one written after it).
+ */
+static void publish(struct daemon *d, bool metrics)
 {
 	static struct daemon_status st;
+	const struct kernel_totals *t = &d->pipe.totals;
 	struct capture_counters c = { 0 };
 	unsigned int i;
 	int err;
 
-	if (d->state_fd < 0)
+	if (d->state_fd < 0 && !d->metrics.path)
 		return;
 	if (!d->replaying)
 		capture_read_counters(&d->cap, &c);
@@ -476,8 +512,22 @@ static void write_status(struct daemon *d)
 	st.last_seq = d->pipe.last_seq;
 	st.chain_n = d->pipe.chained ? d->pipe.chain.n : 0;
 	memcpy(st.key_id, d->key_id, sizeof(st.key_id));
+	snprintf(st.version, sizeof(st.version), "%s", INPUTAUDIT_VERSION);
+	memcpy(st.config_sha256, d->cfg.sha256, sizeof(st.config_sha256));
+	st.have_frames = t->have_frames;
+	st.frames_seen = t->frames_seen;
+	st.frames_suppressed = t->frames_suppressed;
+	st.blind_ns = t->blind_ns;
+	st.have_no_consumer = t->have_no_consumer;
+	st.no_consumer_ns = t->no_consumer_ns;
 	for (i = 0; i < d->pipe.nsinks; i++)
 		status_add_sink(&st, &d->pipe.sinks[i]);
+	if (metrics)
+		metrics_write(&d->metrics, &st);
+	st.metrics_failures = d->metrics.failures;
+	st.metrics_last_err = d->metrics.last_err;
+	if (d->state_fd < 0)
+		return;
 	err = status_write(d->state_fd, &st);
 	if (err)
 		log_warnc(err, "%s/status.json", d->cfg.daemon.state_dir);
@@ -654,7 +704,10 @@ static void reload_config(struct daemon *d)
 	d->cfg = cfg;
 	policy_set_config(&d->policy, &d->cfg);
 	d->pipe.alert_loss = d->cfg.alert.loss;
+	if (strcmp(old.daemon.metrics_file, cfg.daemon.metrics_file))
+		log_warnx("reload: metrics_file takes effect at the next start");
 	config_free(&old);
+	publish(d, true);	/* config_info shows the new file at once */
 	log_info("reloaded %s (%d kernel settings changed)", d->cfg.path, ret);
 }
 
@@ -700,6 +753,8 @@ static int run(struct daemon *d, const sigset_t *waitmask)
 	uint64_t interval = stats_interval(d), now;
 	uint64_t next_stats = interval ? monotonic_ms() + interval : UINT64_MAX;
 	uint64_t next_tick = monotonic_ms() + TICK_MS;
+	uint64_t next_metrics = monotonic_ms() + d->cfg.daemon.metrics_interval_ms;
+	bool metrics;
 	bool idle = false;
 	int timeout, woken, err;
 
@@ -737,7 +792,10 @@ static int run(struct daemon *d, const sigset_t *waitmask)
 		if (now >= next_tick) {
 			pipeline_tick(&d->pipe, now);
 			report_sink_loss(d);
-			write_status(d);
+			metrics = now >= next_metrics;
+			if (metrics)
+				next_metrics = now + d->cfg.daemon.metrics_interval_ms;
+			publish(d, metrics);
 			next_tick = now + TICK_MS;
 		}
 		if (now >= next_stats) {
@@ -810,7 +868,7 @@ static int finish(struct daemon *d)
 	write_stats(d, true);
 	pipeline_checkpoint(&d->pipe, true);
 	pipeline_flush(&d->pipe);	/* so that the status counts every line */
-	write_status(d);
+	publish(d, true);
 	if (d->opt.record) {
 		err = recfile_close(&d->record);
 		if (err)
@@ -917,6 +975,7 @@ int main(int argc, char **argv)
 	setup_chain(&d);
 	setup_sinks(&d);
 	setup_state_dir(&d);
+	setup_metrics(&d);
 	if (d.opt.record) {
 		err = recfile_create(&d.record, d.opt.record);
 		if (err)
@@ -956,13 +1015,14 @@ int main(int argc, char **argv)
 		finish(&d);
 		exit(1);
 	}
-	write_status(&d);
+	publish(&d, true);
 	err = d.replaying ? replay(&d) : run(&d, &waitmask);
 	if (err)
 		log_warnc(err, "stopping");
 	err = finish(&d) ? 1 : err ? 1 : 0;
 	if (!d.replaying)
 		capture_close(&d.cap);
+	metrics_close(&d.metrics);
 	policy_free(&d.policy);
 	config_free(&d.cfg);
 	return err;

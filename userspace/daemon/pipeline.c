@@ -246,6 +246,26 @@ static int format_kernel(struct pipeline *p, const struct inputaudit_record *rec
 	return record_json_format(rec, line, size);
 }
 
+/* Every record received counts, whatever the policy does with it. */
+static void count_totals(struct kernel_totals *t, const struct inputaudit_record *rec)
+{
+	switch (rec->type) {
+	case INPUTAUDIT_REC_HEARTBEAT:
+		t->have_frames = true;
+		t->frames_seen = rec->v[0];
+		t->frames_suppressed = rec->v[1];
+		break;
+	case INPUTAUDIT_REC_CONSUMER:
+		t->have_no_consumer = true;
+		t->no_consumer_ns = rec->v[2];
+		break;
+	case INPUTAUDIT_REC_BLIND:
+		if (rec->flags == INPUTAUDIT_BLIND_END)
+			t->blind_ns += rec->v[0];
+		break;
+	}
+}
+
 void pipeline_kernel_record(struct pipeline *p,
 			    const struct inputaudit_record *rec)
 {
@@ -266,6 +286,7 @@ void pipeline_kernel_record(struct pipeline *p,
 		return;
 	if (rec->seq > p->last_seq)
 		p->last_seq = rec->seq;
+	count_totals(&p->totals, rec);
 
 	policy_record(p->policy, rec, &v);
 	if (rec->type == INPUTAUDIT_REC_DEV_NAME && !p->raw)

@@ -29,6 +29,23 @@
 
 #define PIPELINE_MAX_SINKS	16
 
+/*
+ * The module's totals as its records report them, for status.json and the
+ * metrics (the daemon reads no root-only counter file after the drop, and
+ * a --replay has none): the last heartbeat's frame counts (since the
+ * module's load), the last consumer record's total time without a consumer
+ * (since the load, as of the daemon's attach: none passes while it is
+ * attached), and the blind periods whose end the daemon received.
+ */
+struct kernel_totals {
+	bool have_frames;		/* a heartbeat came */
+	uint64_t frames_seen;
+	uint64_t frames_suppressed;
+	bool have_no_consumer;		/* a consumer record came */
+	uint64_t no_consumer_ns;
+	uint64_t blind_ns;		/* sum of the blind ends' duration_ns */
+};
+
 struct pipeline {
 	struct sink sinks[PIPELINE_MAX_SINKS];
 	bool is_file[PIPELINE_MAX_SINKS];	/* made by pipeline_add_file() */
@@ -48,6 +65,7 @@ struct pipeline {
 	uint64_t alerts;
 	uint64_t filtered;	/* kernel records the policy did not forward */
 	uint64_t malformed;
+	struct kernel_totals totals;
 	int write_err;		/* first fatal sink error */
 };
 

@@ -45,17 +45,21 @@
  * | close                            | detach (the link fd), rotation, exit            |
  * | fstat, newfstatat, statx, lseek  | stdio on a (re)opened file, size checks         |
  * | fstatfs                          | a file sink's free space (space_left, retries)  |
- * | openat                           | rotation, spool, status.json, config reload:    |
- * |                                  | seccomp cannot check paths, Landlock does: only |
- * |                                  | beneath the directories the daemon holds (its   |
- * |                                  | sinks', spools', state directory; the config's  |
- * |                                  | for reading); also the unit's ProtectSystem=    |
- * | renameat, renameat2, unlinkat    | rotation, atomic status.json, spool cleanup     |
- * | fsync, fdatasync, ftruncate      | durable spool and status files; a line a full   |
- * |                                  | disk took only part of is cut off again         |
+ * | openat                           | rotation, spool, status.json, metrics file,     |
+ * |                                  | config reload: seccomp cannot check paths,      |
+ * |                                  | Landlock does: only beneath the directories the |
+ * |                                  | daemon holds (its sinks', spools', state and    |
+ * |                                  | metrics directories; the config's for reading); |
+ * |                                  | also the unit's ProtectSystem=                  |
+ * | renameat, renameat2, unlinkat    | rotation, atomic status.json and metrics file,  |
+ * |                                  | spool cleanup                                   |
+ * | fsync, fdatasync, ftruncate      | durable spool, status and metrics files; a line |
+ * |                                  | a full disk took only part of is cut off again  |
  * | fchmod, fchown                   | a rotated or reopened output file narrowed to   |
  * |                                  | 0600, or 0640 with the sink's group (the kernel |
- * |                                  | lets a user give a file only its own groups)    |
+ * |                                  | lets a user give a file only its own groups);   |
+ * |                                  | status.json 0600 and the metrics file 0644      |
+ * |                                  | whatever the umask                              |
  * | clock_gettime, clock_nanosleep,  | timestamps and timeouts (the vDSO falls back to |
  * | nanosleep, gettimeofday          | the syscall on clocksources it cannot read)     |
  * | getpid, gettid                   | self-signals                                    |

@@ -2,10 +2,10 @@
 /*
  * Landlock for the dropped daemon: after the drop it may open files only
  * beneath the directories it holds (its sinks' directories, spool
- * directories, state directory; the config file's directory for reading)
- * and, on kernels with Landlock's network rules (ABI 4, Linux 6.7), make
- * TCP connections only to its collectors' ports.  seccomp cannot look at
- * a path or an address; Landlock can.
+ * directories, state directory, the metrics file's directory; the config
+ * file's directory for reading) and, on kernels with Landlock's network
+ * rules (ABI 4, Linux 6.7), make TCP connections only to its collectors'
+ * ports.  seccomp cannot look at a path or an address; Landlock can.
  *
  * The rules are bound to the directories' inodes through the descriptors
  * the daemon already holds (LANDLOCK_RULE_PATH_BENEATH takes an fd), so a

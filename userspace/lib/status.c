@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
 #include "jbuf.h"
 #include "status.h"
 
@@ -66,6 +67,18 @@ int status_format(const struct daemon_status *st, char *buf, size_t size)
 	sb_u64(&sb, "last_seq", st->last_seq);
 	sb_u64(&sb, "chain_n", st->chain_n);
 	sb_str(&sb, ",", "key_id", st->key_id, sizeof(st->key_id));
+	sb_str(&sb, ",", "version", st->version, sizeof(st->version));
+	sb_str(&sb, ",", "config_sha256", st->config_sha256,
+	       sizeof(st->config_sha256));
+	if (st->have_frames) {
+		sb_u64(&sb, "frames_seen", st->frames_seen);
+		sb_u64(&sb, "frames_suppressed", st->frames_suppressed);
+	}
+	sb_u64(&sb, "blind_ns", st->blind_ns);
+	if (st->have_no_consumer)
+		sb_u64(&sb, "no_consumer_ns", st->no_consumer_ns);
+	sb_u64(&sb, "metrics_failures", st->metrics_failures);
+	jb_printf(&sb, ",\"metrics_last_err\":%d", st->metrics_last_err);
 	jb_printf(&sb, ",\"sinks\":[");
 	for (i = 0; i < st->nsinks && i < STATUS_MAX_SINKS; i++) {
 		const struct status_sink *s = &st->sinks[i];
@@ -74,6 +87,7 @@ int status_format(const struct daemon_status *st, char *buf, size_t size)
 		sb_str(&sb, ",", "kind", s->kind, sizeof(s->kind));
 		sb_str(&sb, ",", "state", s->health.state,
 		       sizeof(s->health.state));
+		jb_printf(&sb, ",\"up\":%s", s->health.up ? "true" : "false");
 		sb_u64(&sb, "lines", s->health.lines);
 		sb_u64(&sb, "dropped", s->health.dropped);
 		sb_u64(&sb, "spooled", s->health.spooled);
@@ -92,47 +106,14 @@ int status_format(const struct daemon_status *st, char *buf, size_t size)
 int status_write(int dirfd, const struct daemon_status *st)
 {
 	char *buf;
-	size_t off = 0;
-	ssize_t n;
-	int fd, len, ret = 0;
+	int len, ret;
 
 	buf = malloc(STATUS_JSON_MAX);
 	if (!buf)
 		return -ENOMEM;
 	len = status_format(st, buf, STATUS_JSON_MAX);
-	if (len < 0) {
-		free(buf);
-		return len;
-	}
-	if (unlinkat(dirfd, STATUS_TMP_FILE, 0) < 0 && errno != ENOENT) {
-		ret = -errno;
-		goto out;
-	}
-	fd = openat(dirfd, STATUS_TMP_FILE,
-		    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		ret = -errno;
-		goto out;
-	}
-	while (off < (size_t)len) {
-		n = write(fd, buf + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ret = -errno;
-			break;
-		}
-		off += n;
-	}
-	if (!ret && fsync(fd) < 0)
-		ret = -errno;
-	if (close(fd) < 0 && !ret)
-		ret = -errno;
-	if (!ret && renameat(dirfd, STATUS_TMP_FILE, dirfd, STATUS_FILE) < 0)
-		ret = -errno;
-	if (ret)
-		unlinkat(dirfd, STATUS_TMP_FILE, 0);
-out:
+	ret = len < 0 ? len : atomic_file_write(dirfd, STATUS_FILE, STATUS_TMP_FILE,
+						 buf, (size_t)len, 0600);
 	free(buf);
 	return ret;
 }
@@ -253,6 +234,29 @@ static int parse_num(struct jcur *c, int64_t *val)
 	return 0;
 }
 
+/* A literal (true, false, null) at the cursor. */
+static bool eat_word(struct jcur *c, const char *word)
+{
+	size_t len = strlen(word);
+
+	skip_ws(c);
+	if ((size_t)(c->end - c->p) < len || memcmp(c->p, word, len))
+		return false;
+	c->p += len;
+	return true;
+}
+
+static int parse_bool(struct jcur *c, bool *val)
+{
+	if (eat_word(c, "true"))
+		*val = true;
+	else if (eat_word(c, "false"))
+		*val = false;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 static int skip_value(struct jcur *c, int depth)
 {
 	int64_t num;
@@ -282,23 +286,10 @@ static int skip_value(struct jcur *c, int depth)
 		return eat(c, close) ? 0 : -EINVAL;
 	}
 	case 't':
-		if (c->end - c->p >= 4 && !memcmp(c->p, "true", 4)) {
-			c->p += 4;
-			return 0;
-		}
-		return -EINVAL;
 	case 'f':
-		if (c->end - c->p >= 5 && !memcmp(c->p, "false", 5)) {
-			c->p += 5;
-			return 0;
-		}
-		return -EINVAL;
 	case 'n':
-		if (c->end - c->p >= 4 && !memcmp(c->p, "null", 4)) {
-			c->p += 4;
-			return 0;
-		}
-		return -EINVAL;
+		return eat_word(c, "true") || eat_word(c, "false") ||
+		       eat_word(c, "null") ? 0 : -EINVAL;
 	default:
 		return parse_num(c, &num);
 	}
@@ -325,6 +316,27 @@ static const struct num_field status_nums[] = {
 	NUM("bpf_submitted", bpf_submitted, false),
 	NUM("last_seq", last_seq, false),
 	NUM("chain_n", chain_n, false),
+	NUM("frames_seen", frames_seen, false),
+	NUM("frames_suppressed", frames_suppressed, false),
+	NUM("blind_ns", blind_ns, false),
+	NUM("no_consumer_ns", no_consumer_ns, false),
+	NUM("metrics_failures", metrics_failures, false),
+	NUM("metrics_last_err", metrics_last_err, true),
+};
+
+struct str_field {
+	const char *key;
+	size_t off;
+	size_t size;
+};
+
+#define STR(k, f)	{ k, offsetof(struct daemon_status, f),		\
+			  sizeof(((struct daemon_status *)0)->f) }
+
+static const struct str_field status_strs[] = {
+	STR("key_id", key_id),
+	STR("version", version),
+	STR("config_sha256", config_sha256),
 };
 
 static int parse_sink(struct jcur *c, struct status_sink *s)
@@ -347,6 +359,9 @@ static int parse_sink(struct jcur *c, struct status_sink *s)
 				return -EINVAL;
 		} else if (!strcmp(key, "state")) {
 			if (parse_str(c, s->health.state, sizeof(s->health.state)))
+				return -EINVAL;
+		} else if (!strcmp(key, "up")) {
+			if (parse_bool(c, &s->health.up))
 				return -EINVAL;
 		} else if (!strcmp(key, "free")) {
 			if (parse_num(c, &v) || v < 0)
@@ -413,8 +428,12 @@ int status_parse(const char *text, size_t len, struct daemon_status *st)
 				return -EINVAL;
 			continue;
 		}
-		if (!strcmp(key, "key_id")) {
-			if (parse_str(&c, st->key_id, sizeof(st->key_id)))
+		for (i = 0; i < sizeof(status_strs) / sizeof(status_strs[0]); i++)
+			if (!strcmp(key, status_strs[i].key))
+				break;
+		if (i < sizeof(status_strs) / sizeof(status_strs[0])) {
+			if (parse_str(&c, (char *)st + status_strs[i].off,
+				      status_strs[i].size))
 				return -EINVAL;
 			continue;
 		}
@@ -437,6 +456,11 @@ int status_parse(const char *text, size_t len, struct daemon_status *st)
 			*(uint32_t *)((char *)st + status_nums[i].off) = (uint32_t)v;
 		else
 			*(uint64_t *)((char *)st + status_nums[i].off) = (uint64_t)v;
+		/* the module's totals are there only once known */
+		if (!strcmp(key, "frames_seen"))
+			st->have_frames = true;
+		else if (!strcmp(key, "no_consumer_ns"))
+			st->have_no_consumer = true;
 	} while (eat(&c, ','));
 	if (!eat(&c, '}'))
 		return -EINVAL;

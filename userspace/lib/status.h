@@ -6,19 +6,26 @@
  *   {"pid":N,"uid":N,"gid":N,"start_time":SECONDS,"start_boottime_ns":NS,
  *    "update_time":SECONDS,"received":N,"lost":N,"duplicates":N,
  *    "ring_drops":N,"bpf_submitted":N,"last_seq":N,"chain_n":N,
- *    "key_id":"<16 hex>"|"","sinks":[{"name":"..","kind":"file",
- *    "state":"ok","lines":N,"dropped":N,"spooled":N[,"free":N],
- *    "last_err":-N}, ...]}
+ *    "key_id":"<16 hex>"|"","version":"..","config_sha256":"<64 hex>"|"",
+ *    ["frames_seen":N,"frames_suppressed":N,]"blind_ns":N,
+ *    ["no_consumer_ns":N,]"metrics_failures":N,"metrics_last_err":-N,
+ *    "sinks":[{"name":"..","kind":"file","state":"ok","up":true,
+ *    "lines":N,"dropped":N,"spooled":N[,"free":N],"last_err":-N}, ...]}
  *
- * "free" (a file sink: bytes free on its filesystem) only where known.
+ * "free" (a file sink: bytes free on its filesystem) only where known;
+ * likewise the module's totals: "frames_seen" and "frames_suppressed" once
+ * a heartbeat record came, "no_consumer_ns" once a consumer record came.
+ * The metrics file (metrics.h) is made from this same structure, so the
+ * two never disagree.
  *
  * start_time and update_time are wall-clock seconds (CLOCK_REALTIME).
- * The file is replaced atomically (write a temporary file, fsync, rename),
- * mode 0600; a reader never sees a partial file.
+ * The file is replaced atomically (atomic_file.h), mode 0600; a reader
+ * never sees a partial file.
  */
 #ifndef INPUTAUDITD_STATUS_H
 #define INPUTAUDITD_STATUS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,6 +57,17 @@ struct daemon_status {
 	uint64_t last_seq;		/* last kernel sequence number written */
 	uint64_t chain_n;		/* last output line's "n"; 0 without a chain */
 	char key_id[17];		/* chain key id, "" without a chain */
+	char version[32];		/* inputauditd's */
+	char config_sha256[65];		/* of the config file's bytes, "" without one */
+	/* The module's totals, as its records report them (pipeline.h). */
+	bool have_frames;		/* a heartbeat came: */
+	uint64_t frames_seen;		/*   its totals since the module's load */
+	uint64_t frames_suppressed;
+	uint64_t blind_ns;		/* blind periods that ended while we ran */
+	bool have_no_consumer;		/* a consumer record came: */
+	uint64_t no_consumer_ns;	/*   its total time without a consumer */
+	uint64_t metrics_failures;	/* metrics file writes that failed */
+	int metrics_last_err;		/* the last failure's -errno, 0 if none */
 	unsigned int nsinks;
 	struct status_sink sinks[STATUS_MAX_SINKS];
 };
@@ -78,9 +96,8 @@ int status_format(const struct daemon_status *st, char *buf, size_t size);
  * @dirfd: the state directory, opened before the privilege drop
  * @st: the status
  *
- * Writes STATUS_TMP_FILE (created 0600, O_EXCL, after unlinking a stale
- * one), fsyncs it and renames it over STATUS_FILE.  Syscalls: unlinkat,
- * openat, write, fsync, close, renameat (renameat2 on some libcs).
+ * Writes STATUS_TMP_FILE, mode 0600, fsyncs it and renames it over
+ * STATUS_FILE: atomic_file_write(), whose syscalls it makes.
  *
  * Return: 0 or a negative errno (the old file is then left as it was).
  */

@@ -46,6 +46,13 @@ struct sink_health {
 	 * "full" (not writing, counting lost lines), "rotation_failed"
 	 */
 	char state[32];
+	/*
+	 * The lines given to the sink now reach where it sends them: a file
+	 * sink that is not full (low on space, failing to rotate or to reopen,
+	 * it still appends), a syslog sink connected with nothing spooled, a
+	 * journal sink whose last send worked.
+	 */
+	bool up;
 	uint64_t lines;		/* lines accepted (and not lost since) */
 	uint64_t dropped;	/* lines lost (spool cap hit, disk full), exact */
 	uint64_t spooled;	/* lines waiting in a spool */

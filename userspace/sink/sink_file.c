@@ -644,6 +644,7 @@ static void fs_health(struct sink *s, struct sink_health *h)
 	snprintf(h->state, sizeof(h->state), "%s",
 		 f->full ? "full" : f->rotate_failing ? "rotation_failed" :
 		 f->space_low ? "space_low" : f->last_err ? "error" : "ok");
+	h->up = !f->full;
 	h->lines = f->lines;
 	h->dropped = f->lost;
 	h->last_err = f->last_err;

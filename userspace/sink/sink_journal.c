@@ -271,6 +271,7 @@ static void js_health(struct sink *s, struct sink_health *h)
 
 	memset(h, 0, sizeof(*h));
 	snprintf(h->state, sizeof(h->state), "%s", j->last_err ? "error" : "ok");
+	h->up = !j->last_err;
 	h->lines = j->lines;
 	h->dropped = j->dropped;
 	h->last_err = j->last_err;

@@ -554,6 +554,7 @@ static void sl_health(struct sink *s, struct sink_health *h)
 	else
 		state = "ok";
 	snprintf(h->state, sizeof(h->state), "%s", state);
+	h->up = state[0] == 'o';
 	h->lines = sl->lines;
 	h->dropped = sl->dropped;
 	h->spooled = sl->spool.records + (sl->cur_pending && !sl->cur_from_spool);
