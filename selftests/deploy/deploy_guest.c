@@ -43,8 +43,13 @@
 FIXTURE(deploy) {
 	int unused;
 };
+/* Each step's start on the guest's clock: where the time of a run goes. */
 FIXTURE_SETUP(deploy)
 {
+	char up[64];
+
+	if (read_text("/proc/uptime", up, sizeof(up)) > 0)
+		ksft_print_msg("%s: up %.*s s\n", _metadata->name, (int)strcspn(up, " "), up);
 }
 FIXTURE_TEARDOWN(deploy)
 {
@@ -352,6 +357,77 @@ static int tell_host_life(long runs, unsigned long emitted)
 	return host_request(line, reply, sizeof(reply), 10000);
 }
 
+/* The value of the sample @name (with its labels, as the exposition writes them) in @text, or -1. */
+static double sample(const char *text, const char *name)
+{
+	char needle[256];
+	const char *p;
+
+	snprintf(needle, sizeof(needle), "\n%s ", name);
+	p = strstr(text, needle);
+	return p ? strtod(p + strlen(needle), NULL) : -1;
+}
+
+/* Lines of the file sink's log from its last chain_start on: the last run's. */
+static long lines_of_last_run(void)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	long n = 0;
+	FILE *f;
+
+	f = fopen(LOG, "re");
+	if (!f)
+		return -1;
+	while (getline(&line, &cap, f) > 0)
+		n = strstr(line, "\"type\":\"chain_start\"") ? 1 : n + 1;
+	free(line);
+	fclose(f);
+	return n;
+}
+
+/*
+ * Metrics: Debian's node exporter serves the daemon's textfile on its
+ * /metrics.  After a clean stop (the daemon writes its final figures), they
+ * agree with the log: the file sink's lines are the last run's lines in the
+ * file, the build is the installed version, the config digest is the
+ * config file's SHA-256, and every sink was up.
+ */
+TEST_F_TIMEOUT(deploy, node_exporter_serves_the_metrics, STEP_TIMEOUT)
+{
+	static char body[1 << 20];
+	char want[256], version[64], sha[80];
+	long lines;
+
+	ASSERT_NE(0, wait_unit_active(UNIT, 60000));
+	ASSERT_EQ(0, sh("systemctl stop " UNIT));
+	lines = lines_of_last_run();
+	ASSERT_LT(0, lines);
+	ASSERT_LT(0, http_get(9100, "/metrics", body, sizeof(body))) {
+		sh("systemctl status --no-pager prometheus-node-exporter");
+		sh_show_output(20);
+	}
+	EXPECT_EQ((double)lines, sample(body, "inputaudit_sink_lines_total{sink=\"audit\"}")) {
+		TH_LOG("the last run has %ld lines in " LOG, lines);
+	}
+	EXPECT_EQ(0.0, sample(body, "inputaudit_sink_dropped_total{sink=\"audit\"}"));
+	EXPECT_EQ(1.0, sample(body, "inputaudit_sink_up{sink=\"audit\"}"));
+	EXPECT_EQ(1.0, sample(body, "inputaudit_sink_up{sink=\"local\"}"));
+	EXPECT_EQ(0.0, sample(body, "inputaudit_records_lost_total"));
+	EXPECT_EQ(0.0, sample(body, "inputaudit_ring_drops_total"));
+	EXPECT_LT(0.0, sample(body, "inputaudit_records_received_total"));
+	ASSERT_EQ(0, sh("dpkg-query -W -f '${Version}' inputauditd"));
+	sysfs_value(CMD_OUT, version, sizeof(version));
+	snprintf(want, sizeof(want), "inputaudit_build_info{version=\"%s\"}", version);
+	EXPECT_EQ(1.0, sample(body, want)) TH_LOG("no %s", want);
+	ASSERT_EQ(0, sh("sha256sum " CONF " | cut -d' ' -f1"));
+	sysfs_value(CMD_OUT, sha, sizeof(sha));
+	snprintf(want, sizeof(want), "inputaudit_config_info{sha256=\"%s\"}", sha);
+	EXPECT_EQ(1.0, sample(body, want)) TH_LOG("no %s", want);
+	ASSERT_EQ(0, sh("systemctl start " UNIT));
+	ASSERT_NE(0, wait_unit_active(UNIT, 60000));
+}
+
 /*
  * Upgrade: a newer version of both packages is installed while the daemon
  * runs.  DKMS builds the new module, the postinst restarts the daemon (the
@@ -477,8 +553,8 @@ static void expect_gone(struct __test_metadata *_metadata, const char *list)
 	ASSERT_NE(NULL, f);
 	while (getline(&line, &cap, f) > 0) {
 		line[strcspn(line, "\n")] = '\0';
-		/* Directories other packages share (/etc, /usr/sbin...) stay, of course. */
-		if (!line[0] || (!lstat(line, &st) && S_ISDIR(st.st_mode) && !strstr(line, "inputaudit")))
+		/* Directories other packages share (/etc, /lib -> usr/lib...) stay, of course. */
+		if (!line[0] || (!stat(line, &st) && S_ISDIR(st.st_mode) && !strstr(line, "inputaudit")))
 			continue;
 		EXPECT_NE(0, lstat(line, &st)) {
 			TH_LOG("left behind: %s", line);
@@ -524,6 +600,12 @@ TEST_F_TIMEOUT(deploy, purge_leaves_nothing_behind, STEP_TIMEOUT)
 		sh_show_output(10);
 	}
 	EXPECT_EQ(0, sh("test \"$(systemctl show -p LoadState --value " UNIT ")\" = not-found"));
+	/* No ACL entry left on node exporter's directory (acl stays installed: getfacl). */
+	EXPECT_EQ(0, sh("getfacl -pn /var/lib/prometheus/node-exporter >/var/tmp/deploy-acl && "
+			"! grep -q '^user:%s:' /var/tmp/deploy-acl", uid)) {
+		sh("cat /var/tmp/deploy-acl");
+		sh_show_output(10);
+	}
 }
 
 TEST_HARNESS_MAIN

@@ -12,6 +12,9 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include "kselftest.h"
@@ -147,6 +150,38 @@ pid_t wait_unit_active(const char *unit, int ms)
 			return 0;
 		usleep(250000);
 	}
+}
+
+ssize_t http_get(unsigned int port, const char *path, char *buf, size_t size)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
+	size_t off = 0;
+	char *body;
+	ssize_t n;
+	int fd;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin))) {
+		n = -errno;
+		close(fd);
+		return n;
+	}
+	dprintf(fd, "GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", path);
+	while (off + 1 < size && (n = read(fd, buf + off, size - 1 - off)) > 0)
+		off += n;
+	close(fd);
+	buf[off] = '\0';
+	if (strncmp(buf, "HTTP/1.", 7) || strncmp(buf + 8, " 200", 4))
+		return -EPROTO;
+	body = strstr(buf, "\r\n\r\n");
+	if (!body)
+		return -EPROTO;
+	body += 4;
+	memmove(buf, body, strlen(body) + 1);
+	return strlen(buf);
 }
 
 /* The control channel: the serial port in raw mode, opened once per process. */

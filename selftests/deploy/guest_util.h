@@ -42,6 +42,12 @@ pid_t unit_main_pid(const char *unit);
 pid_t wait_unit_active(const char *unit, int ms);
 
 /*
+ * HTTP GET of @path from 127.0.0.1:@port into @buf (the body, NUL terminated).
+ * Return: the body's length, or -errno (-EPROTO: not a 200 response).
+ */
+ssize_t http_get(unsigned int port, const char *path, char *buf, size_t size);
+
+/*
  * Sends one request line to the host program and waits up to @ms for its
  * reply line ("@@REPLY..."); @reply gets what follows "@@".
  * Return: 0, or -errno (-ETIMEDOUT).
