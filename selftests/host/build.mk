@@ -127,7 +127,7 @@ $(HOST_TEST_DAEMON): $(addprefix $(HOST_TEST_US)/,$(USERSPACE_SRCS:.c=.o))
 # read with a parser of the exposition format (prom_text.c).
 $(HOST_TEST_OUT)/test_metrics.o: HOST_TEST_CFLAGS += \
 	-DINPUTAUDITD_BIN='"$(HOST_TEST_DAEMON)"' $(USERSPACE_VERSION) \
-	-DTMPFILES_CONF='"$(CURDIR)/packaging/tmpfiles.d/inputaudit.conf"'
+	-DUNIT_FILE='"$(CURDIR)/packaging/inputauditd.service"'
 $(HOST_TEST_OUT)/test_metrics.o: $(CURDIR)/VERSION
 $(HOST_TEST_OUT)/test_metrics: $(HOST_TEST_OUT)/test_metrics.o $(HOST_TEST_OUT)/daemon_run.o \
 		$(HOST_TEST_OUT)/bpf_feed.o $(HOST_TEST_OUT)/prom_text.o $(HOST_TEST_US)/lib/metrics.o \

@@ -8,9 +8,9 @@
  * not known yet left out).  Then the real daemon (the sanitizer build) as
  * deployed: started as root with --no-attach (no module on the host), it
  * drops to nobody under its seccomp filter and Landlock; its metrics
- * directory is root's, 0755, with the lines of packaging/tmpfiles.d for the
- * node exporter directory applied to it by systemd-tmpfiles itself (the
- * path and the user changed to the test's).  The test feeds a known set of
+ * directory is root's, 0755, in a directory of another user's (as Debian lays
+ * out node exporter's), and the unit's ExecStartPre for it (setfacl) is run
+ * on it (the path and the user changed to the test's).  The test feeds a known set of
  * records into the daemon's ring through the daemon's own BPF program
  * (BPF_PROG_TEST_RUN, bpf_feed.h) and compares the .prom file with
  * status.json and with what it fed.  Needs root; skipped otherwise.
@@ -49,6 +49,8 @@ struct stream {
 #define PROM_NAME	"inputaudit.prom"
 /* What packaging/tmpfiles.d sets up for node exporter's directory. */
 #define NODE_EXPORTER_DIR	"/var/lib/prometheus/node-exporter"
+/* The owner of the directory above it, like Debian's prometheus user (any id but root's). */
+#define PROMETHEUS_UID		4242
 
 /* ---- metrics_format() ---- */
 
@@ -193,8 +195,8 @@ FIXTURE(deployed) {
 	char log[80];		/* nobody's: [sink file audit] */
 	char audit[128];
 	char state[80];		/* nobody's: status.json */
-	char metrics[80];	/* root's, 0755: node exporter's directory */
-	char prom[128];
+	char metrics[112];	/* root's, 0755: node exporter's directory */
+	char prom[160];
 	char out[128];		/* -o: a name its label must escape */
 	char conf[128], key[128], err[128];
 	char sink_out[160];	/* the -o sink's name: "file:" and the path */
@@ -209,6 +211,7 @@ FIXTURE(deployed) {
 FIXTURE_SETUP(deployed)
 {
 	struct passwd *pw = getpwnam(DROP_USER);
+	char path[160];
 
 	self->pid = 0;
 	self->prog = -1;
@@ -225,7 +228,7 @@ FIXTURE_SETUP(deployed)
 	snprintf(self->log, sizeof(self->log), "%s/log", self->dir);
 	snprintf(self->audit, sizeof(self->audit), "%s/audit.jsonl", self->log);
 	snprintf(self->state, sizeof(self->state), "%s/state", self->dir);
-	snprintf(self->metrics, sizeof(self->metrics), "%s/node-exporter", self->dir);
+	snprintf(self->metrics, sizeof(self->metrics), "%s/prometheus/node-exporter", self->dir);
 	snprintf(self->prom, sizeof(self->prom), "%s/" PROM_NAME, self->metrics);
 	snprintf(self->out, sizeof(self->out), "%s/o\"u\\t\nx.jsonl", self->outdir);
 	snprintf(self->sink_out, sizeof(self->sink_out), "file:%s", self->out);
@@ -239,6 +242,15 @@ FIXTURE_SETUP(deployed)
 	ASSERT_EQ(0, chown(self->log, pw->pw_uid, pw->pw_gid));
 	ASSERT_EQ(0, mkdir(self->state, 0700));
 	ASSERT_EQ(0, chown(self->state, pw->pw_uid, pw->pw_gid));
+	/*
+	 * As Debian's prometheus-node-exporter lays it out: /var/lib/prometheus
+	 * is its user's, node-exporter/ in it root's.  (systemd-tmpfiles refuses
+	 * such an "unsafe path transition": an ACL line in tmpfiles.d was never
+	 * applied there.)
+	 */
+	snprintf(path, sizeof(path), "%s/prometheus", self->dir);
+	ASSERT_EQ(0, mkdir(path, 0755));
+	ASSERT_EQ(0, chown(path, PROMETHEUS_UID, PROMETHEUS_UID));
 	ASSERT_EQ(0, mkdir(self->metrics, 0755));
 	ASSERT_EQ(0, write_test_key(self->key, 11));
 	self->umask = umask(022);
@@ -268,47 +280,50 @@ static char *slurp(const char *path)
 }
 
 /*
- * The packaging's lines for node exporter's directory (packaging/tmpfiles.d),
- * with that directory and the user changed to the test's, applied by
- * systemd-tmpfiles.  Return: how many lines, or -errno.
+ * What the unit does for node exporter's directory (its ExecStartPre with
+ * setfacl, packaging/inputauditd.service), with that directory and the user
+ * changed to the test's, run by the shell the way systemd runs it ('+': as
+ * root).  Return: 0, -ENOENT (no setfacl), or -errno.
  */
 static int apply_packaging(FIXTURE_DATA(deployed) *self)
 {
-	const char *argv[] = { "/usr/bin/systemd-tmpfiles", "--create", NULL, NULL };
-	char line[512], conf[128], out[128], err[128], *p, *user;
-	FILE *in, *f;
-	int n = 0;
+	const char *argv[] = { "/bin/sh", "-c", NULL, NULL };
+	char line[512], cmd[1024], out[160], err[160], *p;
+	size_t len = 0;
+	FILE *in;
 
-	if (access(argv[0], X_OK))
+	if (access("/usr/bin/setfacl", X_OK))
 		return -ENOENT;
-	snprintf(conf, sizeof(conf), "%s/tmpfiles.conf", self->dir);
-	in = fopen(TMPFILES_CONF, "re");
-	f = fopen(conf, "we");
-	if (!in || !f)
+	in = fopen(UNIT_FILE, "re");
+	if (!in)
 		return -errno;
+	cmd[0] = '\0';
 	while (fgets(line, sizeof(line), in)) {
-		if (line[0] == '#' || !(p = strstr(line, NODE_EXPORTER_DIR " ")))
+		if (strncmp(line, "ExecStartPre=+", 14) || !strstr(line, "setfacl"))
 			continue;
-		*p = '\0';
-		p += strlen(NODE_EXPORTER_DIR);
-		fprintf(f, "%s%s", line, self->metrics);
-		user = strstr(p, "u:inputaudit:");
-		if (user)
-			fprintf(f, "%.*su:" DROP_USER ":%s", (int)(user - p), p,
-				user + strlen("u:inputaudit:"));
-		else
-			fputs(p, f);
-		n++;
+		line[strcspn(line, "\n")] = '\0';
+		/* Every NODE_EXPORTER_DIR becomes the test's, u:inputaudit: u:nobody:. */
+		for (p = line + 14; *p && len + 128 < sizeof(cmd);) {
+			if (!strncmp(p, NODE_EXPORTER_DIR, strlen(NODE_EXPORTER_DIR))) {
+				len += snprintf(cmd + len, sizeof(cmd) - len, "%s", self->metrics);
+				p += strlen(NODE_EXPORTER_DIR);
+			} else if (!strncmp(p, "u:inputaudit:", 13)) {
+				len += snprintf(cmd + len, sizeof(cmd) - len, "u:" DROP_USER ":");
+				p += 13;
+			} else {
+				cmd[len++] = *p++;
+				cmd[len] = '\0';
+			}
+		}
+		break;
 	}
 	fclose(in);
-	if (fclose(f))
-		return -errno;
-	argv[2] = conf;
-	snprintf(out, sizeof(out), "%s/tmpfiles.out", self->dir);
-	snprintf(err, sizeof(err), "%s/tmpfiles.err", self->dir);
-	if (run_to_files(argv, out, err))
-		return -EIO;
-	return n;
+	if (!cmd[0])
+		return -ENOENT - 1000;	/* no such line: a test failure, not a skip */
+	argv[2] = cmd;
+	snprintf(out, sizeof(out), "%s/setfacl.out", self->dir);
+	snprintf(err, sizeof(err), "%s/setfacl.err", self->dir);
+	return run_to_files(argv, out, err) ? -EIO : 0;
 }
 
 /* The config: nobody, 1 s metrics, one chained file sink; @daemon: more [daemon] lines. */
@@ -476,11 +491,10 @@ static int dir_entries(const char *dir, char *first, size_t size)
 	int n_ = apply_packaging(self);					\
 									\
 	if (n_ == -ENOENT)						\
-		SKIP(return, "systemd-tmpfiles not installed (Debian package systemd)"); \
-	ASSERT_LT(0, n_) {						\
-		TH_LOG("packaging/tmpfiles.d has no line for " NODE_EXPORTER_DIR \
-		       " or systemd-tmpfiles failed (%d): %s", n_,	\
-		       slurp(self->err));				\
+		SKIP(return, "setfacl not installed (Debian package acl)"); \
+	ASSERT_EQ(0, n_) {						\
+		TH_LOG("the unit has no ExecStartPre=+... setfacl ... "	\
+		       NODE_EXPORTER_DIR " line, or it failed (%d)", n_); \
 	}								\
 } while (0)
 
