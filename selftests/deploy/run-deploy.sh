@@ -21,6 +21,11 @@ work=$OUT/deploy
 DEPLOY_TIMEOUT=${DEPLOY_TIMEOUT:-1500}
 cd "$repo"
 start=$SECONDS
+# One run at a time per build tree: a second one would remove this one's sockets (QEMU unlinks them
+# when it exits, whoever made them last).
+mkdir -p "$OUT"
+exec 8>"$OUT/.deploy.lock"
+flock -n 8 || { echo "# deploy: another run-deploy.sh is running in $OUT; waiting" >&2; flock 8; }
 prepare=0
 [ "${1:-}" != --prepare ] || prepare=1
 
@@ -38,7 +43,7 @@ fi
 # ---- 2. the image, with what the daemon package depends on (the guest is offline) ----
 deps=$(dpkg-deb -f "$daemon_deb" Depends | tr ',' '\n' | sed 's/|.*//; s/(.*//; s/[[:space:]]//g' |
 	grep -v -e '^$' -e '^inputaudit' | tr '\n' ' ')
-img=$(scripts/deploy-image.sh $deps)
+img=$(scripts/deploy-image.sh $deps | tail -n1)
 echo "# deploy: image $img ($(cat "$img/release")), ready at $((SECONDS - start))s" >&2
 
 # ---- 3. a newer version of both packages to upgrade to (made once per run of this script, or by
