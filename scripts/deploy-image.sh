@@ -57,7 +57,8 @@ cp "$tmp/root/boot/vmlinuz-$rel" "$tmp/vmlinuz"
 cp "$tmp/root/boot/initrd.img-$rel" "$tmp/initrd.img"
 echo "$rel" >"$tmp/release"
 # Room for the packages, the DKMS build and the logs of a run (sparse: only what is written counts).
-mke2fs -q -t ext4 -L root -E root_owner=0:0 -d "$tmp/root" "$tmp/disk.img" 4G
+truncate -s 4G "$tmp/disk.img"
+mke2fs -q -t ext4 -L root -E root_owner=0:0 -d "$tmp/root" "$tmp/disk.img" >&2
 rm -rf "$tmp/root"
 touch "$tmp/.complete"
 rm -rf "$dir"

@@ -27,7 +27,9 @@
 #define UNIT		"inputauditd"
 #define CONF		"/etc/inputaudit/inputauditd.conf"
 #define LOG		"/var/log/inputaudit/audit.jsonl"
+#define LOG_ROTATED	LOG ".1"	/* where the reload test's "logrotate" moves it */
 #define JOURNAL_OUT	"/var/tmp/deploy-journal.jsonl"
+#define NODE_EXPORTER_DIR	"/var/lib/prometheus/node-exporter"
 #define MODPROBE_CONF	"/etc/modprobe.d/inputaudit-fleet.conf"
 #define DROPIN_DIR	"/etc/systemd/system/" UNIT ".service.d"
 #define USB_KBD_NAME	"QEMU QEMU USB Keyboard"
@@ -118,6 +120,17 @@ static long key_presses(const char *path, int dev)
 	free(line);
 	fclose(f);
 	return sum;
+}
+
+/*
+ * Runs of the daemon in the file sink's log so far: the chain_start lines of
+ * the file and of the one logrotate moved away (the reload test does).
+ */
+static long runs_in_log(void)
+{
+	long rotated = count_lines_with(LOG_ROTATED, "\"type\":\"chain_start\"");
+
+	return count_lines_with(LOG, "\"type\":\"chain_start\"") + (rotated > 0 ? rotated : 0);
 }
 
 /* The journal sink's lines, as journald keeps them, into JOURNAL_OUT. */
@@ -276,8 +289,11 @@ TEST_F_TIMEOUT(deploy, boot_keyboard_and_uinput_keyboard_reach_file_and_journal,
 	ASSERT_EQ(0, host_request(line, reply, sizeof(reply), 10000));
 }
 
-/* systemctl reload with a broken configuration keeps the running one. */
-TEST_F_TIMEOUT(deploy, reload_with_broken_config_keeps_the_running_one, STEP_TIMEOUT)
+/*
+ * systemctl reload with a broken configuration keeps the running one, with a
+ * good one applies it, and after logrotate moved the file away reopens it.
+ */
+TEST_F_TIMEOUT(deploy, reload_keeps_a_broken_config_out_and_reopens_the_log, STEP_TIMEOUT)
 {
 	pid_t before, after;
 
@@ -293,6 +309,20 @@ TEST_F_TIMEOUT(deploy, reload_with_broken_config_keeps_the_running_one, STEP_TIM
 	ASSERT_EQ(0, sh("cp -p /var/tmp/good.conf " CONF));
 	ASSERT_EQ(0, sh("systemctl reload " UNIT));
 	EXPECT_EQ(before, wait_unit_active(UNIT, 5000));
+
+	/*
+	 * logrotate: the file moved away, then `systemctl reload` (its
+	 * postrotate): the daemon, long since its own user, opens a new file
+	 * and writes there (a stats line every 5 s), not to the moved one.
+	 */
+	ASSERT_EQ(0, sh("mv " LOG " " LOG_ROTATED));
+	ASSERT_EQ(0, sh("systemctl reload " UNIT));
+	EXPECT_TRUE(wait_file_contains(LOG, "\"type\":\"stats\"", 20000)) {
+		sh("journalctl -b -u " UNIT " --no-pager | tail -n 5; ls -la /var/log/inputaudit");
+		sh_show_output(10);
+	}
+	EXPECT_EQ(0, sh("test \"$(stat -c %%U " LOG ")\" = inputaudit")) sh_show_output(5);
+	EXPECT_EQ(before, wait_unit_active(UNIT, 5000));
 }
 
 /* A restart is a new run: a new chain in the log. */
@@ -301,14 +331,14 @@ TEST_F_TIMEOUT(deploy, restart_is_a_new_run_in_the_log, STEP_TIMEOUT)
 	long before, after;
 	pid_t pid;
 
-	before = count_lines_with(LOG, "\"type\":\"chain_start\"");
+	before = runs_in_log();
 	ASSERT_LE(1, before);
 	pid = unit_main_pid(UNIT);
 	ASSERT_EQ(0, sh("systemctl restart " UNIT));
 	ASSERT_NE(0, wait_unit_active(UNIT, 60000));
 	EXPECT_NE(pid, unit_main_pid(UNIT));
 	for (int i = 0; i < 50; i++) {
-		after = count_lines_with(LOG, "\"type\":\"chain_start\"");
+		after = runs_in_log();
 		if (after > before)
 			break;
 		usleep(200000);
@@ -321,18 +351,14 @@ TEST_F_TIMEOUT(deploy, verify_passes_on_a_copy_of_the_log, STEP_TIMEOUT)
 {
 	/* Stopped: every run in the file ends cleanly. */
 	ASSERT_EQ(0, sh("systemctl stop " UNIT));
-	ASSERT_EQ(0, sh("cp " LOG " /var/tmp/audit-copy.jsonl"));
-	EXPECT_EQ(0, sh("inputauditctl verify --key /etc/inputaudit/chain.key /var/tmp/audit-copy.jsonl")) {
+	ASSERT_EQ(0, sh("cp " LOG_ROTATED " /var/tmp/audit-copy.jsonl.1 && cp " LOG " /var/tmp/audit-copy.jsonl"));
+	/* Oldest first: the file logrotate moved away, then the one the daemon reopened. */
+	EXPECT_EQ(0, sh("inputauditctl verify --key /etc/inputaudit/chain.key "
+			"/var/tmp/audit-copy.jsonl.1 /var/tmp/audit-copy.jsonl")) {
 		sh_show_output(10);
 	}
 	ASSERT_EQ(0, sh("systemctl start " UNIT));
 	ASSERT_NE(0, wait_unit_active(UNIT, 60000));
-}
-
-/* Runs of the daemon in the file sink's log so far: its chain_start lines. */
-static long runs_in_log(void)
-{
-	return count_lines_with(LOG, "\"type\":\"chain_start\"");
 }
 
 /* What is in @path (a sysfs attribute), without its newline, into @buf. */
@@ -409,6 +435,12 @@ TEST_F_TIMEOUT(deploy, node_exporter_serves_the_metrics, STEP_TIMEOUT)
 	}
 	EXPECT_EQ((double)lines, sample(body, "inputaudit_sink_lines_total{sink=\"audit\"}")) {
 		TH_LOG("the last run has %ld lines in " LOG, lines);
+		sh("ls -la " NODE_EXPORTER_DIR "; getfacl -p " NODE_EXPORTER_DIR "; head -n 12 " NODE_EXPORTER_DIR
+		   "/inputaudit.prom; journalctl -b --no-pager -u " UNIT " | grep -i metrics | tail -n 5; "
+		   "journalctl -b --no-pager -u prometheus-node-exporter | tail -n 5; "
+		   "cat /etc/default/prometheus-node-exporter | grep -v '^#'");
+		sh_show_output(50);
+		TH_LOG("node exporter's textfile lines: %.600s", strstr(body, "node_textfile") ?: "none");
 	}
 	EXPECT_EQ(0.0, sample(body, "inputaudit_sink_dropped_total{sink=\"audit\"}"));
 	EXPECT_EQ(1.0, sample(body, "inputaudit_sink_up{sink=\"audit\"}"));
