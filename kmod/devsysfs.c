@@ -145,6 +145,11 @@ static struct kobj_attribute counters_attr =
 static struct kobj_attribute activity_attr =
 	__ATTR(activity, 0400, activity_show, NULL);
 
+/*
+ * sysfs adds these one by one after the directory appears, in this order;
+ * a reader that needs them all waits for the last one (selftests/vm's
+ * kmod_dev_id() waits for "activity": keep it last).
+ */
 static struct attribute *inputaudit_dev_attrs[] = {
 	&name_attr.attr,
 	&phys_attr.attr,

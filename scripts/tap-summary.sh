@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Count TAP results in files (or stdin); print per-file counts, each failed test with the last
-# assertion message before it (so the tail of a CI log names what failed), then
+# Count TAP results in files (or stdin); print per-file counts, each failed test with the first
+# failed assertion of it (or, without one, its last FAIL diagnostic: so the tail of a CI log names
+# what failed), then
 # "N passed, N failed, N skipped"; fail if any failed or none ran.
 set -euo pipefail
 awk '
@@ -12,8 +13,10 @@ function flush() {
 	failed = why = ""
 }
 FNR == 1 { flush(); file = FILENAME }
-# a kselftest assertion ("# path.c:LINE:test:Expected ...") or a TAP diagnostic of a failure
-/^#.*(Expected|FAIL)/ { why = $0 }
+# a kselftest assertion ("# path.c:LINE:test:Expected ..."): the first is the cause, later ones
+# mostly follow from it; else a TAP diagnostic of a failure
+/^#.*Expected/ { if (why !~ /Expected/) why = $0; next }
+/^#.*FAIL/ { if (why !~ /Expected/) why = $0 }
 /^not ok([ \t]|$)/ {
 	ff++; f++
 	failed = failed "#   " $0 "\n" (why != "" ? "#     " why "\n" : "")

@@ -217,8 +217,20 @@ unsigned int kmod_dev_id(const char *name)
 			continue;
 		snprintf(path, sizeof(path), "/sys/kernel/inputaudit/devices/%s/name",
 			 d->d_name);
-		if (read_file(path, buf, sizeof(buf)) > 0 && !strncmp(buf, name, len) &&
-		    (buf[len] == '\n' || !buf[len]))
+		if (read_file(path, buf, sizeof(buf)) <= 0 || strncmp(buf, name, len) ||
+		    (buf[len] != '\n' && buf[len]))
+			continue;
+		/*
+		 * A sysfs directory appears before its files, which the kernel
+		 * adds one by one in the order of kmod/devsysfs.c's attribute
+		 * list: "name" can be read while "origin" is not there yet
+		 * (seen on the debug kernel: origin unreadable, creator read
+		 * a moment later).  The directory counts once its last file,
+		 * "activity", is there.
+		 */
+		snprintf(path, sizeof(path), "/sys/kernel/inputaudit/devices/%s/activity",
+			 d->d_name);
+		if (!access(path, F_OK))
 			id = strtoul(d->d_name, NULL, 10);
 	}
 	closedir(dp);

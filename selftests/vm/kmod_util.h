@@ -40,7 +40,8 @@ bool klog_contains(const char *needle);
 /* Waits until the file contains needle; returns true if it did in time. */
 bool wait_file_contains(const char *path, const char *needle, int timeout_ms);
 void sleep_ms(int ms);
-/* The id of the attached device called name (its sysfs "name"), or 0. */
+/* The id of the attached device called name (its sysfs "name"), or 0; 0 also
+ * while the device's sysfs directory is still being filled. */
 unsigned int kmod_dev_id(const char *name);
 /* kmod_dev_id(), waiting up to timeout_ms for the device to attach. */
 unsigned int kmod_wait_dev_id(const char *name, int timeout_ms);
