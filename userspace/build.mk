@@ -29,7 +29,7 @@ USERSPACE_SRCS := daemon/inputauditd.c daemon/capture.c lib/log.c \
 	daemon/record_json.c daemon/seqtrack.c daemon/privdrop.c daemon/config.c \
 	daemon/policy.c daemon/recfile.c daemon/ksettings.c daemon/pipeline.c \
 	daemon/options.c chain/chain.c lib/status.c sink/json_fields.c \
-	sink/sink_file.c sink/sink_journal.c sink/sink_syslog.c sink/spool.c \
+	sink/sink_file.c sink/sink_journal.c sink/sink_syslog.c sink/rfc5424.c sink/spool.c \
 	lib/jbuf.c lib/fdio.c lib/sandbox.c lib/atomic_file.c lib/sha256.c \
 	lib/metrics.c
 USERSPACE_OBJS := $(addprefix $(USERSPACE_OUT)/,$(USERSPACE_SRCS:.c=.o))

@@ -82,7 +82,7 @@ $(HOST_TEST_OUT)/test_sink_journal: $(HOST_TEST_OUT)/test_sink_journal.o \
 $(HOST_TEST_OUT)/test_sink_journal: HOST_TEST_LIBS := -lseccomp
 $(HOST_TEST_OUT)/test_sink_syslog: $(HOST_TEST_OUT)/test_sink_syslog.o \
 		$(HOST_TEST_OUT)/collector.o \
-		$(HOST_TEST_US)/sink/sink_syslog.o $(HOST_TEST_US)/sink/spool.o $(HOST_TEST_US)/lib/log.o $(HOST_TEST_US)/lib/sandbox.o \
+		$(HOST_TEST_US)/sink/sink_syslog.o $(HOST_TEST_US)/sink/rfc5424.o $(HOST_TEST_US)/sink/spool.o $(HOST_TEST_US)/lib/log.o $(HOST_TEST_US)/lib/sandbox.o \
 		$(HOST_TEST_US)/sink/json_fields.o
 $(HOST_TEST_OUT)/test_spool: $(HOST_TEST_OUT)/test_spool.o $(HOST_TEST_US)/sink/spool.o \
 		$(HOST_TEST_US)/lib/log.o
