@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Tests for userspace/sink/sink_relp.c against a real rsyslogd with imrelp
+ * over TLS (relp_collector.h: Debian's rsyslog-relp, librelp's OpenSSL
+ * backend, a test PKI made with the openssl command in a temporary
+ * directory).  Each line carries its "n"; the collector's output file says
+ * which n arrived how often.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "relp_collector.h"
+#include "sink_relp.h"
+
+#define CHAIN_HEX	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define MAX_N		40000
+#define TIMEOUT_MS	30000
+
+FIXTURE(relp)
+{
+	char dir[64];
+	char spool[128];
+	struct relp_pki pki;
+	struct collector col;
+	struct relp_collector_conf cc;
+	struct sink s;
+	bool opened;
+	unsigned char count[MAX_N + 1];	/* times each n arrived (saturating) */
+	unsigned int bad;		/* lines that did not parse */
+};
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static const char *missing(void)
+{
+	if (access(COLLECTOR_RSYSLOGD, X_OK))
+		return COLLECTOR_RSYSLOGD " not installed (Debian package rsyslog)";
+	if (access(RELP_IMRELP, R_OK))
+		return RELP_IMRELP " not installed (Debian package rsyslog-relp)";
+	if (access(RELP_OPENSSL, X_OK))
+		return RELP_OPENSSL " not installed (Debian package openssl)";
+	return NULL;
+}
+
+FIXTURE_SETUP(relp)
+{
+	memset(&self->s, 0, sizeof(self->s));
+	self->opened = false;
+	if (missing())
+		SKIP(return, "%s", missing());
+	snprintf(self->dir, sizeof(self->dir), "/tmp/test_sink_relp.XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->dir));
+	snprintf(self->spool, sizeof(self->spool), "%s/spool", self->dir);
+	ASSERT_EQ(0, relp_pki_make(&self->pki, self->dir));
+	self->cc = (struct relp_collector_conf){
+		.tls = true, .cert = self->pki.srv, .key = self->pki.srv_key,
+		.ca = self->pki.ca, .require_client = true,
+	};
+	ASSERT_EQ(0, relp_collector_init(&self->col, self->dir, &self->cc, 0));
+}
+
+FIXTURE_TEARDOWN(relp)
+{
+	char cmd[128];
+
+	if (self->opened)
+		self->s.ops->close(&self->s);
+	if (!self->dir[0])
+		return;
+	collector_stop(&self->col);
+	if (getenv("KEEP_TMP"))
+		return;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir);
+	if (system(cmd))
+		TH_LOG("cleanup of %s failed", self->dir);
+}
+
+/* Rewrite the collector's config (same port) with @cc, and start it. */
+static int start_collector(FIXTURE_DATA(relp) *self, const struct relp_collector_conf *cc)
+{
+	if (relp_collector_init(&self->col, self->dir, cc, self->col.port))
+		return -1;
+	return collector_start(&self->col, TIMEOUT_MS);
+}
+
+static int put(struct sink *s, uint64_t n)
+{
+	char buf[512];
+	struct sink_line l = {
+		.text = buf, .type = "stats", .n = n, .time_ns = n * 1000,
+		.realtime_ns = 1700000000123456789ULL, .severity = SINK_SEV_INFO,
+	};
+
+	l.len = (size_t)snprintf(buf, sizeof(buf),
+				 "{\"time_ns\":%" PRIu64 "000,\"type\":\"stats\",\"dev\":3,"
+				 "\"name\":\"kbd \\\"x\\\"\",\"n\":%" PRIu64 ",\"chain\":\""
+				 CHAIN_HEX "\"}\n", n, n);
+	return s->ops->write(s, &l);
+}
+
+/* Count every n in the collector's output; check each line's frame. */
+static void read_output(FIXTURE_DATA(relp) *self)
+{
+	char line[4096];
+	FILE *f = fopen(self->col.out, "r");
+
+	memset(self->count, 0, sizeof(self->count));
+	self->bad = 0;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *tab = strchr(line, '\t'), *n_at;
+		uint64_t n;
+
+		n_at = tab ? strstr(tab, ",\"n\":") : NULL;
+		if (!tab || !n_at || sscanf(n_at, ",\"n\":%" SCNu64, &n) != 1 || n > MAX_N ||
+		    !strstr(tab, "\"chain\":\"" CHAIN_HEX "\"}\n")) {
+			self->bad++;
+			continue;
+		}
+		if (self->count[n] < 255)
+			self->count[n]++;
+	}
+	fclose(f);
+}
+
+/* How many of n = 1..@last arrived at least once; *@dups: more than once. */
+static unsigned int arrived(FIXTURE_DATA(relp) *self, unsigned int last, unsigned int *dups)
+{
+	unsigned int i, got = 0;
+
+	*dups = 0;
+	for (i = 1; i <= last; i++) {
+		got += self->count[i] > 0;
+		*dups += self->count[i] > 1;
+	}
+	return got;
+}
+
+static int open_sink(FIXTURE_DATA(relp) *self, bool client_cert, const char *peer)
+{
+	struct relp_sink_conf c = {
+		.host = "127.0.0.1", .port = self->col.port, .tls = true,
+		.tls_ca = self->pki.ca, .tls_cert = client_cert ? self->pki.clt : NULL,
+		.tls_key = client_cert ? self->pki.clt_key : NULL,
+		.tls_peer_name = peer ? peer : "collector.test",
+		.hostname = "testhost", .spool_dir = self->spool, .spool_max = 64 << 20,
+		.backoff_min_ms = 20, .backoff_max_ms = 200, .spool_uid = (uid_t)-1,
+		.key_any_owner = getuid() != 0,
+	};
+	int err = sink_relp_new(&self->s, &c);
+
+	if (!err)
+		err = self->s.ops->open(&self->s);
+	self->opened = !err;
+	return err;
+}
+
+/* Tick until @want lines are acknowledged (or the time is up); the health then. */
+static void wait_acked(FIXTURE_DATA(relp) *self, uint64_t want, struct sink_health *h,
+		       int ms)
+{
+	uint64_t until = now_ms() + (uint64_t)ms;
+
+	do {
+		self->s.ops->tick(&self->s, now_ms());
+		self->s.ops->health(&self->s, h);
+		if (h->acked >= want && !h->unacked)
+			return;
+		usleep(20000);
+	} while (now_ms() < until);
+}
+
+/* RELP over TLS delivers every line once, framed and parsable, and all are acknowledged. */
+TEST_F(relp, tls_delivers_every_line_once)
+{
+	const unsigned int lines = 5000;
+	struct sink_health h;
+	unsigned int i, dups;
+
+	ASSERT_EQ(0, collector_start(&self->col, TIMEOUT_MS));
+	ASSERT_EQ(0, open_sink(self, true, NULL));
+	for (i = 1; i <= lines; i++) {
+		ASSERT_EQ(0, put(&self->s, i));
+		if (i % 100 == 0)
+			self->s.ops->flush(&self->s);
+	}
+	self->s.ops->flush(&self->s);
+	wait_acked(self, lines, &h, TIMEOUT_MS);
+	EXPECT_EQ(lines, h.acked);
+	EXPECT_EQ(0U, h.unacked);
+	EXPECT_EQ(0U, h.dropped);
+	EXPECT_STREQ("relp+tls", h.transport);
+	EXPECT_STREQ("ok", h.verify);
+	EXPECT_STREQ("ok", h.state);
+	EXPECT_STREQ("127.0.0.1", strtok(h.peer, ":"));
+	read_output(self);
+	EXPECT_EQ(lines, arrived(self, lines, &dups));
+	EXPECT_EQ(0U, dups);
+	EXPECT_EQ(0U, self->bad);
+}
+
+/* A collector whose certificate comes from another CA is refused, counted, then reported. */
+TEST_F(relp, collector_from_other_ca_is_refused)
+{
+	struct relp_collector_conf bad = self->cc;
+	struct sink_health h;
+	unsigned int dups;
+	uint64_t until;
+	int err = 0;
+
+	bad.cert = self->pki.srv_other;
+	bad.key = self->pki.srv_other_key;
+	ASSERT_EQ(0, start_collector(self, &bad));
+	ASSERT_EQ(0, open_sink(self, true, NULL));
+	ASSERT_EQ(0, put(&self->s, 1));
+	until = now_ms() + TIMEOUT_MS;
+	do {
+		self->s.ops->tick(&self->s, now_ms());
+		self->s.ops->health(&self->s, &h);
+		usleep(20000);
+	} while (h.verify_failures < 2 && now_ms() < until);
+	EXPECT_LE(2U, h.verify_failures);	/* refused, and again after the backoff */
+	EXPECT_STREQ("failed", h.verify);
+	EXPECT_EQ(-EACCES, h.last_err);
+	EXPECT_EQ(0U, h.acked);
+	EXPECT_EQ(1U, h.unacked);
+	EXPECT_EQ(0U, sink_relp_take_verify_failure(&self->s, &err));	/* not back yet */
+	read_output(self);
+	EXPECT_EQ(0U, arrived(self, 1, &dups));
+
+	/* The right collector on the same port: the line arrives, the refusals are told. */
+	collector_stop(&self->col);
+	ASSERT_EQ(0, start_collector(self, &self->cc));
+	wait_acked(self, 1, &h, TIMEOUT_MS);
+	EXPECT_EQ(1U, h.acked);
+	EXPECT_STREQ("ok", h.verify);
+	EXPECT_LE(2U, sink_relp_take_verify_failure(&self->s, &err));
+	EXPECT_EQ(-EACCES, err);
+	EXPECT_EQ(0U, sink_relp_take_verify_failure(&self->s, &err));
+	read_output(self);
+	EXPECT_EQ(1U, arrived(self, 1, &dups));
+}
+
+/* A collector with a certificate of our CA but another name is refused. */
+TEST_F(relp, collector_with_other_name_is_refused)
+{
+	struct relp_collector_conf bad = self->cc;
+	struct sink_health h;
+	unsigned int dups;
+	uint64_t until;
+
+	bad.cert = self->pki.srv_wrong;
+	bad.key = self->pki.srv_wrong_key;
+	ASSERT_EQ(0, start_collector(self, &bad));
+	ASSERT_EQ(0, open_sink(self, true, NULL));
+	ASSERT_EQ(0, put(&self->s, 1));
+	until = now_ms() + TIMEOUT_MS;
+	do {
+		self->s.ops->tick(&self->s, now_ms());
+		self->s.ops->health(&self->s, &h);
+		usleep(20000);
+	} while (!h.verify_failures && now_ms() < until);
+	EXPECT_LE(1U, h.verify_failures);
+	EXPECT_STREQ("failed", h.verify);
+	EXPECT_EQ(0U, h.acked);
+	read_output(self);
+	EXPECT_EQ(0U, arrived(self, 1, &dups));
+}
+
+/* A daemon without a client certificate is refused by a collector that requires one. */
+TEST_F(relp, collector_refuses_client_without_certificate)
+{
+	struct sink_health h;
+	unsigned int dups;
+	uint64_t until;
+
+	ASSERT_EQ(0, collector_start(&self->col, TIMEOUT_MS));
+	ASSERT_EQ(0, open_sink(self, false, NULL));
+	ASSERT_EQ(0, put(&self->s, 1));
+	until = now_ms() + 3000;
+	do {
+		self->s.ops->tick(&self->s, now_ms());
+		usleep(20000);
+	} while (now_ms() < until);
+	self->s.ops->health(&self->s, &h);
+	EXPECT_EQ(0U, h.acked);
+	EXPECT_EQ(1U, h.unacked);
+	EXPECT_NE(0, h.last_err);
+	EXPECT_STREQ("spooling", h.state);
+	read_output(self);
+	EXPECT_EQ(0U, arrived(self, 1, &dups));
+}
+
+/*
+ * The collector killed with SIGKILL while many lines are in flight, then
+ * restarted: every n arrives at least once (duplicates allowed).
+ */
+TEST_F(relp, collector_sigkill_under_load_loses_nothing)
+{
+	const unsigned int lines = 30000;
+	struct sink_health h;
+	unsigned int i, dups, got;
+
+	ASSERT_EQ(0, collector_start(&self->col, TIMEOUT_MS));
+	ASSERT_EQ(0, open_sink(self, true, NULL));
+	for (i = 1; i <= lines; i++) {
+		ASSERT_EQ(0, put(&self->s, i));
+		if (i % 50 == 0) {
+			self->s.ops->flush(&self->s);
+			usleep(200);
+		}
+		if (i == lines / 3) {
+			self->s.ops->health(&self->s, &h);
+			TH_LOG("at the kill: %" PRIu64 " acknowledged, %" PRIu64 " not",
+			       h.acked, h.unacked);
+			EXPECT_LT(0U, h.acked);
+			collector_kill(&self->col);
+		}
+		if (i == lines / 2)
+			ASSERT_EQ(0, start_collector(self, &self->cc));
+	}
+	self->s.ops->flush(&self->s);
+	wait_acked(self, lines, &h, 60000);
+	EXPECT_EQ(0U, h.unacked);
+	EXPECT_EQ(0U, h.dropped);
+	read_output(self);
+	got = arrived(self, lines, &dups);
+	EXPECT_EQ(lines, got);
+	EXPECT_EQ(0U, self->bad);
+	TH_LOG("%u of %u arrived, %u twice or more", got, lines, dups);
+}
+
+/* Lines the collector did not acknowledge before the sink closed are sent by the next run. */
+TEST_F(relp, restart_resends_unacknowledged_lines)
+{
+	struct sink_health h;
+	unsigned int i, dups;
+
+	ASSERT_EQ(0, open_sink(self, true, NULL));	/* no collector yet */
+	for (i = 1; i <= 500; i++)
+		ASSERT_EQ(0, put(&self->s, i));
+	self->s.ops->flush(&self->s);
+	self->s.ops->health(&self->s, &h);
+	EXPECT_EQ(500U, h.unacked);
+	EXPECT_EQ(0, self->s.ops->close(&self->s));
+	self->opened = false;
+
+	ASSERT_EQ(0, collector_start(&self->col, TIMEOUT_MS));
+	ASSERT_EQ(0, open_sink(self, true, NULL));
+	for (i = 501; i <= 600; i++)
+		ASSERT_EQ(0, put(&self->s, i));
+	self->s.ops->flush(&self->s);
+	wait_acked(self, 100, &h, TIMEOUT_MS);
+	EXPECT_EQ(0U, h.unacked);
+	read_output(self);
+	EXPECT_EQ(600U, arrived(self, 600, &dups));
+	EXPECT_EQ(0U, dups);
+}
+
+/* A private key others may read is refused before anything is sent. */
+TEST_F(relp, private_key_readable_by_others_is_refused)
+{
+	struct relp_sink_conf c = {
+		.host = "127.0.0.1", .port = self->col.port, .tls = true,
+		.tls_ca = self->pki.ca, .tls_cert = self->pki.clt, .tls_key = self->pki.clt_key,
+		.spool_dir = self->spool, .spool_max = 1 << 20, .spool_uid = (uid_t)-1,
+	};
+
+	ASSERT_EQ(0, chmod(self->pki.clt_key, 0640));
+	ASSERT_EQ(0, sink_relp_new(&self->s, &c));
+	EXPECT_EQ(-EPERM, self->s.ops->open(&self->s));
+	self->opened = true;	/* close() frees it */
+}
+
+TEST_HARNESS_MAIN
