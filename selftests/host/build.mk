@@ -85,11 +85,14 @@ $(HOST_TEST_OUT)/test_sink_syslog: $(HOST_TEST_OUT)/test_sink_syslog.o \
 		$(HOST_TEST_US)/sink/sink_syslog.o $(HOST_TEST_US)/sink/rfc5424.o $(HOST_TEST_US)/sink/spool.o $(HOST_TEST_US)/lib/log.o $(HOST_TEST_US)/lib/sandbox.o \
 		$(HOST_TEST_US)/sink/json_fields.o
 # test_sink_relp: a real rsyslogd with imrelp over TLS (relp_collector.c).
+$(HOST_TEST_OUT)/test_sink_relp.o: HOST_TEST_CFLAGS += -DINPUTAUDITD_BIN='"$(HOST_TEST_DAEMON)"'
 $(HOST_TEST_OUT)/test_sink_relp: $(HOST_TEST_OUT)/test_sink_relp.o \
 		$(HOST_TEST_OUT)/collector.o $(HOST_TEST_OUT)/relp_collector.o \
+		$(HOST_TEST_OUT)/daemon_run.o $(HOST_TEST_US)/daemon/recfile.o $(HOST_TEST_US)/lib/fdio.o \
 		$(HOST_TEST_US)/sink/sink_relp.o $(HOST_TEST_US)/sink/rfc5424.o \
 		$(HOST_TEST_US)/sink/spool.o $(HOST_TEST_US)/sink/json_fields.o \
-		$(HOST_TEST_US)/lib/keyfile.o $(HOST_TEST_US)/lib/log.o $(HOST_TEST_US)/lib/sandbox.o
+		$(HOST_TEST_US)/lib/keyfile.o $(HOST_TEST_US)/lib/log.o $(HOST_TEST_US)/lib/sandbox.o \
+		| $(HOST_TEST_DAEMON)
 $(HOST_TEST_OUT)/test_sink_relp: HOST_TEST_LIBS := $(RELP_LIBS) -lpthread
 $(HOST_TEST_OUT)/test_spool: $(HOST_TEST_OUT)/test_spool.o $(HOST_TEST_US)/sink/spool.o \
 		$(HOST_TEST_US)/lib/log.o

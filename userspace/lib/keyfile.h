@@ -2,8 +2,8 @@
 /*
  * Certificates and private keys a sink needs after the privilege drop, read
  * while still root into a sealed memfd: a library that opens files by path
- * (librelp) is given "/proc/self/fd/N", and Landlock allows reading that
- * one file (sandbox_add_file()).  A private key must be a regular file,
+ * (librelp) is given "/proc/self/fd/N" (Landlock does not restrict files
+ * on the kernel's internal shmem mount, memfds among them).  A private key must be a regular file,
  * not a symbolic link, owned by root and without any group or other
  * permission: the checks (and messages) of the chain key (chain.c).
  */

@@ -61,17 +61,6 @@ void sandbox_add_dir(struct sandbox *sb, int dirfd, bool write)
 	sb->dirs[sb->ndirs++] = dirfd;
 }
 
-void sandbox_add_file(struct sandbox *sb, int fd)
-{
-	if (fd < 0)
-		return;
-	if (sb->nfiles == SANDBOX_MAX_FILES) {
-		sb->overflow = true;
-		return;
-	}
-	sb->files[sb->nfiles++] = fd;
-}
-
 void sandbox_add_tcp_port(struct sandbox *sb, uint16_t port)
 {
 	for (unsigned int i = 0; i < sb->nports; i++)
@@ -115,15 +104,6 @@ static int add_rules(const struct sandbox *sb, int rfd)
 		struct ll_path_beneath_attr pb = {
 			.allowed_access = dir_rights(sb->abi, sb->dir_write[i]),
 			.parent_fd = sb->dirs[i],
-		};
-
-		if (syscall(SYS_landlock_add_rule, rfd, LL_RULE_PATH_BENEATH, &pb, 0) < 0)
-			return -errno;
-	}
-	for (unsigned int i = 0; i < sb->nfiles; i++) {
-		struct ll_path_beneath_attr pb = {
-			.allowed_access = LL_FS_READ_FILE,
-			.parent_fd = sb->files[i],
 		};
 
 		if (syscall(SYS_landlock_add_rule, rfd, LL_RULE_PATH_BENEATH, &pb, 0) < 0)

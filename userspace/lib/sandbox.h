@@ -20,14 +20,11 @@
 
 #define SANDBOX_MAX_DIRS	32
 #define SANDBOX_MAX_PORTS	16
-#define SANDBOX_MAX_FILES	16
 
 struct sandbox {
 	int dirs[SANDBOX_MAX_DIRS];	/* held directory fds (not owned) */
 	bool dir_write[SANDBOX_MAX_DIRS];	/* read and write, or read only */
 	unsigned int ndirs;
-	int files[SANDBOX_MAX_FILES];	/* single files, read only (not owned) */
-	unsigned int nfiles;
 	uint16_t ports[SANDBOX_MAX_PORTS];	/* TCP ports it may connect to */
 	unsigned int nports;
 	bool overflow;		/* more than the arrays hold: refused */
@@ -39,12 +36,6 @@ struct sandbox {
 
 /* Allow reading (and, with @write, writing) beneath the directory @dirfd. */
 void sandbox_add_dir(struct sandbox *sb, int dirfd, bool write);
-
-/*
- * Allow reading the one file @fd refers to, by any path that leads to it
- * (a memfd through /proc/self/fd/N: lib/keyfile.h).
- */
-void sandbox_add_file(struct sandbox *sb, int fd);
 
 /* Allow TCP connections to @port. */
 void sandbox_add_tcp_port(struct sandbox *sb, uint16_t port);

@@ -654,15 +654,17 @@ static int rl_close(struct sink *s)
 	return err;
 }
 
-/* The spool's segments, the memfd copies of the TLS files, the collector's port. */
+/*
+ * Its spool's segments, and the collector's port.  The memfd copies of the
+ * TLS files need no rule: they live on the kernel's internal shmem mount
+ * (SB_NOUSER), which Landlock does not restrict (it refuses a rule for
+ * them, EBADFD); reopening one through /proc/self/fd/N is allowed.
+ */
 static void rl_sandbox(struct sink *s, struct sandbox *sb)
 {
 	struct relp_sink *rl = s->priv;
 
 	sandbox_add_dir(sb, rl->spool.dirfd, true);
-	sandbox_add_file(sb, rl->ca_fd);
-	sandbox_add_file(sb, rl->cert_fd);
-	sandbox_add_file(sb, rl->key_fd);
 	sandbox_add_tcp_port(sb, (uint16_t)atoi(rl->port));
 }
 

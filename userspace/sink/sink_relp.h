@@ -39,7 +39,7 @@
  * TLS: tls_ca, tls_cert and tls_key are read in open() (before the
  * privilege drop; the key must be root's and 0600 or 0400, like the chain
  * key) into memfds, which librelp opens as /proc/self/fd/N at each connect
- * (Landlock allows reading those files only).  The collector's certificate
+ * (Landlock leaves memfds alone: they are on the kernel's internal mount).  The collector's certificate
  * must chain to tls_ca and carry tls_peer_name (librelp's "name" auth
  * mode: subjectAltName DNS names, else the CN); without tls_peer_name the
  * host is the name.  A collector that fails is refused, counted
