@@ -90,6 +90,7 @@ $(HOST_TEST_OUT)/test_sink_relp: $(HOST_TEST_OUT)/test_sink_relp.o \
 		$(HOST_TEST_OUT)/collector.o $(HOST_TEST_OUT)/relp_collector.o \
 		$(HOST_TEST_OUT)/daemon_run.o $(HOST_TEST_US)/daemon/recfile.o $(HOST_TEST_US)/lib/fdio.o \
 		$(HOST_TEST_US)/sink/sink_relp.o $(HOST_TEST_US)/sink/rfc5424.o \
+		$(HOST_TEST_US)/sink/sink_syslog.o \
 		$(HOST_TEST_US)/sink/spool.o $(HOST_TEST_US)/sink/json_fields.o \
 		$(HOST_TEST_US)/lib/keyfile.o $(HOST_TEST_US)/lib/log.o $(HOST_TEST_US)/lib/sandbox.o \
 		| $(HOST_TEST_DAEMON)

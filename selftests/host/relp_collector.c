@@ -101,5 +101,9 @@ int relp_collector_init(struct collector *c, const char *dir,
 		"}\n"
 		"input(type=\"imrelp\" port=\"%u\" address=\"127.0.0.1\" ruleset=\"r\"%s)\n",
 		dir, c->out, c->port, tls);
+	if (cf->tcp_port)
+		fprintf(f, "module(load=\"imtcp\")\n"
+			"input(type=\"imtcp\" port=\"%u\" address=\"127.0.0.1\" ruleset=\"r\")\n",
+			cf->tcp_port);
 	return fclose(f) ? -errno : 0;
 }

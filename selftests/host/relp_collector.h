@@ -36,6 +36,7 @@ struct relp_collector_conf {
 	const char *cert, *key;		/* the collector's (TLS) */
 	const char *ca;			/* what it trusts for clients */
 	bool require_client;		/* tls.authmode name, permitted peer client.test */
+	unsigned int tcp_port;		/* also plain imtcp here (benchmarks); 0: none */
 };
 
 /*

@@ -23,6 +23,8 @@
 #include "recfile.h"
 #include "relp_collector.h"
 #include "sink_relp.h"
+#include "sink_syslog.h"
+#include <sys/resource.h>
 
 #define MAX_RECS	3000
 struct stream {
@@ -495,6 +497,92 @@ TEST_F(relp, deployed_daemon_after_privilege_drop)
 	EXPECT_EQ(0U, dups);
 	EXPECT_EQ(0U, self->bad);
 	TH_LOG("the collector got n = 1..%u", last);
+}
+
+static double cpu_s(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
+	       ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) / 1e6;
+}
+
+/* Lines from write() until the collector wrote the last (n = @last) to its file. */
+static void wait_last(FIXTURE_DATA(relp) *self, struct sink *s, unsigned int last)
+{
+	uint64_t until = now_ms() + 120000;
+
+	do {
+		s->ops->tick(s, now_ms());
+		s->ops->flush(s);
+		read_output(self);
+		if (self->count[last])
+			return;
+		usleep(2000);
+	} while (now_ms() < until);
+}
+
+/*
+ * Not a check: lines per second and this process's CPU per line (the
+ * sink's work, its thread's included; ASan build) through RELP over TLS
+ * and through the syslog sink's plain TCP, to the same rsyslogd, in one run.
+ */
+TEST_F(relp, bench_relp_tls_against_tcp_syslog)
+{
+	const unsigned int lines = 20000;
+	struct relp_collector_conf cc = self->cc;
+	double t0, c0, relp_rate, relp_cpu, tcp_rate, tcp_cpu;
+	struct syslog_sink_conf sc;
+	struct sink tcp = { 0 };
+	unsigned int i;
+
+	cc.tcp_port = collector_free_port();
+	ASSERT_EQ(0, start_collector(self, &cc));
+	ASSERT_EQ(0, open_sink(self, true, NULL));
+	put(&self->s, MAX_N);	/* the session is up before the clock starts */
+	wait_last(self, &self->s, MAX_N);
+	t0 = (double)now_ms();
+	c0 = cpu_s();
+	for (i = 1; i <= lines; i++) {
+		put(&self->s, i);
+		if (i % 64 == 0)
+			self->s.ops->flush(&self->s);
+	}
+	wait_last(self, &self->s, lines);
+	relp_rate = lines / (((double)now_ms() - t0) / 1000);
+	relp_cpu = (cpu_s() - c0) / lines * 1e6;
+	ASSERT_NE(0, self->count[lines]);
+
+	/* Same collector, its imtcp input. */
+	collector_stop(&self->col);
+	unlink(self->col.out);
+	ASSERT_EQ(0, collector_start(&self->col, TIMEOUT_MS));
+	sc = (struct syslog_sink_conf){
+		.host = "127.0.0.1", .port = cc.tcp_port, .hostname = "testhost",
+		.spool_dir = self->spool, .spool_max = 64 << 20, .spool_uid = (uid_t)-1,
+	};
+	snprintf(self->spool, sizeof(self->spool), "%s/spool-tcp", self->dir);
+	sc.spool_dir = self->spool;
+	ASSERT_EQ(0, sink_syslog_new(&tcp, &sc));
+	ASSERT_EQ(0, tcp.ops->open(&tcp));
+	put(&tcp, MAX_N);
+	wait_last(self, &tcp, MAX_N);
+	t0 = (double)now_ms();
+	c0 = cpu_s();
+	for (i = 1; i <= lines; i++) {
+		put(&tcp, i);
+		if (i % 64 == 0)
+			tcp.ops->flush(&tcp);
+	}
+	wait_last(self, &tcp, lines);
+	tcp_rate = lines / (((double)now_ms() - t0) / 1000);
+	tcp_cpu = (cpu_s() - c0) / lines * 1e6;
+	tcp.ops->close(&tcp);
+	ASSERT_NE(0, self->count[lines]);
+	TH_LOG("relp+tls: %.0f lines/s, %.1f us CPU/line; tcp syslog: %.0f lines/s, "
+	       "%.1f us CPU/line; relp+tls/tcp: %.2f of the rate, %.2fx the CPU",
+	       relp_rate, relp_cpu, tcp_rate, tcp_cpu, relp_rate / tcp_rate, relp_cpu / tcp_cpu);
 }
 
 TEST_HARNESS_MAIN
