@@ -11,7 +11,8 @@ pkgs=(gcc make libc6-dev clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev lib
       dpkg-dev debhelper dh-dkms fakeroot lintian	# make deb (scripts/deb.sh)
       valgrind libclang-rt-dev	# valgrind: make bench-daemon; libclang-rt-dev: libFuzzer (make fuzz)
       mmdebstrap util-linux	# Debian unstable's kernel: its chroot (scripts/sid-chroot.sh, scripts/sid-run.sh)
-      acl e2fsprogs)		# setfacl: test_metrics runs the unit's; mke2fs: the deployed-system test's disks
+      acl e2fsprogs		# setfacl: test_metrics runs the unit's; mke2fs: the deployed-system test's disks
+      librelp-dev rsyslog-relp rsyslog-openssl)	# the RELP sink; test_sink_relp's imrelp collector
 
 installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]; }
 updated=

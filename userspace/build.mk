@@ -13,8 +13,10 @@
 OUT ?= $(CURDIR)/build
 CC ?= cc
 
-# Every library the daemon links against, in one place.
-USERSPACE_LIBS := -lbpf -lelf -lz -linih -lcrypto -lseccomp -lcap-ng
+# Every library the daemon links against, in one place.  librelp is
+# GPL-3.0-or-later: the daemon binary is distributed under GPLv3 (README "License").
+RELP_LIBS := $(shell pkg-config --libs relp 2>/dev/null || echo -lrelp)
+USERSPACE_LIBS := -lbpf -lelf -lz -linih -lcrypto -lseccomp -lcap-ng $(RELP_LIBS)
 USERSPACE_OUT := $(OUT)/userspace
 USERSPACE_BIN := $(USERSPACE_OUT)/inputauditd
 USERSPACE_TEST_BIN := $(USERSPACE_OUT)/inputauditd-test
@@ -29,7 +31,8 @@ USERSPACE_SRCS := daemon/inputauditd.c daemon/capture.c lib/log.c \
 	daemon/record_json.c daemon/seqtrack.c daemon/privdrop.c daemon/config.c \
 	daemon/policy.c daemon/recfile.c daemon/ksettings.c daemon/pipeline.c \
 	daemon/options.c chain/chain.c lib/status.c sink/json_fields.c \
-	sink/sink_file.c sink/sink_journal.c sink/sink_syslog.c sink/spool.c \
+	sink/sink_file.c sink/sink_journal.c sink/sink_syslog.c sink/rfc5424.c sink/spool.c \
+	sink/sink_relp.c lib/keyfile.c \
 	lib/jbuf.c lib/fdio.c lib/sandbox.c lib/atomic_file.c lib/sha256.c \
 	lib/metrics.c
 USERSPACE_OBJS := $(addprefix $(USERSPACE_OUT)/,$(USERSPACE_SRCS:.c=.o))

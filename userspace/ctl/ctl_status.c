@@ -686,6 +686,21 @@ static void print_daemon(FILE *out, struct daemon_state *d)
 			cell(&t, 7, "-");
 	}
 	table_print(out, &t, "  ");
+	/* Network sinks: how they reach their collector. */
+	for (i = 0; i < st->nsinks; i++) {
+		struct sink_health *h = &d->st.sinks[i].health;
+
+		if (!h->transport[0])
+			continue;
+		fprintf(out, "  %s: %s to %s, collector certificate %s", sanitize(d->st.sinks[i].name),
+			sanitize(h->transport), sanitize(h->peer), sanitize(h->verify));
+		if (h->verify_failures)
+			fprintf(out, " (%" PRIu64 " collectors refused)", h->verify_failures);
+		if (h->have_acked)
+			fprintf(out, ", acknowledged %" PRIu64 ", not yet %" PRIu64, h->acked,
+				h->unacked);
+		fputc('\n', out);
+	}
 }
 
 int ctl_status(const char *sysfs_root, const char *state_dir, bool json,

@@ -35,6 +35,7 @@ enum section {
 	SEC_FILE,
 	SEC_SYSLOG,
 	SEC_JOURNAL,
+	SEC_RELP,
 	SEC_COUNT
 };
 
@@ -116,6 +117,14 @@ static const char *const syslog_keys[] = {
 
 static const char *const journal_keys[] = { "identifier" };
 
+/* [sink relp NAME]: the syslog sink's keys first (same numbers), then its own. */
+enum { RK_TLS = SK_SD_ID + 1, RK_TLS_CA, RK_TLS_CERT, RK_TLS_KEY, RK_TLS_PEER_NAME };
+static const char *const relp_keys[] = {
+	"host", "port", "app_name", "spool_dir", "spool_max",
+	"backoff_min_ms", "backoff_max_ms", "sd_id",
+	"tls", "tls_ca", "tls_cert", "tls_key", "tls_peer_name",
+};
+
 static const struct {
 	const char *name;		/* as written in messages */
 	const char *const *keys;
@@ -130,6 +139,7 @@ static const struct {
 	[SEC_FILE] = { "sink file", file_keys, ARRAY_SIZE(file_keys) },
 	[SEC_SYSLOG] = { "sink syslog", syslog_keys, ARRAY_SIZE(syslog_keys) },
 	[SEC_JOURNAL] = { "sink journal", journal_keys, ARRAY_SIZE(journal_keys) },
+	[SEC_RELP] = { "sink relp", relp_keys, ARRAY_SIZE(relp_keys) },
 };
 
 struct parser {
@@ -405,6 +415,35 @@ static bool is_token(const char *s, size_t max)
 	return n >= 1 && n <= max;
 }
 
+/* The end of a [sink relp NAME]: what its keys require of each other. */
+static void relp_section_end(struct parser *ps)
+{
+	struct ia_config *cfg = ps->cfg;
+	struct ia_sink_relp_conf *r = &cfg->relps[ps->idx];
+	size_t i;
+
+	if (r->backoff_min_ms > r->backoff_max_ms)
+		error_at(ps, ps->sec_line, "backoff_min_ms %u above backoff_max_ms %u in %s",
+			 r->backoff_min_ms, r->backoff_max_ms, ps->sec_title);
+	if (r->tls && !r->tls_ca)
+		error_at(ps, ps->sec_line,
+			 "missing required key 'tls_ca' in %s (tls = yes; tls = no sends in clear)",
+			 ps->sec_title);
+	if (!r->tls_cert != !r->tls_key)
+		error_at(ps, ps->sec_line, "tls_cert and tls_key go together in %s",
+			 ps->sec_title);
+	for (i = 0; i < cfg->nsyslogs; i++)
+		if (!strcmp(cfg->syslogs[i].spool_dir, r->spool_dir))
+			error_at(ps, ps->sec_line,
+				 "spool_dir '%s' already used by [sink syslog %s]",
+				 r->spool_dir, cfg->syslogs[i].name);
+	for (i = 0; i < ps->idx; i++)
+		if (!strcmp(cfg->relps[i].spool_dir, r->spool_dir))
+			error_at(ps, ps->sec_line,
+				 "spool_dir '%s' already used by [sink relp %s]",
+				 r->spool_dir, cfg->relps[i].name);
+}
+
 /* ---- sections ---- */
 
 static void section_end(struct parser *ps)
@@ -486,6 +525,9 @@ static void section_end(struct parser *ps)
 		}
 		break;
 	}
+	case SEC_RELP:
+		relp_section_end(ps);
+		break;
 	default:
 		break;
 	}
@@ -505,6 +547,9 @@ static bool sink_name_taken(struct parser *ps, const char *name)
 			return true;
 	for (i = 0; i < cfg->njournals; i++)
 		if (!strcmp(cfg->journals[i].name, name))
+			return true;
+	for (i = 0; i < cfg->nrelps; i++)
+		if (!strcmp(cfg->relps[i].name, name))
 			return true;
 	return false;
 }
@@ -587,6 +632,25 @@ static bool new_sink(struct parser *ps, enum section kind, const char *name)
 			return false;
 		namep = &s->name;
 		linep = &s->line;
+	} else if (kind == SEC_RELP) {
+		struct ia_sink_relp_conf *r;
+
+		r = grow(ps, (void **)&cfg->relps, &cfg->nrelps, sizeof(*r));
+		if (!r)
+			return false;
+		r->port = 2514;
+		r->tls = true;
+		r->spool_max = 67108864;
+		r->backoff_min_ms = 100;
+		r->backoff_max_ms = 30000;
+		r->host = dup_str(ps, "127.0.0.1");
+		r->app_name = dup_str(ps, "inputaudit");
+		r->sd_id = dup_str(ps, SINK_SYSLOG_SD_ID);
+		r->spool_dir = dup_str(ps, "/var/spool/inputaudit/relp");
+		if (!r->host || !r->app_name || !r->sd_id || !r->spool_dir)
+			return false;
+		namep = &r->name;
+		linep = &r->line;
 	} else {
 		struct ia_sink_journal_conf *j;
 
@@ -688,7 +752,7 @@ static void section_begin(struct parser *ps, const char *line)
 
 		if (n < 2) {
 			error_at(ps, ps->lineno,
-				 "bad sink header: expected [sink file|syslog|journal NAME]");
+				 "bad sink header: expected [sink file|syslog|journal|relp NAME]");
 			return;
 		}
 		if (!strcmp(words[1], "file")) {
@@ -697,9 +761,11 @@ static void section_begin(struct parser *ps, const char *line)
 			kind = SEC_SYSLOG;
 		} else if (!strcmp(words[1], "journal")) {
 			kind = SEC_JOURNAL;
+		} else if (!strcmp(words[1], "relp")) {
+			kind = SEC_RELP;
 		} else {
 			error_at(ps, ps->lineno,
-				 "unknown sink kind '%s': expected file, syslog or journal",
+				 "unknown sink kind '%s': expected file, syslog, journal or relp",
 				 words[1]);
 			return;
 		}
@@ -1036,6 +1102,73 @@ bad:
 	return 0;
 }
 
+/*
+ * [sink relp NAME]: the keys it shares with [sink syslog] mean the same
+ * (set_syslog() parses them into a scratch syslog conf), then its TLS keys.
+ */
+static int set_relp(struct parser *ps, size_t k, const char *v)
+{
+	struct ia_sink_relp_conf *r = &ps->cfg->relps[ps->idx];
+	const char *expect;
+	bool b;
+
+	switch (k) {
+	case RK_TLS:
+		if (!parse_bool(v, &b)) {
+			expect = "yes or no";
+			goto bad;
+		}
+		r->tls = b;
+		return 1;
+	case RK_TLS_CA:
+	case RK_TLS_CERT:
+	case RK_TLS_KEY:
+		if (!is_abs_path(v)) {
+			expect = "an absolute path";
+			goto bad;
+		}
+		replace_str(ps, k == RK_TLS_CA ? &r->tls_ca : k == RK_TLS_CERT ?
+			    &r->tls_cert : &r->tls_key, v);
+		return 1;
+	case RK_TLS_PEER_NAME:
+		if (!is_token(v, 253)) {
+			expect = "a DNS name";
+			goto bad;
+		}
+		replace_str(ps, &r->tls_peer_name, v);
+		return 1;
+	default: {
+		struct ia_sink_syslog_conf sc = {
+			.host = r->host, .port = r->port, .app_name = r->app_name,
+			.sd_id = r->sd_id, .spool_dir = r->spool_dir, .spool_max = r->spool_max,
+			.backoff_min_ms = r->backoff_min_ms, .backoff_max_ms = r->backoff_max_ms,
+		};
+		struct ia_sink_syslog_conf *saved = ps->cfg->syslogs;
+		size_t saved_idx = ps->idx;
+		int ret;
+
+		ps->cfg->syslogs = &sc;
+		ps->idx = 0;
+		ret = set_syslog(ps, k, v);
+		ps->cfg->syslogs = saved;
+		ps->idx = saved_idx;
+		r->host = sc.host;
+		r->port = sc.port;
+		r->app_name = sc.app_name;
+		r->sd_id = sc.sd_id;
+		r->spool_dir = sc.spool_dir;
+		r->spool_max = sc.spool_max;
+		r->backoff_min_ms = sc.backoff_min_ms;
+		r->backoff_max_ms = sc.backoff_max_ms;
+		return ret;
+	}
+	}
+bad:
+	error_at(ps, ps->lineno, "bad value '%s' for %s in %s: expected %s",
+		 v, relp_keys[k], ps->sec_title, expect);
+	return 0;
+}
+
 static int set_key(struct parser *ps, size_t k, const char *v)
 {
 	struct ia_config *cfg = ps->cfg;
@@ -1070,6 +1203,8 @@ static int set_key(struct parser *ps, size_t k, const char *v)
 		return set_file(ps, k, v);
 	case SEC_SYSLOG:
 		return set_syslog(ps, k, v);
+	case SEC_RELP:
+		return set_relp(ps, k, v);
 	case SEC_JOURNAL:
 		if (!is_token(v, 64)) {
 			error_at(ps, ps->lineno,
@@ -1379,6 +1514,18 @@ void config_free(struct ia_config *cfg)
 		free(cfg->syslogs[i].spool_dir);
 	}
 	free(cfg->syslogs);
+	for (i = 0; i < cfg->nrelps; i++) {
+		free(cfg->relps[i].name);
+		free(cfg->relps[i].host);
+		free(cfg->relps[i].app_name);
+		free(cfg->relps[i].sd_id);
+		free(cfg->relps[i].spool_dir);
+		free(cfg->relps[i].tls_ca);
+		free(cfg->relps[i].tls_cert);
+		free(cfg->relps[i].tls_key);
+		free(cfg->relps[i].tls_peer_name);
+	}
+	free(cfg->relps);
 	for (i = 0; i < cfg->njournals; i++) {
 		free(cfg->journals[i].name);
 		free(cfg->journals[i].identifier);

@@ -122,6 +122,23 @@ struct ia_sink_syslog_conf {
 	uint32_t backoff_max_ms;	/* default 30000, >= backoff_min_ms */
 };
 
+/* [sink relp NAME]: the syslog sink's keys (same meaning), and TLS. */
+struct ia_sink_relp_conf {
+	char *name;
+	int line;
+	char *host;		/* default "127.0.0.1" */
+	uint16_t port;		/* default 2514 */
+	char *app_name;		/* default "inputaudit" */
+	char *sd_id;		/* default SINK_SYSLOG_SD_ID */
+	char *spool_dir;	/* default "/var/spool/inputaudit/relp", absolute */
+	uint64_t spool_max;	/* default 67108864 */
+	uint32_t backoff_min_ms;	/* default 100 */
+	uint32_t backoff_max_ms;	/* default 30000 */
+	bool tls;		/* default yes; then tls_ca is required */
+	char *tls_ca, *tls_cert, *tls_key;	/* absolute paths; cert and key together */
+	char *tls_peer_name;	/* NULL: host */
+};
+
 struct ia_sink_journal_conf {
 	char *name;
 	int line;
@@ -144,6 +161,8 @@ struct ia_config {
 	size_t nsyslogs;
 	struct ia_sink_journal_conf *journals;
 	size_t njournals;
+	struct ia_sink_relp_conf *relps;
+	size_t nrelps;
 };
 
 /*

@@ -50,6 +50,7 @@
 #include "sink_journal.h"
 #include "sink_file.h"
 #include "sink_syslog.h"
+#include "sink_relp.h"
 #include "status.h"
 
 #ifndef INPUTAUDIT_VERSION
@@ -210,8 +211,8 @@ static int check_config(const char *path)
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
-	printf("%s: ok (%zu rules, %zu file, %zu syslog, %zu journal sinks)\n",
-	       path, cfg.nrules, cfg.nfiles, cfg.nsyslogs, cfg.njournals);
+	printf("%s: ok (%zu rules, %zu file, %zu syslog, %zu journal, %zu relp sinks)\n",
+	       path, cfg.nrules, cfg.nfiles, cfg.nsyslogs, cfg.njournals, cfg.nrelps);
 	config_free(&cfg);
 	return 0;
 }
@@ -245,6 +246,34 @@ static struct sink *new_sink(struct daemon *d)
 	return s;
 }
 
+static void add_relp_sink(struct daemon *d, const struct ia_sink_relp_conf *c)
+{
+	struct relp_sink_conf rc = {
+		.name = c->name,
+		.host = c->host,
+		.port = c->port,
+		.tls = c->tls,
+		.tls_ca = c->tls_ca,
+		.tls_cert = c->tls_cert,
+		.tls_key = c->tls_key,
+		.tls_peer_name = c->tls_peer_name,
+		.app_name = c->app_name,
+		.sd_id = c->sd_id,
+		.spool_dir = c->spool_dir,
+		.spool_max = c->spool_max,
+		.backoff_min_ms = c->backoff_min_ms,
+		.backoff_max_ms = c->backoff_max_ms,
+		.spool_uid = d->priv.resolved ? d->priv.uid : (uid_t)-1,
+		.spool_gid = d->priv.resolved ? d->priv.gid : (gid_t)-1,
+		/* a --replay by a user: their own key, 0600, like the chain key */
+		.key_any_owner = geteuid() != 0,
+	};
+	int err = sink_relp_new(new_sink(d), &rc);
+
+	if (err)
+		fatalc(err, "sink relp %s", c->name);
+}
+
 /* Every sink of the config, plus -o; stdout when there is none. */
 static void setup_sinks(struct daemon *d)
 {
@@ -275,6 +304,8 @@ static void setup_sinks(struct daemon *d)
 		if (err)
 			fatalc(err, "sink syslog %s", c->name);
 	}
+	for (k = 0; k < cfg->nrelps; k++)
+		add_relp_sink(d, &cfg->relps[k]);
 	for (k = 0; k < cfg->njournals; k++) {
 		const struct ia_sink_journal_conf *c = &cfg->journals[k];
 		struct journal_sink_conf jc = {
@@ -609,7 +640,15 @@ static void report_sink_loss(struct daemon *d)
 			report_file_sink(d, s);
 			continue;
 		}
-		if (!strcmp(s->ops->kind, "syslog"))
+		if (!strcmp(s->ops->kind, "relp")) {
+			int err;
+			uint64_t refused = sink_relp_take_verify_failure(s, &err);
+
+			/* Collectors refused: told once a verified one takes lines again. */
+			if (refused)
+				write_sink_error(d, s, "verify", err, refused);
+			n = sink_relp_take_dropped(s);
+		} else if (!strcmp(s->ops->kind, "syslog"))
 			n = sink_syslog_take_dropped(s);
 		else if (!strcmp(s->ops->kind, "journal"))
 			n = sink_journal_take_dropped(s);
@@ -653,7 +692,9 @@ static void report_sink_loss_pending(struct daemon *d)
 			write_file_loss(d, s, &g);
 			continue;
 		}
-		if (!strcmp(s->ops->kind, "syslog"))
+		if (!strcmp(s->ops->kind, "relp"))
+			n = sink_relp_pending_dropped(s);
+		else if (!strcmp(s->ops->kind, "syslog"))
 			n = sink_syslog_pending_dropped(s);
 		else if (!strcmp(s->ops->kind, "journal"))
 			n = sink_journal_pending_dropped(s);

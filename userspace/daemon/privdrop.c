@@ -7,6 +7,7 @@
 #include <grp.h>
 #include <inttypes.h>
 #include <pwd.h>
+#include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -85,6 +86,14 @@
  * | getrandom                        | libc and OpenSSL                                |
  * | uname                            | libc and OpenSSL                                |
  * | exit, exit_group                 | the end                                         |
+ * | clone (CLONE_THREAD set only)    | the RELP sink's sender thread (sink_relp.h),    |
+ * |                                  | made after the drop: it inherits this filter    |
+ * |                                  | and the Landlock domain; no process can be made |
+ * | clone3: fails with ENOSYS        | glibc's pthread_create() falls back to clone    |
+ * |                                  | (clone3's flags are in memory seccomp can't see)|
+ * | set_robust_list, rseq            | a new thread's start (glibc)                    |
+ * | sysinfo, sched_getaffinity       | the sender thread's first TLS connect (librelp, |
+ * |                                  | OpenSSL: memory and CPU counts; read only)      |
  */
 static const int allow_plain[] = {
 	SCMP_SYS(epoll_pwait), SCMP_SYS(epoll_wait),
@@ -312,8 +321,24 @@ static int load_seccomp(unsigned int *count)
 	if (!err)
 		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1,
 				       SCMP_A0(SCMP_CMP_EQ, self));
-	/* socket, mmap, mprotect, ioctl, tgkill, kill: with conditions */
-	*count = ARRAY_SIZE(allow_plain) + 6;
+	if (!err)
+		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+				       SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD));
+	if (!err)
+		err = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+	if (!err)
+		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(set_robust_list), 0);
+	if (!err)
+		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(rseq), 0);
+	if (!err)
+		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sysinfo), 0);
+	if (!err)
+		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sched_getaffinity), 0);
+
+	/* socket, mmap, mprotect, ioctl, tgkill, kill, clone, clone3 (refused),
+	 * set_robust_list, rseq, sysinfo, sched_getaffinity: with conditions or apart
+	 */
+	*count = ARRAY_SIZE(allow_plain) + 12;
 	if (err)
 		goto out;
 	err = seccomp_load(ctx);

@@ -93,6 +93,17 @@ int status_format(const struct daemon_status *st, char *buf, size_t size)
 		sb_u64(&sb, "spooled", s->health.spooled);
 		if (s->health.have_free)
 			sb_u64(&sb, "free", s->health.free_bytes);
+		if (s->health.transport[0]) {
+			sb_str(&sb, ",", "transport", s->health.transport,
+			       sizeof(s->health.transport));
+			sb_str(&sb, ",", "peer", s->health.peer, sizeof(s->health.peer));
+			sb_str(&sb, ",", "verify", s->health.verify, sizeof(s->health.verify));
+			sb_u64(&sb, "verify_failures", s->health.verify_failures);
+		}
+		if (s->health.have_acked) {
+			sb_u64(&sb, "acked", s->health.acked);
+			sb_u64(&sb, "unacked", s->health.unacked);
+		}
 		jb_printf(&sb, ",\"last_err\":%d}", s->health.last_err);
 	}
 	jb_printf(&sb, "]}\n");
@@ -363,6 +374,26 @@ static int parse_sink(struct jcur *c, struct status_sink *s)
 		} else if (!strcmp(key, "up")) {
 			if (parse_bool(c, &s->health.up))
 				return -EINVAL;
+		} else if (!strcmp(key, "transport")) {
+			if (parse_str(c, s->health.transport, sizeof(s->health.transport)))
+				return -EINVAL;
+		} else if (!strcmp(key, "peer")) {
+			if (parse_str(c, s->health.peer, sizeof(s->health.peer)))
+				return -EINVAL;
+		} else if (!strcmp(key, "verify")) {
+			if (parse_str(c, s->health.verify, sizeof(s->health.verify)))
+				return -EINVAL;
+		} else if (!strcmp(key, "verify_failures") || !strcmp(key, "acked") ||
+			   !strcmp(key, "unacked")) {
+			if (parse_num(c, &v) || v < 0)
+				return -EINVAL;
+			if (key[0] == 'v')
+				s->health.verify_failures = (uint64_t)v;
+			else if (key[0] == 'a')
+				s->health.acked = (uint64_t)v;
+			else
+				s->health.unacked = (uint64_t)v;
+			s->health.have_acked |= key[0] != 'v';
 		} else if (!strcmp(key, "free")) {
 			if (parse_num(c, &v) || v < 0)
 				return -EINVAL;

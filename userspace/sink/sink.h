@@ -59,13 +59,21 @@ struct sink_health {
 	int last_err;		/* last negative errno, 0 if none */
 	bool have_free;		/* a file sink knows its filesystem's: */
 	uint64_t free_bytes;	/*   space free to the daemon's user */
+	/* A network sink's connection ("" / false where it has none): */
+	char transport[16];	/* "relp", "relp+tls" */
+	char peer[80];		/* "HOST:PORT" as configured */
+	char verify[16];	/* the collector's certificate: "none", "pending", "ok", "failed" */
+	uint64_t verify_failures;	/* collectors refused */
+	bool have_acked;	/* the sink knows what its collector acknowledged: */
+	uint64_t acked;		/*   lines acknowledged */
+	uint64_t unacked;	/*   lines sent or waiting, not acknowledged yet */
 };
 
 struct sink;
 struct sandbox;
 
 struct sink_ops {
-	const char *kind;	/* "file", "syslog", "journal" */
+	const char *kind;	/* "file", "syslog", "journal", "relp" */
 	/* Open while still privileged.  Return: 0 or a negative errno. */
 	int (*open)(struct sink *s);
 	/* Queue or write one line.  Return: 0 or a negative errno (fatal for file). */

@@ -13,14 +13,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "json_fields.h"
+#include "rfc5424.h"
 #include "sandbox.h"
 #include "sink_syslog.h"
 #include "spool.h"
 
-#define FACILITY_AUTH		4
 #define CONNECT_TIMEOUT_MS	10000
-#define SD_NAME_MAX		32
 
 enum conn_state {
 	CONN_IDLE,		/* no socket; next attempt at next_attempt_ms */
@@ -28,17 +26,9 @@ enum conn_state {
 	CONN_UP,
 };
 
-/* A growing byte buffer. */
-struct buf {
-	char *p;
-	size_t len, cap;
-	bool failed;		/* an allocation failed */
-};
-
 struct syslog_sink {
-	char *host, *app_name, *hostname, *spool_dir;
-	char sd_open[SINK_SYSLOG_SD_ID_MAX + 3];	/* " [SD-ID" */
-	size_t sd_open_len;
+	char *host, *spool_dir;
+	struct rfc5424 fmt;	/* the message for a line */
 	unsigned int port;
 	uint64_t spool_max;
 	unsigned int backoff_min_ms, backoff_max_ms;
@@ -47,7 +37,6 @@ struct syslog_sink {
 
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
-	pid_t pid;
 	int fd;
 	enum conn_state state;
 	uint64_t next_attempt_ms;
@@ -61,10 +50,7 @@ struct syslog_sink {
 	size_t cur_off;
 	bool cur_pending, cur_from_spool;
 
-	struct buf msg, frame, tmp;
-	/* "YYYY-MM-DDTHH:MM:SS" of ts_sec: formatted once a second. */
-	time_t ts_sec;
-	char ts_prefix[80];
+	struct buf frame;
 
 	uint64_t lines, sent, dropped, dropped_pending;
 	int last_err;
@@ -78,212 +64,22 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* ---- buffers ---- */
-
-static bool buf_reserve(struct buf *b, size_t more)
-{
-	size_t cap;
-	char *p;
-
-	if (b->len + more + 1 <= b->cap)
-		return true;
-	cap = b->cap ? b->cap : 1024;
-	while (cap < b->len + more + 1)
-		cap *= 2;
-	p = realloc(b->p, cap);
-	if (!p) {
-		b->failed = true;
-		return false;
-	}
-	b->p = p;
-	b->cap = cap;
-	return true;
-}
-
-static void buf_add(struct buf *b, const void *data, size_t len)
-{
-	if (!buf_reserve(b, len))
-		return;
-	memcpy(b->p + b->len, data, len);
-	b->len += len;
-	b->p[b->len] = 0;
-}
-
-static void buf_str(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-/* A decimal number, at least @width digits (zero padded). */
-static void buf_num(struct buf *b, uint64_t v, unsigned int width)
-{
-	char d[24];
-	size_t i = sizeof(d);
-
-	do {
-		d[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v || sizeof(d) - i < width);
-	buf_add(b, d + i, sizeof(d) - i);
-}
-
-static void buf_free(struct buf *b)
-{
-	free(b->p);
-	memset(b, 0, sizeof(*b));
-}
-
 /* In the spool directory: drops not reported to the collector at the last stop. */
 #define DROPPED_FILE	"dropped"
-
-/* ---- message formatting ---- */
-
-/* A header token: printable US-ASCII, at most @max bytes, "-" if empty. */
-static void put_token(struct buf *b, const char *s, size_t max)
-{
-	size_t n = 0, run;
-
-	while (s && *s && n < max) {
-		for (run = 0; s[run] > 32 && s[run] < 127 && n + run < max; run++)
-			;
-		if (run) {
-			buf_add(b, s, run);
-			n += run;
-			s += run;
-		} else {
-			s++;	/* a byte that may not appear: left out */
-		}
-	}
-	if (!n)
-		buf_str(b, "-");
-}
-
-static void put_timestamp(struct syslog_sink *sl, struct buf *b, uint64_t realtime_ns)
-{
-	struct tm tm;
-	time_t sec;
-
-	if (!realtime_ns) {
-		struct timespec now;
-
-		clock_gettime(CLOCK_REALTIME, &now);
-		realtime_ns = (uint64_t)now.tv_sec * 1000000000 + (uint64_t)now.tv_nsec;
-	}
-	sec = (time_t)(realtime_ns / 1000000000);
-	if (!sl->ts_prefix[0] || sec != sl->ts_sec) {
-		gmtime_r(&sec, &tm);
-		snprintf(sl->ts_prefix, sizeof(sl->ts_prefix),
-			 "%04d-%02d-%02dT%02d:%02d:%02d.", tm.tm_year + 1900,
-			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-		sl->ts_sec = sec;
-	}
-	buf_str(b, sl->ts_prefix);
-	buf_num(b, realtime_ns % 1000000000 / 1000, 6);
-	buf_add(b, "Z", 1);
-}
-
-static bool valid_sd_name(const char *k)
-{
-	size_t n = strlen(k);
-
-	if (!n || n > SD_NAME_MAX)
-		return false;
-	for (; *k; k++)
-		if (*k <= 32 || *k >= 127 || *k == '=' || *k == ']' || *k == '"')
-			return false;
-	return true;
-}
-
-/* A C0 control character or DEL. */
-static bool sd_control(char c)
-{
-	return (unsigned char)c < 0x20 || c == 0x7f;
-}
-
-static int sd_param(void *ctx, const char *key, const char *val, size_t vallen,
-		    enum json_kind kind)
-{
-	struct syslog_sink *sl = ctx;
-	struct buf *b = &sl->msg;
-	ssize_t n;
-	size_t i, run;
-
-	if (kind == JSON_NULL || !valid_sd_name(key))
-		return 0;
-	if (kind == JSON_STRING && memchr(val, '\\', vallen)) {	/* else it is literal */
-		sl->tmp.len = 0;
-		if (!buf_reserve(&sl->tmp, vallen))
-			return 0;
-		n = json_unescape(val, vallen, sl->tmp.p, sl->tmp.cap);
-		if (n < 0)
-			return 0;	/* not decodable: leave the param out */
-		val = sl->tmp.p;
-		vallen = (size_t)n;
-	}
-	buf_str(b, " ");
-	buf_str(b, key);
-	buf_str(b, "=\"");
-	/*
-	 * RFC 5424 escapes '"', '\\' and ']' with a backslash.  It has no
-	 * escape for control characters, which a line-oriented collector
-	 * would take for the end of a message (a device name with a newline
-	 * would forge a line): each is written as the text \\u00XX, its JSON
-	 * escape with the backslash escaped, so no control byte is ever in a
-	 * header.  Runs without a byte to escape are copied whole.
-	 */
-	for (i = 0; i < vallen; i = run) {
-		for (run = i; run < vallen && val[run] != '"' && val[run] != '\\' &&
-		     val[run] != ']' && !sd_control(val[run]); run++)
-			;
-		buf_add(b, val + i, run - i);
-		if (run < vallen && sd_control(val[run])) {
-			char esc[8];
-
-			snprintf(esc, sizeof(esc), "\\\\u%04x", (unsigned char)val[run]);
-			buf_str(b, esc);
-			run++;
-		} else if (run < vallen) {
-			buf_add(b, "\\", 1);
-			buf_add(b, val + run, 1);
-			run++;
-		}
-	}
-	buf_str(b, "\"");
-	return 0;
-}
 
 /* Frame @line into sl->frame.  Return: 0 or -ENOMEM. */
 static int format_frame(struct syslog_sink *sl, const struct sink_line *line)
 {
-	size_t textlen = line->len;
+	const struct buf *msg = &sl->fmt.msg;
 
-	if (textlen && line->text[textlen - 1] == '\n')
-		textlen--;
-	sl->msg.len = 0;
-	sl->msg.failed = false;
-	buf_add(&sl->msg, "<", 1);
-	buf_num(&sl->msg, FACILITY_AUTH * 8 + (unsigned int)line->severity, 1);
-	buf_add(&sl->msg, ">1 ", 3);
-	put_timestamp(sl, &sl->msg, line->realtime_ns);
-	buf_str(&sl->msg, " ");
-	put_token(&sl->msg, sl->hostname, 255);
-	buf_str(&sl->msg, " ");
-	put_token(&sl->msg, sl->app_name, 48);
-	buf_str(&sl->msg, " ");
-	buf_num(&sl->msg, (uint64_t)sl->pid, 1);
-	buf_str(&sl->msg, " ");
-	put_token(&sl->msg, line->type, 32);
-	buf_add(&sl->msg, sl->sd_open, sl->sd_open_len);
-	json_fields(line->text, textlen, sd_param, sl);
-	buf_str(&sl->msg, "] ");
-	buf_add(&sl->msg, line->text, textlen);
-
+	if (rfc5424_format(&sl->fmt, line))
+		return -ENOMEM;
 	sl->frame.len = 0;
 	sl->frame.failed = false;
-	buf_num(&sl->frame, sl->msg.len, 1);
+	buf_num(&sl->frame, msg->len, 1);
 	buf_str(&sl->frame, " ");
-	buf_add(&sl->frame, sl->msg.p, sl->msg.len);
-	if (sl->msg.failed || sl->frame.failed)
+	buf_add(&sl->frame, msg->p, msg->len);
+	if (sl->frame.failed)
 		return -ENOMEM;
 	return 0;
 }
@@ -436,7 +232,7 @@ static int sl_open(struct sink *s)
 		.ai_flags = AI_NUMERICSERV,
 	};
 	struct addrinfo *res;
-	char port[16], host[256];
+	char port[16];
 	int err;
 
 	snprintf(port, sizeof(port), "%u", sl->port);
@@ -446,15 +242,9 @@ static int sl_open(struct sink *s)
 	memcpy(&sl->addr, res->ai_addr, res->ai_addrlen);
 	sl->addrlen = res->ai_addrlen;
 	freeaddrinfo(res);
-	if (!sl->hostname) {
-		if (gethostname(host, sizeof(host)) < 0)
-			snprintf(host, sizeof(host), "-");
-		host[sizeof(host) - 1] = 0;
-		sl->hostname = strdup(host);
-		if (!sl->hostname)
-			return -ENOMEM;
-	}
-	sl->pid = getpid();
+	err = rfc5424_open(&sl->fmt);
+	if (err)
+		return err;
 	err = spool_open(&sl->spool, sl->spool_dir, sl->spool_max, sl->spool_uid,
 			 sl->spool_gid);
 	if (err)
@@ -581,13 +371,10 @@ uint64_t sink_syslog_take_dropped(struct sink *s)
 static void sl_free(struct syslog_sink *sl)
 {
 	free(sl->host);
-	free(sl->app_name);
-	free(sl->hostname);
 	free(sl->spool_dir);
+	rfc5424_free(&sl->fmt);
 	buf_free(&sl->cur);
-	buf_free(&sl->msg);
 	buf_free(&sl->frame);
-	buf_free(&sl->tmp);
 	free(sl);
 }
 
@@ -668,11 +455,8 @@ int sink_syslog_new(struct sink *s, const struct syslog_sink_conf *c)
 	sl->backoff_ms = sl->backoff_min_ms;
 	sl->spool_uid = c->spool_uid;
 	sl->spool_gid = c->spool_gid;
-	/* Every message's structured data opens with it: made once. */
-	sl->sd_open_len = (size_t)snprintf(sl->sd_open, sizeof(sl->sd_open), " [%s", sd_id);
-	if (dup_opt(&sl->host, c->host) ||
-	    dup_opt(&sl->app_name, c->app_name ? c->app_name : "inputaudit") ||
-	    dup_opt(&sl->hostname, c->hostname) || dup_opt(&sl->spool_dir, c->spool_dir)) {
+	if (rfc5424_init(&sl->fmt, c->app_name, sd_id, c->hostname) ||
+	    dup_opt(&sl->host, c->host) || dup_opt(&sl->spool_dir, c->spool_dir)) {
 		sl_free(sl);
 		return -ENOMEM;
 	}

@@ -424,6 +424,78 @@ int spool_consume(struct spool *sp)
 	return 0;
 }
 
+void spool_cursor_close(struct spool_cursor *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+}
+
+void spool_cursor_reset(struct spool *sp, struct spool_cursor *c)
+{
+	spool_cursor_close(c);
+	c->idx = sp->head_idx;
+	c->off = sp->head_off;
+	c->ahead = 0;
+}
+
+ssize_t spool_cursor_read(struct spool *sp, struct spool_cursor *c, void *buf, size_t size)
+{
+	char name[SEG_NAMELEN];
+	unsigned char hdr[4];
+	uint32_t len;
+	int n;
+
+	if (c->idx < sp->head_idx) {	/* behind the oldest record: never happens */
+		spool_cursor_close(c);
+		c->idx = sp->head_idx;
+		c->off = sp->head_off;
+	}
+	while (c->ahead < sp->records && c->idx < sp->next_idx) {
+		if (c->fd < 0) {
+			seg_name(name, c->idx);
+			c->fd = openat(sp->dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+				       O_NONBLOCK);
+			if (c->fd >= 0 && !is_own_segment(c->fd)) {
+				spool_cursor_close(c);
+				errno = ENOENT;
+			}
+			if (c->fd < 0) {
+				if (errno != ENOENT)
+					return -errno;
+				c->idx++;
+				c->off = 0;
+				continue;
+			}
+		}
+		n = pread_all(c->fd, hdr, 4, c->off);
+		if (n < 0)
+			return n;
+		if (n < 4) {
+			if (c->idx == sp->next_idx - 1)
+				return 0;	/* the newest: more may come */
+			spool_cursor_close(c);
+			c->idx++;
+			c->off = 0;
+			continue;
+		}
+		len = get_le32(hdr);
+		if (!len || len > SPOOL_RECORD_MAX)
+			return -EIO;
+		if (len > size)
+			return -ENOSPC;
+		n = pread_all(c->fd, buf, len, c->off + 4);
+		if (n < 0)
+			return n;
+		if ((uint32_t)n != len)
+			return -EIO;
+		c->off += 4 + len;
+		c->ahead++;
+		return len;
+	}
+	return 0;
+}
+
 void spool_close(struct spool *sp)
 {
 	char buf[64];

@@ -70,6 +70,26 @@ ssize_t spool_peek(struct spool *sp, void *buf, size_t size);
 /* Remove the record spool_peek() returned.  Return: 0 or a negative errno. */
 int spool_consume(struct spool *sp);
 
+/*
+ * Reading ahead of the oldest record (the RELP sink keeps records it has
+ * sent in the spool until the collector acknowledges them, and sends the
+ * following ones meanwhile).  A cursor starts at the oldest record
+ * (spool_cursor_reset()); spool_cursor_read() copies the record at the
+ * cursor and moves past it.  spool_consume() (after spool_peek()) may
+ * remove segments behind a cursor, never the one it is in.
+ */
+struct spool_cursor {
+	uint64_t idx;		/* segment */
+	uint64_t off;		/* in it */
+	int fd;			/* that segment, or -1 */
+	uint64_t ahead;		/* records read through it since the reset */
+};
+
+void spool_cursor_reset(struct spool *sp, struct spool_cursor *c);
+/* Return: the record's length, 0 at the end, -ENOSPC if it does not fit in @size, -errno. */
+ssize_t spool_cursor_read(struct spool *sp, struct spool_cursor *c, void *buf, size_t size);
+void spool_cursor_close(struct spool_cursor *c);
+
 /* Save the read position and close everything (the files stay). */
 void spool_close(struct spool *sp);
 
