@@ -30,6 +30,12 @@ bg() {	# bg FUNCTION: run a function of this script in the background, in a proc
 	bg_pids+=("$bg_pid")
 }
 
+# How busy the CPUs were, reported before the summary (scripts/cpu-sample.sh; build/cpu.log).
+rm -f "$OUT/cpu.log"
+setsid scripts/cpu-sample.sh record "$OUT/cpu.log" </dev/null &
+cpu_pid=$!
+bg_pids+=("$cpu_pid")
+
 # ---- debug kernel, part 1: a fresh machine builds it (scripts/debug-kernel.sh, ~24 min of CPU) in the
 # background while everything below runs; part 2 boots it once it is there.  CHECK_DEBUG=0 skips both.
 debug_pid=
@@ -181,5 +187,7 @@ if [ -n "$debug_lane_pid" ]; then
 fi
 cat "$tapdir/debug.tap"
 
+kill -- "-$cpu_pid" 2>/dev/null || true	# the exec below skips the EXIT trap
+scripts/cpu-sample.sh report "$OUT/cpu.log" || true
 echo "# summary (${SECONDS}s)"
 exec scripts/tap-summary.sh "$tapdir"/*.tap
