@@ -14,7 +14,7 @@ OUT ?= $(CURDIR)/build
 CC ?= cc
 
 # Every library the daemon links against, in one place.
-USERSPACE_LIBS := -lbpf -lelf -lz -linih -lcrypto -lseccomp -lcap-ng
+USERSPACE_LIBS := -lbpf -lelf -lz -linih -lssl -lcrypto -lseccomp -lcap-ng
 USERSPACE_OUT := $(OUT)/userspace
 USERSPACE_BIN := $(USERSPACE_OUT)/inputauditd
 USERSPACE_TEST_BIN := $(USERSPACE_OUT)/inputauditd-test
@@ -30,6 +30,7 @@ USERSPACE_SRCS := daemon/inputauditd.c daemon/capture.c lib/log.c \
 	daemon/policy.c daemon/recfile.c daemon/ksettings.c daemon/pipeline.c \
 	daemon/options.c chain/chain.c lib/status.c sink/json_fields.c \
 	sink/sink_file.c sink/sink_journal.c sink/sink_syslog.c sink/spool.c \
+	sink/tls_client.c lib/secret_file.c \
 	lib/jbuf.c lib/fdio.c lib/sandbox.c lib/atomic_file.c lib/sha256.c \
 	lib/metrics.c
 USERSPACE_OBJS := $(addprefix $(USERSPACE_OUT)/,$(USERSPACE_SRCS:.c=.o))

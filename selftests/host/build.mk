@@ -83,7 +83,9 @@ $(HOST_TEST_OUT)/test_sink_journal: HOST_TEST_LIBS := -lseccomp
 $(HOST_TEST_OUT)/test_sink_syslog: $(HOST_TEST_OUT)/test_sink_syslog.o \
 		$(HOST_TEST_OUT)/collector.o \
 		$(HOST_TEST_US)/sink/sink_syslog.o $(HOST_TEST_US)/sink/spool.o $(HOST_TEST_US)/lib/log.o $(HOST_TEST_US)/lib/sandbox.o \
-		$(HOST_TEST_US)/sink/json_fields.o
+		$(HOST_TEST_US)/sink/json_fields.o $(HOST_TEST_US)/sink/tls_client.o \
+		$(HOST_TEST_US)/lib/secret_file.o
+$(HOST_TEST_OUT)/test_sink_syslog: HOST_TEST_LIBS := -lssl -lcrypto
 $(HOST_TEST_OUT)/test_spool: $(HOST_TEST_OUT)/test_spool.o $(HOST_TEST_US)/sink/spool.o \
 		$(HOST_TEST_US)/lib/log.o
 $(HOST_TEST_OUT)/test_json_fields: $(HOST_TEST_OUT)/test_json_fields.o \

@@ -93,6 +93,14 @@ int status_format(const struct daemon_status *st, char *buf, size_t size)
 		sb_u64(&sb, "spooled", s->health.spooled);
 		if (s->health.have_free)
 			sb_u64(&sb, "free", s->health.free_bytes);
+		if (s->health.transport[0]) {
+			sb_str(&sb, ",", "transport", s->health.transport,
+			       sizeof(s->health.transport));
+			sb_str(&sb, ",", "peer", s->health.peer, sizeof(s->health.peer));
+			sb_str(&sb, ",", "verify", s->health.verify,
+			       sizeof(s->health.verify));
+			sb_u64(&sb, "tls_failures", s->health.tls_failures);
+		}
 		jb_printf(&sb, ",\"last_err\":%d}", s->health.last_err);
 	}
 	jb_printf(&sb, "]}\n");
@@ -360,6 +368,19 @@ static int parse_sink(struct jcur *c, struct status_sink *s)
 		} else if (!strcmp(key, "state")) {
 			if (parse_str(c, s->health.state, sizeof(s->health.state)))
 				return -EINVAL;
+		} else if (!strcmp(key, "transport")) {
+			if (parse_str(c, s->health.transport, sizeof(s->health.transport)))
+				return -EINVAL;
+		} else if (!strcmp(key, "peer")) {
+			if (parse_str(c, s->health.peer, sizeof(s->health.peer)))
+				return -EINVAL;
+		} else if (!strcmp(key, "verify")) {
+			if (parse_str(c, s->health.verify, sizeof(s->health.verify)))
+				return -EINVAL;
+		} else if (!strcmp(key, "tls_failures")) {
+			if (parse_num(c, &v) || v < 0)
+				return -EINVAL;
+			s->health.tls_failures = (uint64_t)v;
 		} else if (!strcmp(key, "up")) {
 			if (parse_bool(c, &s->health.up))
 				return -EINVAL;

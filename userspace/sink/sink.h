@@ -59,6 +59,15 @@ struct sink_health {
 	int last_err;		/* last negative errno, 0 if none */
 	bool have_free;		/* a file sink knows its filesystem's: */
 	uint64_t free_bytes;	/*   space free to the daemon's user */
+	/* A network sink (syslog); "" for the others: */
+	char transport[8];	/* "tls" or "tcp" */
+	char peer[192];		/* "HOST:PORT", the name and fingerprint it must prove */
+	/*
+	 * "verified (TLSv1.3 TLS_AES_128_GCM_SHA256)", "failed: REASON",
+	 * "connecting", "unauthenticated" (tcp)
+	 */
+	char verify[224];
+	uint64_t tls_failures;	/* handshakes that failed (verification included) */
 };
 
 struct sink;

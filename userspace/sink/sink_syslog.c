@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "json_fields.h"
+#include "log.h"
 #include "sandbox.h"
 #include "sink_syslog.h"
 #include "spool.h"
@@ -25,8 +26,12 @@
 enum conn_state {
 	CONN_IDLE,		/* no socket; next attempt at next_attempt_ms */
 	CONN_CONNECTING,	/* nonblocking connect() in progress */
+	CONN_HANDSHAKE,		/* TLS handshake in progress */
 	CONN_UP,
 };
+
+/* How long close() waits for a TLS connection to come up and take the spool. */
+#define CLOSE_LINGER_MS		3000
 
 /* A growing byte buffer. */
 struct buf {
@@ -68,6 +73,23 @@ struct syslog_sink {
 
 	uint64_t lines, sent, dropped, dropped_pending;
 	int last_err;
+
+	bool use_tls;
+	struct tls_client_conf tls_conf;	/* copies of the paths and names */
+	struct tls_client tls;
+	struct tls_conn tc;
+	bool verified;
+	char verify_why[200];	/* the last handshake failure */
+	char tls_desc[96];	/* protocol and suite of the connection */
+	uint64_t tls_failures;
+	uint64_t tls_streak;	/* failures since the last handshake that worked */
+	bool tls_failure_report;	/* a streak began: tell the daemon */
+
+	uint64_t cur_n;		/* the "n" of the message in cur */
+	/* Lines written whole to the current connection. */
+	uint64_t conn_first_n, conn_last_n, conn_lines;
+	/* Lines written to connections that broke, not taken by the daemon yet. */
+	uint64_t lost_first_n, lost_last_n, lost_lines;
 };
 
 static uint64_t mono_ms(void)
@@ -135,6 +157,25 @@ static void buf_free(struct buf *b)
 
 /* In the spool directory: drops not reported to the collector at the last stop. */
 #define DROPPED_FILE	"dropped"
+
+/*
+ * The "n" of a framed line: the last "n": member of its JSON (only the
+ * chain's hex follows it).  0 if there is none.
+ */
+static uint64_t frame_n(const char *p, size_t len)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = len; i >= 4; i--) {
+		if (memcmp(p + i - 4, "\"n\":", 4))
+			continue;
+		for (; i < len && p[i] >= '0' && p[i] <= '9'; i++)
+			n = n * 10 + (uint64_t)(p[i] - '0');
+		return n;
+	}
+	return 0;
+}
 
 /* ---- message formatting ---- */
 
@@ -297,8 +338,28 @@ static void schedule_retry(struct syslog_sink *sl, uint64_t now)
 			 sl->backoff_ms * 2;
 }
 
+/* A message was written whole to the connection. */
+static void sent_one(struct syslog_sink *sl, uint64_t n)
+{
+	sl->sent++;
+	if (!sl->conn_lines++)
+		sl->conn_first_n = n;
+	sl->conn_last_n = n;
+}
+
 static void disconnect(struct syslog_sink *sl, int err, uint64_t now)
 {
+	if (sl->conn_lines) {
+		/* What the collector may not have stored: see sink_syslog.h. */
+		if (!sl->lost_lines || sl->conn_first_n < sl->lost_first_n)
+			sl->lost_first_n = sl->conn_first_n;
+		if (sl->conn_last_n > sl->lost_last_n)
+			sl->lost_last_n = sl->conn_last_n;
+		sl->lost_lines += sl->conn_lines;
+		sl->conn_lines = 0;
+	}
+	tls_conn_end(&sl->tc, false);
+	sl->verified = false;
 	if (sl->fd >= 0)
 		close(sl->fd);
 	sl->fd = -1;
@@ -314,6 +375,50 @@ static void connected(struct syslog_sink *sl)
 	sl->state = CONN_UP;
 	sl->backoff_ms = sl->backoff_min_ms;
 	sl->last_err = 0;
+	sl->conn_lines = 0;
+}
+
+static void handshake_step(struct syslog_sink *sl, uint64_t now)
+{
+	int r = tls_conn_handshake(&sl->tc);
+
+	if (r > 0) {
+		sl->verified = true;
+		sl->tls_streak = 0;
+		tls_conn_describe(&sl->tc, sl->tls_desc, sizeof(sl->tls_desc));
+		connected(sl);
+		return;
+	}
+	if (!r) {
+		if (now - sl->connect_start_ms >= CONNECT_TIMEOUT_MS)
+			disconnect(sl, -ETIMEDOUT, now);
+		return;
+	}
+	sl->tls_failures++;
+	if (!sl->tls_streak++)
+		sl->tls_failure_report = true;
+	snprintf(sl->verify_why, sizeof(sl->verify_why), "%s", sl->tc.why);
+	log_warnx("syslog %s:%u: TLS refused (%" PRIu64 " failures): %s", sl->host,
+		  sl->port, sl->tls_failures, sl->verify_why);
+	disconnect(sl, -EPROTO, now);
+}
+
+/* TCP is up: plain, or the TLS handshake begins. */
+static void tcp_connected(struct syslog_sink *sl, uint64_t now)
+{
+	int err;
+
+	if (!sl->use_tls) {
+		connected(sl);
+		return;
+	}
+	err = tls_conn_start(&sl->tc, &sl->tls, sl->fd);
+	if (err) {
+		disconnect(sl, err, now);
+		return;
+	}
+	sl->state = CONN_HANDSHAKE;
+	handshake_step(sl, now);
 }
 
 static void try_connect(struct syslog_sink *sl, uint64_t now)
@@ -323,11 +428,11 @@ static void try_connect(struct syslog_sink *sl, uint64_t now)
 		disconnect(sl, -errno, now);
 		return;
 	}
+	sl->connect_start_ms = now;
 	if (!connect(sl->fd, (struct sockaddr *)&sl->addr, sl->addrlen)) {
-		connected(sl);
+		tcp_connected(sl, now);
 	} else if (errno == EINPROGRESS) {
 		sl->state = CONN_CONNECTING;
-		sl->connect_start_ms = now;
 	} else {
 		disconnect(sl, -errno, now);
 	}
@@ -349,22 +454,32 @@ static void check_connecting(struct syslog_sink *sl, uint64_t now)
 	if (err)
 		disconnect(sl, -err, now);
 	else
-		connected(sl);
+		tcp_connected(sl, now);
 }
 
-/* The collector never sends: anything readable means it closed or failed. */
+/*
+ * The collector never sends: anything readable means it closed or failed.
+ * Over TLS it sends records of TLS's own (a TLS 1.3 server's session
+ * tickets): read and dropped, only an end or an error counts.
+ */
 static bool peer_gone(struct syslog_sink *sl)
 {
 	struct pollfd p = { .fd = sl->fd, .events = POLLIN | POLLRDHUP };
 
 	if (poll(&p, 1, 0) <= 0)
 		return false;
-	return p.revents & (POLLIN | POLLRDHUP | POLLERR | POLLHUP | POLLNVAL);
+	if (p.revents & (POLLRDHUP | POLLERR | POLLHUP | POLLNVAL))
+		return true;
+	if (sl->use_tls)
+		return tls_conn_peer_gone(&sl->tc);
+	return p.revents & POLLIN;
 }
 
 /* Return: bytes sent, 0 if the socket would block, or a negative errno. */
 static ssize_t send_some(struct syslog_sink *sl, const char *p, size_t len)
 {
+	if (sl->use_tls)
+		return tls_conn_write(&sl->tc, p, len);
 	for (;;) {
 		ssize_t n = send(sl->fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 
@@ -408,6 +523,7 @@ static void drain(struct syslog_sink *sl)
 			sl->cur_off = 0;
 			sl->cur_pending = true;
 			sl->cur_from_spool = true;
+			sl->cur_n = frame_n(sl->cur.p, sl->cur.len);
 		}
 		n = send_some(sl, sl->cur.p + sl->cur_off, sl->cur.len - sl->cur_off);
 		if (n < 0) {
@@ -420,7 +536,7 @@ static void drain(struct syslog_sink *sl)
 		if (sl->cur_off < sl->cur.len)
 			continue;
 		sl->cur_pending = false;
-		sl->sent++;
+		sent_one(sl, sl->cur_n);
 		if (sl->cur_from_spool)
 			spool_consume(&sl->spool);
 	}
@@ -455,6 +571,16 @@ static int sl_open(struct sink *s)
 			return -ENOMEM;
 	}
 	sl->pid = getpid();
+	if (sl->use_tls) {
+		char why[512];
+
+		/* Every file TLS needs is read now, before the privilege drop. */
+		err = tls_client_init(&sl->tls, &sl->tls_conf, why, sizeof(why));
+		if (err) {
+			log_warnx("%s: %s", s->name, why);
+			return err;
+		}
+	}
 	err = spool_open(&sl->spool, sl->spool_dir, sl->spool_max, sl->spool_uid,
 			 sl->spool_gid);
 	if (err)
@@ -482,10 +608,15 @@ static int sl_write(struct sink *s, const struct sink_line *line)
 		} else {
 			n = send_some(sl, sl->frame.p, sl->frame.len);
 			if (n == (ssize_t)sl->frame.len) {
-				sl->sent++;
+				sent_one(sl, line->n);
 				return 0;
 			}
-			if (n > 0) {
+			/*
+			 * Partly sent, or (TLS) would block: OpenSSL then holds
+			 * a record made of the first bytes, which must be
+			 * offered again, so the message stays in memory too.
+			 */
+			if (n > 0 || (!n && sl->use_tls)) {
 				/* Keep the rest in memory; it goes out before anything else. */
 				sl->cur.len = 0;
 				buf_add(&sl->cur, sl->frame.p, sl->frame.len);
@@ -493,6 +624,7 @@ static int sl_write(struct sink *s, const struct sink_line *line)
 					sl->cur_off = (size_t)n;
 					sl->cur_pending = true;
 					sl->cur_from_spool = false;
+					sl->cur_n = line->n;
 					return 0;
 				}
 				/* Cannot keep it: the connection's framing is broken now. */
@@ -513,8 +645,20 @@ drop:
 	return 0;
 }
 
+/* A TLS connection moves on at every flush: the handshake takes round trips. */
+static void advance_tls(struct syslog_sink *sl, uint64_t now)
+{
+	if (!sl->use_tls)
+		return;
+	if (sl->state == CONN_CONNECTING)
+		check_connecting(sl, now);
+	if (sl->state == CONN_HANDSHAKE)
+		handshake_step(sl, now);
+}
+
 static int sl_flush(struct sink *s)
 {
+	advance_tls(s->priv, mono_ms());
 	drain(s->priv);
 	return 0;
 }
@@ -527,6 +671,8 @@ static void sl_tick(struct sink *s, uint64_t now_ms)
 		try_connect(sl, now_ms);
 	if (sl->state == CONN_CONNECTING)
 		check_connecting(sl, now_ms);
+	if (sl->state == CONN_HANDSHAKE)
+		handshake_step(sl, now_ms);
 	drain(sl);
 }
 
@@ -539,6 +685,18 @@ static int sl_reopen(struct sink *s)
 static bool sl_back(const struct syslog_sink *sl)
 {
 	return sl->state == CONN_UP && !sl->cur_pending && !sl->spool.records;
+}
+
+/* "HOST:PORT name=NAME sha256:HEX" (what the collector must prove). */
+static void peer_describe(const struct syslog_sink *sl, char *buf, size_t len)
+{
+	int off = snprintf(buf, len, "%s:%u", sl->host, sl->port);
+
+	if (sl->use_tls && sl->tls_conf.peer_name && off > 0 && (size_t)off < len)
+		off += snprintf(buf + off, len - (size_t)off, " name=%s",
+				sl->tls_conf.peer_name);
+	if (sl->use_tls && sl->tls_conf.peer_fingerprint && off > 0 && (size_t)off < len)
+		snprintf(buf + off, len - (size_t)off, " %s", sl->tls_conf.peer_fingerprint);
 }
 
 static void sl_health(struct sink *s, struct sink_health *h)
@@ -559,6 +717,50 @@ static void sl_health(struct sink *s, struct sink_health *h)
 	h->dropped = sl->dropped;
 	h->spooled = sl->spool.records + (sl->cur_pending && !sl->cur_from_spool);
 	h->last_err = sl->last_err;
+	snprintf(h->transport, sizeof(h->transport), "%s", sl->use_tls ? "tls" : "tcp");
+	peer_describe(sl, h->peer, sizeof(h->peer));
+	if (!sl->use_tls)
+		snprintf(h->verify, sizeof(h->verify), "unauthenticated");
+	else if (sl->verified)
+		snprintf(h->verify, sizeof(h->verify), "verified (%s)", sl->tls_desc);
+	else if (sl->tls_streak)
+		snprintf(h->verify, sizeof(h->verify), "failed: %s", sl->verify_why);
+	else
+		snprintf(h->verify, sizeof(h->verify), "connecting");
+	h->tls_failures = sl->tls_failures;
+}
+
+bool sink_syslog_insecure(struct sink *s)
+{
+	return !((struct syslog_sink *)s->priv)->use_tls;
+}
+
+bool sink_syslog_take_tls_failure(struct sink *s, char *why, size_t len,
+				  uint64_t *failures)
+{
+	struct syslog_sink *sl = s->priv;
+
+	if (!sl->tls_failure_report)
+		return false;
+	sl->tls_failure_report = false;
+	snprintf(why, len, "%s", sl->verify_why);
+	*failures = sl->tls_failures;
+	return true;
+}
+
+bool sink_syslog_take_disconnect(struct sink *s, uint64_t *first_n, uint64_t *last_n,
+				 uint64_t *lines)
+{
+	struct syslog_sink *sl = s->priv;
+
+	if (!sl->lost_lines)
+		return false;
+	*first_n = sl->lost_first_n;
+	*last_n = sl->lost_last_n;
+	*lines = sl->lost_lines;
+	sl->lost_lines = 0;
+	sl->lost_first_n = sl->lost_last_n = 0;
+	return true;
 }
 
 uint64_t sink_syslog_pending_dropped(struct sink *s)
@@ -584,11 +786,43 @@ static void sl_free(struct syslog_sink *sl)
 	free(sl->app_name);
 	free(sl->hostname);
 	free(sl->spool_dir);
+	free((char *)sl->tls_conf.ca_file);
+	free((char *)sl->tls_conf.cert_file);
+	free((char *)sl->tls_conf.key_file);
+	free((char *)sl->tls_conf.peer_name);
+	free((char *)sl->tls_conf.peer_fingerprint);
+	tls_conn_end(&sl->tc, false);
+	tls_client_free(&sl->tls);
 	buf_free(&sl->cur);
 	buf_free(&sl->msg);
 	buf_free(&sl->frame);
 	buf_free(&sl->tmp);
 	free(sl);
+}
+
+/*
+ * At a stop, a TLS connection under way (a replay's end can come before
+ * its handshake) gets CLOSE_LINGER_MS to come up and send what waits.
+ */
+static void linger_tls(struct syslog_sink *sl)
+{
+	uint64_t until = mono_ms() + CLOSE_LINGER_MS, now;
+
+	while (sl->use_tls && (now = mono_ms()) < until) {
+		struct pollfd p = { .fd = sl->fd, .events = POLLIN };
+
+		if (sl->state == CONN_UP && !sl->cur_pending && !sl->spool.records)
+			break;
+		if (sl->state == CONN_IDLE)
+			break;
+		if (sl->state == CONN_CONNECTING ||
+		    (sl->state == CONN_HANDSHAKE && tls_conn_wants_write(&sl->tc)) ||
+		    sl->state == CONN_UP)
+			p.events = POLLOUT;
+		poll(&p, 1, 50);
+		advance_tls(sl, now);
+		drain(sl);
+	}
 }
 
 static int sl_close(struct sink *s)
@@ -598,6 +832,7 @@ static int sl_close(struct sink *s)
 
 	if (!sl)
 		return 0;
+	linger_tls(sl);
 	drain(sl);
 	/* A live message not completely sent is kept whole for the next run. */
 	if (sl->cur_pending && !sl->cur_from_spool && sl->spool_open) {
@@ -610,6 +845,7 @@ static int sl_close(struct sink *s)
 		err = err ?: -EIO;
 	if (sl->spool_open)
 		spool_close(&sl->spool);
+	tls_conn_end(&sl->tc, sl->state == CONN_UP);	/* close_notify: a clean end */
 	if (sl->fd >= 0)
 		close(sl->fd);
 	sl_free(sl);
@@ -673,6 +909,16 @@ int sink_syslog_new(struct sink *s, const struct syslog_sink_conf *c)
 	if (dup_opt(&sl->host, c->host) ||
 	    dup_opt(&sl->app_name, c->app_name ? c->app_name : "inputaudit") ||
 	    dup_opt(&sl->hostname, c->hostname) || dup_opt(&sl->spool_dir, c->spool_dir)) {
+		sl_free(sl);
+		return -ENOMEM;
+	}
+	sl->use_tls = c->transport == SYSLOG_TRANSPORT_TLS;
+	if (sl->use_tls &&
+	    (dup_opt((char **)&sl->tls_conf.ca_file, c->tls.ca_file) ||
+	     dup_opt((char **)&sl->tls_conf.cert_file, c->tls.cert_file) ||
+	     dup_opt((char **)&sl->tls_conf.key_file, c->tls.key_file) ||
+	     dup_opt((char **)&sl->tls_conf.peer_name, c->tls.peer_name) ||
+	     dup_opt((char **)&sl->tls_conf.peer_fingerprint, c->tls.peer_fingerprint))) {
 		sl_free(sl);
 		return -ENOMEM;
 	}
