@@ -398,8 +398,9 @@ static void handshake_step(struct syslog_sink *sl, uint64_t now)
 	if (!sl->tls_streak++)
 		sl->tls_failure_report = true;
 	snprintf(sl->verify_why, sizeof(sl->verify_why), "%s", sl->tc.why);
-	log_warnx("syslog %s:%u: TLS refused (%" PRIu64 " failures): %s", sl->host,
-		  sl->port, sl->tls_failures, sl->verify_why);
+	if (sl->tls_streak == 1)	/* the rest of a streak: counted, in status */
+		log_warnx("syslog %s:%u: TLS refused, retrying: %s", sl->host, sl->port,
+			  sl->verify_why);
 	disconnect(sl, -EPROTO, now);
 }
 

@@ -1,0 +1,611 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Syslog over TLS (userspace/sink/tls_client.c through sink_syslog.c, and
+ * the real daemon): a real rsyslogd on loopback with Debian's TLS netstream
+ * driver (rsyslog-openssl, "ossl"; collector.h), real OpenSSL on both ends.
+ * A test CA, a second CA, collector and client certificates are made at run
+ * time with the openssl command in a temporary directory (never kept).
+ * Synthetic lines only.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "collector.h"
+#include "daemon_run.h"
+#include "recfile.h"
+#include "sink_syslog.h"
+
+#define DRIVER		"ossl"
+#define PEER_NAME	"collector.test"
+#define CHAIN_HEX	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define TIMEOUT_MS	20000
+#define MAX_N		200000
+#define DROP_USER	"nobody"
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * The certificates: ca (the fleet's), ca2 (another one), srv (collector.test
+ * from ca), srv_other (other.test from ca), srv_ca2 (collector.test from
+ * ca2), cli (client.test from ca, its key root's 0600).
+ */
+static const char certs_sh[] =
+	"set -e; cd \"$1\"; umask 077\n"
+	"ca() { openssl req -x509 -new -newkey rsa:2048 -nodes -days 2 -subj \"/CN=$1\" "
+	"-keyout $1.key -out $1.pem >/dev/null 2>&1; }\n"
+	"leaf() { openssl req -new -newkey rsa:2048 -nodes -subj \"/CN=$1-cn.invalid\" "
+	"-keyout $1.key -out $1.csr >/dev/null 2>&1; printf 'subjectAltName=DNS:%s\\n' $3 >$1.ext; "
+	"openssl x509 -req -in $1.csr -CA $2.pem -CAkey $2.key -CAcreateserial -days 2 "
+	"-extfile $1.ext -out $1.pem >/dev/null 2>&1; }\n"
+	"ca ca; ca ca2\n"
+	"leaf srv ca collector.test; leaf srv_other ca other.test; leaf srv_ca2 ca2 collector.test\n"
+	"leaf cli ca client.test\n"
+	"openssl x509 -in srv.pem -outform DER | sha256sum | cut -c1-64 >srv.fp\n"
+	"chmod 0644 *.pem; chmod 0600 *.key\n";
+
+FIXTURE(tls)
+{
+	char dir[64], spool[96];
+	struct collector col;
+	struct sink s;
+	bool opened;
+	char *got;		/* the collector's output */
+	unsigned char *seen;	/* per n: how many times it arrived whole */
+	char log[16384];
+};
+
+static char *path(FIXTURE_DATA(tls) *self, const char *name)
+{
+	static char buf[4][160];
+	static unsigned int i;
+
+	i = (i + 1) % 4;
+	snprintf(buf[i], sizeof(buf[i]), "%s/%s", self->dir, name);
+	return buf[i];
+}
+
+FIXTURE_SETUP(tls)
+{
+	char cmd[256];
+
+	if (access(COLLECTOR_RSYSLOGD, X_OK))
+		SKIP(return, COLLECTOR_RSYSLOGD " not installed (Debian package rsyslog)");
+	if (!collector_tls_available(DRIVER))
+		SKIP(return, "rsyslog's TLS driver lmnsd_" DRIVER " is missing (Debian package rsyslog-openssl)");
+	if (system("command -v openssl >/dev/null"))
+		SKIP(return, "no openssl command (Debian package openssl)");
+	snprintf(self->dir, sizeof(self->dir), "/tmp/test_sink_tls.XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->dir));
+	ASSERT_EQ(0, chmod(self->dir, 0755));
+	snprintf(self->spool, sizeof(self->spool), "%s/spool", self->dir);
+	{
+		FILE *f = fopen(path(self, "certs.sh"), "w");
+
+		ASSERT_NE(NULL, f);
+		fputs(certs_sh, f);
+		ASSERT_EQ(0, fclose(f));
+	}
+	snprintf(cmd, sizeof(cmd), "sh %s/certs.sh %s", self->dir, self->dir);
+	ASSERT_EQ(0, system(cmd));
+	self->seen = calloc(MAX_N + 1, 1);
+	ASSERT_NE(NULL, self->seen);
+}
+
+FIXTURE_TEARDOWN(tls)
+{
+	char cmd[128];
+
+	if (self->opened)
+		self->s.ops->close(&self->s);
+	collector_kill(&self->col);
+	free(self->got);
+	free(self->seen);
+	if (self->dir[0] && !getenv("KEEP_TMP")) {
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir);
+		if (system(cmd))
+			TH_LOG("cleanup of %s failed", self->dir);
+	}
+}
+
+/* A collector with certificate @srv ("srv", "srv_other", "srv_ca2"), requiring a client certificate from ca. */
+static int start_collector(FIXTURE_DATA(tls) *self, const char *srv, const char *authmode)
+{
+	struct collector_tls t = {
+		.driver = DRIVER, .ca = path(self, "ca.pem"), .authmode = authmode,
+	};
+	char cert[160], key[160];
+	int err;
+
+	snprintf(cert, sizeof(cert), "%s/%s.pem", self->dir, srv);
+	snprintf(key, sizeof(key), "%s/%s.key", self->dir, srv);
+	t.cert = cert;
+	t.key = key;
+	if (!strcmp(authmode, "x509/name"))
+		t.permitted_peer = "client.test";
+	err = collector_init_tls(&self->col, self->dir, &t);
+	if (err)
+		return err;
+	return collector_start(&self->col, TIMEOUT_MS);
+}
+
+struct sink_opts {
+	bool tcp, no_client_cert, no_ca;
+	const char *peer_name;		/* NULL: PEER_NAME; "": none */
+	const char *fingerprint;
+	unsigned int port;		/* 0: the collector's */
+};
+
+static int open_sink(FIXTURE_DATA(tls) *self, const struct sink_opts *o)
+{
+	struct syslog_sink_conf c = {
+		.name = "collector", .host = "127.0.0.1",
+		.port = o->port ? o->port : self->col.port,
+		.hostname = "testhost", .spool_dir = self->spool, .spool_max = 1 << 26,
+		.backoff_min_ms = 20, .backoff_max_ms = 200,
+		.spool_uid = (uid_t)-1, .spool_gid = (gid_t)-1,
+		.transport = o->tcp ? SYSLOG_TRANSPORT_TCP : SYSLOG_TRANSPORT_TLS,
+	};
+	int err;
+
+	if (!o->tcp) {
+		c.tls.ca_file = o->no_ca ? NULL : path(self, "ca.pem");
+		c.tls.peer_name = !o->peer_name ? PEER_NAME : *o->peer_name ? o->peer_name : NULL;
+		c.tls.peer_fingerprint = o->fingerprint;
+		if (!o->no_client_cert) {
+			c.tls.cert_file = path(self, "cli.pem");
+			c.tls.key_file = path(self, "cli.key");
+		}
+	}
+	memset(&self->s, 0, sizeof(self->s));
+	err = sink_syslog_new(&self->s, &c);
+	if (err)
+		return err;
+	err = self->s.ops->open(&self->s);
+	self->opened = !err;
+	return err;
+}
+
+static void write_line(FIXTURE_DATA(tls) *self, uint64_t n)
+{
+	char text[256];
+	struct sink_line l = {
+		.text = text, .type = "config", .n = n, .severity = SINK_SEV_INFO,
+	};
+
+	l.len = (size_t)snprintf(text, sizeof(text),
+				 "{\"type\":\"config\",\"time_ns\":%" PRIu64 ",\"dev\":0,"
+				 "\"item\":\"level\",\"old\":\"activity\",\"new\":\"events\","
+				 "\"n\":%" PRIu64 ",\"chain\":\"" CHAIN_HEX "\"}\n", n * 1000, n);
+	self->s.ops->write(&self->s, &l);
+}
+
+/* Tick and flush until the sink is up with nothing waiting, or @ms pass. */
+static bool settle(FIXTURE_DATA(tls) *self, int ms)
+{
+	uint64_t until = now_ms() + ms;
+	struct sink_health h;
+
+	do {
+		self->s.ops->tick(&self->s, now_ms());
+		self->s.ops->flush(&self->s);
+		self->s.ops->health(&self->s, &h);
+		if (h.up && !h.spooled)
+			return true;
+		usleep(5000);
+	} while (now_ms() < until);
+	return false;
+}
+
+/*
+ * Parse the collector's output: per n, whole lines (MSGID config, the SD
+ * param n="N" and the same n in MSG).  Return: lines that did not parse.
+ */
+static unsigned int read_collector(FIXTURE_DATA(tls) *self)
+{
+	unsigned int bad = 0;
+	char *line, *save = NULL, *tab;
+	FILE *f;
+	size_t len = 0;
+
+	free(self->got);
+	self->got = NULL;
+	memset(self->seen, 0, MAX_N + 1);
+	f = fopen(self->col.out, "r");
+	if (!f)
+		return 0;
+	if (getdelim(&self->got, &len, 0, f) < 0) {
+		free(self->got);
+		self->got = NULL;
+	}
+	fclose(f);
+	if (!self->got)
+		return 0;
+	for (line = strtok_r(self->got, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		unsigned long long n, n2;
+		char *sd, *msg;
+
+		tab = strchr(line, '\t');
+		sd = tab ? tab + 1 : NULL;
+		msg = sd ? strchr(sd, '\t') : NULL;
+		if (!msg || strncmp(line, "config\t", 7) || !strstr(sd, "[inputaudit@32473 ") ||
+		    !strstr(sd, " n=\"") || !(msg = strstr(msg, "\"n\":")) ||
+		    sscanf(strstr(sd, " n=\"") + 4, "%llu", &n) != 1 ||
+		    sscanf(msg + 4, "%llu", &n2) != 1 || n != n2 || !n || n > MAX_N ||
+		    !strstr(msg, CHAIN_HEX "\"}")) {
+			bad++;
+			continue;
+		}
+		if (self->seen[n] < 255)
+			self->seen[n]++;
+	}
+	/* strtok_r() cut it up: read it again whole for callers that search it. */
+	free(self->got);
+	self->got = NULL;
+	f = fopen(self->col.out, "r");
+	if (f) {
+		len = 0;
+		if (getdelim(&self->got, &len, 0, f) < 0) {
+			free(self->got);
+			self->got = NULL;
+		}
+		fclose(f);
+	}
+	return bad;
+}
+
+/* Wait until the collector has every n of 1..@n at least once. */
+static bool wait_all(FIXTURE_DATA(tls) *self, uint64_t n, int ms)
+{
+	uint64_t until = now_ms() + ms, i;
+
+	do {
+		read_collector(self);
+		for (i = 1; i <= n && self->seen[i]; i++)
+			;
+		if (i > n)
+			return true;
+		usleep(20000);
+	} while (now_ms() < until);
+	return false;
+}
+
+/* 1. TLS with mutual authentication delivers every line, framed and parsable, each n once. */
+TEST_F(tls, delivers_every_line_once)
+{
+	const uint64_t N = 5000;
+	struct sink_health h;
+	uint64_t n;
+
+	ASSERT_EQ(0, start_collector(self, "srv", "x509/name"));
+	ASSERT_EQ(0, open_sink(self, &(struct sink_opts){ 0 }));
+	for (n = 1; n <= N; n++) {
+		write_line(self, n);
+		if (n % 100 == 0)
+			settle(self, 0);
+	}
+	EXPECT_TRUE(settle(self, TIMEOUT_MS));
+	self->s.ops->health(&self->s, &h);
+	EXPECT_STREQ("tls", h.transport);
+	EXPECT_EQ(0, strncmp(h.verify, "verified (TLSv1.3 TLS_AES_128_GCM_SHA256)", 41)) {
+		TH_LOG("verify: %s", h.verify);
+	}
+	EXPECT_NE(NULL, strstr(h.peer, "name=" PEER_NAME));
+	EXPECT_EQ(0U, h.tls_failures);
+	EXPECT_TRUE(wait_all(self, N, TIMEOUT_MS));
+	EXPECT_EQ(0U, read_collector(self));
+	for (n = 1; n <= N; n++)
+		if (self->seen[n] != 1) {
+			EXPECT_EQ(1, self->seen[n]) TH_LOG("n=%" PRIu64, n);
+			break;
+		}
+}
+
+/* A pinned certificate (its SHA-256) authenticates without a CA; another pin is refused. */
+TEST_F(tls, fingerprint_pin)
+{
+	char fp[80] = "sha256:";
+	struct sink_health h;
+	FILE *f;
+
+	f = fopen(path(self, "srv.fp"), "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(fp + 7, sizeof(fp) - 7, f));
+	fclose(f);
+	fp[7 + 64] = 0;
+	ASSERT_EQ(0, start_collector(self, "srv", "x509/certvalid"));
+	ASSERT_EQ(0, open_sink(self, &(struct sink_opts){ .no_ca = true, .peer_name = "",
+							.fingerprint = fp }));
+	write_line(self, 1);
+	EXPECT_TRUE(settle(self, TIMEOUT_MS));
+	EXPECT_TRUE(wait_all(self, 1, TIMEOUT_MS));
+	self->s.ops->close(&self->s);
+	self->opened = false;
+
+	fp[7] = fp[7] == '0' ? '1' : '0';	/* another certificate's */
+	ASSERT_EQ(0, open_sink(self, &(struct sink_opts){ .no_ca = true, .peer_name = "",
+							.fingerprint = fp }));
+	EXPECT_FALSE(settle(self, 500));
+	self->s.ops->health(&self->s, &h);
+	EXPECT_LE(1U, h.tls_failures);
+	EXPECT_STREQ("failed: certificate verify failed: fingerprint mismatch", h.verify);
+}
+
+/*
+ * 2. A collector that cannot prove itself is refused: counted, retried
+ * with the backoff, reported (once per streak) and in the health that
+ * status shows; nothing is sent to it, the lines wait in the spool.
+ */
+static void refused(struct __test_metadata *_metadata, FIXTURE_DATA(tls) *self,
+		    const char *srv, const char *want)
+{
+	char why[256];
+	uint64_t failures;
+	struct sink_health h;
+
+	ASSERT_EQ(0, start_collector(self, srv, "x509/certvalid"));
+	ASSERT_EQ(0, open_sink(self, &(struct sink_opts){ 0 }));
+	write_line(self, 1);
+	write_line(self, 2);
+	EXPECT_FALSE(settle(self, 1500));
+	self->s.ops->health(&self->s, &h);
+	EXPECT_LE(3U, h.tls_failures) TH_LOG("only %" PRIu64 " attempts in 1.5 s", h.tls_failures);
+	EXPECT_EQ(0, strncmp(h.verify, want, strlen(want))) TH_LOG("verify: %s", h.verify);
+	EXPECT_STREQ("spooling", h.state);
+	EXPECT_EQ(2U, h.spooled);
+	EXPECT_TRUE(sink_syslog_take_tls_failure(&self->s, why, sizeof(why), &failures));
+	EXPECT_EQ(0, strncmp(why, want + strlen("failed: "), strlen(want) - strlen("failed: ")));
+	EXPECT_FALSE(sink_syslog_take_tls_failure(&self->s, why, sizeof(why), &failures));
+	EXPECT_EQ(0U, read_collector(self));
+	EXPECT_EQ(0, self->seen[1] + self->seen[2]);
+}
+
+TEST_F(tls, collector_from_another_ca_refused)
+{
+	refused(_metadata, self, "srv_ca2",
+		"failed: certificate verify failed: unable to get local issuer certificate");
+}
+
+TEST_F(tls, collector_with_another_name_refused)
+{
+	refused(_metadata, self, "srv_other",
+		"failed: certificate verify failed: hostname mismatch (want " PEER_NAME ")");
+}
+
+/*
+ * A daemon without a client certificate is refused by a collector that
+ * requires one: the collector stores nothing.  (Under TLS 1.3 the client's
+ * handshake ends before the server has checked the client: the refusal
+ * arrives as an alert right after, a broken connection.)
+ */
+TEST_F(tls, client_without_certificate_refused_by_collector)
+{
+	uint64_t first, last, lines, n;
+	struct sink_health h;
+
+	ASSERT_EQ(0, start_collector(self, "srv", "x509/certvalid"));
+	ASSERT_EQ(0, open_sink(self, &(struct sink_opts){ .no_client_cert = true }));
+	for (n = 1; n <= 20; n++) {
+		write_line(self, n);
+		settle(self, 50);
+	}
+	settle(self, 1000);
+	self->s.ops->health(&self->s, &h);
+	/*
+	 * Never delivered: the lines wait in the spool, or (handed to a
+	 * connection the collector then refused) are reported as such.
+	 */
+	EXPECT_TRUE(h.spooled > 0 || sink_syslog_take_disconnect(&self->s, &first, &last,
+								  &lines))
+		TH_LOG("state %s verify %s", h.state, h.verify);
+	EXPECT_NE(NULL, strstr(slurp_into(path(self, "rsyslogd.log"), self->log, sizeof(self->log)),
+			       "peer did not return a certificate"));
+	usleep(300000);
+	EXPECT_EQ(0U, read_collector(self));
+	for (n = 1; n <= 20; n++)
+		EXPECT_EQ(0, self->seen[n]);
+}
+
+/*
+ * 3. The collector is killed (SIGKILL) under load and restarted: every n
+ * that did not arrive lies in a range the sink reported for a broken
+ * connection (sink_disconnect); lines after the break are spooled and
+ * arrive.  How many were lost is printed.
+ */
+TEST_F(tls, collector_killed_loss_within_reported_ranges)
+{
+	const uint64_t N = 30000, KILL_AT = 10000, RESTART_AT = 14000;
+	uint64_t first, last, lines, n, missing = 0, covered_lines = 0;
+	uint64_t r_first[64], r_last[64];
+	unsigned int nr = 0, i;
+
+	ASSERT_EQ(0, start_collector(self, "srv", "x509/name"));
+	ASSERT_EQ(0, open_sink(self, &(struct sink_opts){ 0 }));
+	for (n = 1; n <= N; n++) {
+		write_line(self, n);
+		if (n % 50 == 0)
+			settle(self, 0);
+		if (n == KILL_AT)
+			collector_kill(&self->col);
+		if (n == RESTART_AT)
+			ASSERT_EQ(0, collector_start(&self->col, TIMEOUT_MS));
+		while (nr < 64 && sink_syslog_take_disconnect(&self->s, &first, &last, &lines)) {
+			r_first[nr] = first;
+			r_last[nr++] = last;
+			covered_lines += lines;
+		}
+	}
+	EXPECT_TRUE(settle(self, TIMEOUT_MS));
+	while (nr < 64 && sink_syslog_take_disconnect(&self->s, &first, &last, &lines)) {
+		r_first[nr] = first;
+		r_last[nr++] = last;
+		covered_lines += lines;
+	}
+	/* Wait for the last line, then a little for the collector to write out the rest. */
+	{
+		uint64_t until = now_ms() + TIMEOUT_MS;
+
+		while (read_collector(self), !self->seen[N] && now_ms() < until)
+			usleep(50000);
+		usleep(300000);
+		read_collector(self);
+	}
+	EXPECT_LE(1U, nr) TH_LOG("the kill was not noticed as a broken connection");
+	for (n = 1; n <= N; n++) {
+		bool in = false;
+
+		if (self->seen[n])
+			continue;
+		missing++;
+		for (i = 0; i < nr; i++)
+			in |= n >= r_first[i] && n <= r_last[i];
+		EXPECT_TRUE(in) {
+			TH_LOG("n=%" PRIu64 " missing and not in a reported range", n);
+			break;
+		}
+	}
+	for (n = RESTART_AT + 100; n <= N; n++)
+		if (!self->seen[n]) {
+			EXPECT_NE(0, self->seen[n]) TH_LOG("n=%" PRIu64 " after the restart missing", n);
+			break;
+		}
+	TH_LOG("SIGKILL at n=%" PRIu64 ": %" PRIu64 " of %" PRIu64 " lines missing; %u broken connection(s) reported, %" PRIu64 " lines in their ranges (first %" PRIu64 "..%" PRIu64 ")",
+	       KILL_AT, missing, N, nr, covered_lines, nr ? r_first[0] : 0, nr ? r_last[0] : 0);
+}
+
+/* A relay between the sink and the collector recording what the sink sends. */
+static pid_t start_proxy(unsigned int listen_port, unsigned int to_port, const char *capture)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(listen_port) };
+	int lfd, one = 1;
+	pid_t pid;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (lfd < 0 || setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) || listen(lfd, 4))
+		return -1;
+	pid = fork();
+	if (pid) {
+		close(lfd);
+		return pid;
+	}
+	for (;;) {
+		int cap = open(capture, O_WRONLY | O_CREAT | O_APPEND, 0600);
+		int a = accept(lfd, NULL, NULL), b;
+		struct sockaddr_in up = sin;
+		char buf[16384];
+
+		up.sin_port = htons(to_port);
+		b = socket(AF_INET, SOCK_STREAM, 0);
+		if (a < 0 || b < 0 || connect(b, (struct sockaddr *)&up, sizeof(up)))
+			_exit(1);
+		for (;;) {
+			struct pollfd p[2] = { { .fd = a, .events = POLLIN },
+					       { .fd = b, .events = POLLIN } };
+			ssize_t r;
+
+			if (poll(p, 2, -1) < 0)
+				_exit(1);
+			if (p[0].revents) {
+				r = read(a, buf, sizeof(buf));
+				if (r <= 0 || write(cap, buf, r) != r || write(b, buf, r) != r)
+					break;
+			}
+			if (p[1].revents) {
+				r = read(b, buf, sizeof(buf));
+				if (r <= 0 || write(a, buf, r) != r)
+					break;
+			}
+		}
+		close(a);
+		close(b);
+		close(cap);
+	}
+}
+
+static bool capture_has(const char *capture, const char *needle)
+{
+	static char buf[1 << 20];
+	int fd = open(capture, O_RDONLY);
+	ssize_t n = fd < 0 ? 0 : read(fd, buf, sizeof(buf));
+
+	if (fd >= 0)
+		close(fd);
+	return n > 0 && memmem(buf, (size_t)n, needle, strlen(needle));
+}
+
+/*
+ * 4. No plaintext: the bytes the sink sends over TLS, captured by a relay,
+ * hold none of the records' names; the same relay with transport = tcp
+ * sees them (the control that lets this test fail).
+ */
+TEST_F(tls, no_plaintext_on_the_wire)
+{
+	static const char *const names[] = { "\"type\"", "config", "\"dev\"", "\"n\":",
+					     "inputaudit@32473", "testhost", "level" };
+	unsigned int port = collector_free_port(), i;
+	char capture[160];
+	pid_t proxy;
+	int status;
+
+	snprintf(capture, sizeof(capture), "%s/wire.bin", self->dir);
+	ASSERT_EQ(0, start_collector(self, "srv", "x509/name"));
+	proxy = start_proxy(port, self->col.port, capture);
+	ASSERT_LT(0, proxy);
+	ASSERT_EQ(0, open_sink(self, &(struct sink_opts){ .port = port }));
+	for (i = 1; i <= 200; i++)
+		write_line(self, i);
+	EXPECT_TRUE(settle(self, TIMEOUT_MS));
+	EXPECT_TRUE(wait_all(self, 200, TIMEOUT_MS));
+	self->s.ops->close(&self->s);
+	self->opened = false;
+	EXPECT_TRUE(capture_has(capture, "\x16\x03\x01"));	/* a TLS ClientHello */
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		EXPECT_FALSE(capture_has(capture, names[i])) TH_LOG("%s in clear", names[i]);
+	kill(proxy, SIGKILL);
+	waitpid(proxy, &status, 0);
+	collector_kill(&self->col);
+
+	/* The control: plain TCP through the same relay shows every name. */
+	unlink(capture);
+	unlink(self->col.out);
+	ASSERT_EQ(0, collector_init(&self->col, self->dir));
+	ASSERT_EQ(0, collector_start(&self->col, TIMEOUT_MS));
+	port = collector_free_port();
+	proxy = start_proxy(port, self->col.port, capture);
+	ASSERT_LT(0, proxy);
+	ASSERT_EQ(0, open_sink(self, &(struct sink_opts){ .tcp = true, .port = port }));
+	for (i = 1; i <= 200; i++)
+		write_line(self, i);
+	EXPECT_TRUE(settle(self, TIMEOUT_MS));
+	EXPECT_TRUE(wait_all(self, 200, TIMEOUT_MS));
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		EXPECT_TRUE(capture_has(capture, names[i])) TH_LOG("%s not seen over tcp", names[i]);
+	kill(proxy, SIGKILL);
+	waitpid(proxy, &status, 0);
+}
+
+TEST_HARNESS_MAIN
