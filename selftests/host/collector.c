@@ -92,6 +92,8 @@ int collector_init_tls(struct collector *c, const char *dir, const struct collec
 			" StreamDriver.AuthMode=\"%s\"", t->driver, t->authmode);
 		if (t->permitted_peer)
 			fprintf(f, " PermittedPeer=[\"%s\"]", t->permitted_peer);
+		if (t->priority)
+			fprintf(f, " gnutlsPriorityString=\"%s\"", t->priority);
 		fprintf(f, ")\n");
 	} else {
 		fprintf(f, "module(load=\"imtcp\")\n");

@@ -24,6 +24,7 @@ struct collector_tls {
 	const char *ca, *cert, *key;	/* PEM files */
 	const char *authmode;
 	const char *permitted_peer;	/* x509/name: the client's name, or NULL */
+	const char *priority;		/* gnutlsPriorityString (ossl: SSL_CONF commands), or NULL */
 };
 
 #define COLLECTOR_MODDIR	"/usr/lib/x86_64-linux-gnu/rsyslog"

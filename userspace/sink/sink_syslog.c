@@ -27,8 +27,15 @@ enum conn_state {
 	CONN_IDLE,		/* no socket; next attempt at next_attempt_ms */
 	CONN_CONNECTING,	/* nonblocking connect() in progress */
 	CONN_HANDSHAKE,		/* TLS handshake in progress */
+	CONN_CONFIRMING,	/* TLS 1.3: waiting for the collector to accept us */
 	CONN_UP,
 };
+
+/*
+ * How long a TLS 1.3 connection waits for the collector's acceptance of our
+ * certificate (tls_client.h) before it is taken as up, unconfirmed.
+ */
+#define CONFIRM_TIMEOUT_MS	2000
 
 /* How long close() waits for a TLS connection to come up and take the spool. */
 #define CLOSE_LINGER_MS		3000
@@ -57,6 +64,7 @@ struct syslog_sink {
 	enum conn_state state;
 	uint64_t next_attempt_ms;
 	uint64_t connect_start_ms;
+	uint64_t confirm_start_ms;
 	unsigned int backoff_ms;
 
 	struct spool spool;
@@ -79,6 +87,8 @@ struct syslog_sink {
 	struct tls_client tls;
 	struct tls_conn tc;
 	bool verified;
+	bool unconfirmed;	/* TLS 1.3: the collector never said it accepted us */
+	bool unconfirmed_logged;
 	char verify_why[200];	/* the last handshake failure */
 	char tls_desc[96];	/* protocol and suite of the connection */
 	uint64_t tls_failures;
@@ -360,6 +370,7 @@ static void disconnect(struct syslog_sink *sl, int err, uint64_t now)
 	}
 	tls_conn_end(&sl->tc, false);
 	sl->verified = false;
+	sl->unconfirmed = false;
 	if (sl->fd >= 0)
 		close(sl->fd);
 	sl->fd = -1;
@@ -378,15 +389,73 @@ static void connected(struct syslog_sink *sl)
 	sl->conn_lines = 0;
 }
 
+/*
+ * The TLS handshake failed, or the collector refused us (tc.why says why):
+ * counted, reported once per streak (the rest in status).
+ */
+static void count_tls_failure(struct syslog_sink *sl)
+{
+	sl->tls_failures++;
+	if (!sl->tls_streak++)
+		sl->tls_failure_report = true;
+	snprintf(sl->verify_why, sizeof(sl->verify_why), "%s", sl->tc.why);
+	if (sl->tls_streak == 1)
+		log_warnx("syslog %s:%u: TLS refused, retrying: %s", sl->host, sl->port,
+			  sl->verify_why);
+}
+
+/* ...and retried with the backoff. */
+static void tls_refused(struct syslog_sink *sl, uint64_t now)
+{
+	count_tls_failure(sl);
+	disconnect(sl, -EPROTO, now);
+}
+
+/* TLS is up, the collector verified (and, if it could refuse us, accepting). */
+static void tls_up(struct syslog_sink *sl, bool unconfirmed)
+{
+	sl->verified = true;
+	sl->unconfirmed = unconfirmed;
+	sl->tls_streak = 0;
+	tls_conn_describe(&sl->tc, sl->tls_desc, sizeof(sl->tls_desc));
+	if (unconfirmed && !sl->unconfirmed_logged) {
+		sl->unconfirmed_logged = true;
+		log_warnx("syslog %s:%u: the collector did not confirm it accepted our certificate within %u ms; sending (a refusal shows as a broken connection)",
+			  sl->host, sl->port, CONFIRM_TIMEOUT_MS);
+	}
+	connected(sl);
+}
+
+/*
+ * TLS 1.3: nothing is sent before the collector answered our Finished
+ * (tls_client.h).  A collector that sends no session tickets never
+ * answers: after CONFIRM_TIMEOUT_MS the connection is used all the same,
+ * and a later refusal is a broken connection with its n range reported.
+ */
+static void confirm_step(struct syslog_sink *sl, uint64_t now)
+{
+	int r = tls_conn_confirm(&sl->tc);
+
+	if (r > 0)
+		tls_up(sl, false);
+	else if (r < 0)
+		tls_refused(sl, now);
+	else if (now - sl->confirm_start_ms >= CONFIRM_TIMEOUT_MS)
+		tls_up(sl, true);
+}
+
 static void handshake_step(struct syslog_sink *sl, uint64_t now)
 {
 	int r = tls_conn_handshake(&sl->tc);
 
+	if (r > 0 && tls_conn_needs_confirm(&sl->tc)) {
+		sl->state = CONN_CONFIRMING;
+		sl->confirm_start_ms = now;
+		confirm_step(sl, now);
+		return;
+	}
 	if (r > 0) {
-		sl->verified = true;
-		sl->tls_streak = 0;
-		tls_conn_describe(&sl->tc, sl->tls_desc, sizeof(sl->tls_desc));
-		connected(sl);
+		tls_up(sl, false);
 		return;
 	}
 	if (!r) {
@@ -394,14 +463,7 @@ static void handshake_step(struct syslog_sink *sl, uint64_t now)
 			disconnect(sl, -ETIMEDOUT, now);
 		return;
 	}
-	sl->tls_failures++;
-	if (!sl->tls_streak++)
-		sl->tls_failure_report = true;
-	snprintf(sl->verify_why, sizeof(sl->verify_why), "%s", sl->tc.why);
-	if (sl->tls_streak == 1)	/* the rest of a streak: counted, in status */
-		log_warnx("syslog %s:%u: TLS refused, retrying: %s", sl->host, sl->port,
-			  sl->verify_why);
-	disconnect(sl, -EPROTO, now);
+	tls_refused(sl, now);
 }
 
 /* TCP is up: plain, or the TLS handshake begins. */
@@ -461,7 +523,10 @@ static void check_connecting(struct syslog_sink *sl, uint64_t now)
 /*
  * The collector never sends: anything readable means it closed or failed.
  * Over TLS it sends records of TLS's own (a TLS 1.3 server's session
- * tickets): read and dropped, only an end or an error counts.
+ * tickets): read and dropped, only an end or an error counts.  OpenSSL
+ * reads up to the end, so an alert refusing our certificate (a collector
+ * that did not confirm in time, see confirm_step()) is counted as a TLS
+ * failure too, besides the broken connection.
  */
 static bool peer_gone(struct syslog_sink *sl)
 {
@@ -469,10 +534,15 @@ static bool peer_gone(struct syslog_sink *sl)
 
 	if (poll(&p, 1, 0) <= 0)
 		return false;
+	if (sl->use_tls && !(p.revents & POLLNVAL)) {
+		if (!tls_conn_peer_gone(&sl->tc))
+			return false;
+		if (sl->tc.why[0])
+			count_tls_failure(sl);
+		return true;
+	}
 	if (p.revents & (POLLRDHUP | POLLERR | POLLHUP | POLLNVAL))
 		return true;
-	if (sl->use_tls)
-		return tls_conn_peer_gone(&sl->tc);
 	return p.revents & POLLIN;
 }
 
@@ -655,6 +725,8 @@ static void advance_tls(struct syslog_sink *sl, uint64_t now)
 		check_connecting(sl, now);
 	if (sl->state == CONN_HANDSHAKE)
 		handshake_step(sl, now);
+	if (sl->state == CONN_CONFIRMING)
+		confirm_step(sl, now);
 }
 
 static int sl_flush(struct sink *s)
@@ -674,6 +746,8 @@ static void sl_tick(struct sink *s, uint64_t now_ms)
 		check_connecting(sl, now_ms);
 	if (sl->state == CONN_HANDSHAKE)
 		handshake_step(sl, now_ms);
+	if (sl->state == CONN_CONFIRMING)
+		confirm_step(sl, now_ms);
 	drain(sl);
 }
 
@@ -722,6 +796,10 @@ static void sl_health(struct sink *s, struct sink_health *h)
 	peer_describe(sl, h->peer, sizeof(h->peer));
 	if (!sl->use_tls)
 		snprintf(h->verify, sizeof(h->verify), "unauthenticated");
+	else if (sl->verified && sl->unconfirmed)
+		snprintf(h->verify, sizeof(h->verify),
+			 "verified (%s), our certificate not confirmed by the collector",
+			 sl->tls_desc);
 	else if (sl->verified)
 		snprintf(h->verify, sizeof(h->verify), "verified (%s)", sl->tls_desc);
 	else if (sl->tls_streak)

@@ -53,6 +53,12 @@
  * run's open() takes it back and reports it to the collector when it is
  * back.  No count is lost with the process.
  *
+ * TLS: after the handshake of a TLS 1.3 connection the collector could
+ * still refuse our certificate (tls_client.h); nothing is sent until it has
+ * answered, or CONFIRM_TIMEOUT_MS passed without an answer (then the
+ * connection is used, "not confirmed" in status, and a later refusal is a
+ * broken connection with its n range reported, and a TLS failure).
+ *
  * Health state: "ok" (connected, nothing waiting), "spooling" (lines wait
  * in the spool), "connecting" (no connection, nothing spooled).
  *

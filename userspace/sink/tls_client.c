@@ -66,6 +66,86 @@ static int load_key(SSL_CTX *ctx, const char *path, char *err, size_t errlen)
 }
 
 /*
+ * What the collector sends, as OpenSSL parses it: whether it asks for our
+ * certificate, whether it sends anything after the handshake (TLS 1.3:
+ * NewSessionTicket; its acceptance of us, see tls_client.h), its alerts.
+ */
+static void msg_cb(int write_p, int version, int content_type, const void *buf,
+		   size_t len, SSL *ssl, void *arg)
+{
+	struct tls_conn *tc = arg;
+	const unsigned char *p = buf;
+
+	(void)version;
+	(void)ssl;
+	if (write_p || !len)
+		return;
+	if (content_type == SSL3_RT_ALERT && len >= 2)
+		tc->alert = p[1];
+	else if (content_type == SSL3_RT_HANDSHAKE && !tc->handshake_done)
+		tc->cert_requested |= p[0] == SSL3_MT_CERTIFICATE_REQUEST;
+	else if (content_type == SSL3_RT_HANDSHAKE)
+		tc->confirmed = true;
+}
+
+/* Alerts with which a server turns down a client's certificate (or its absence). */
+static bool alert_refuses_cert(int alert)
+{
+	switch (alert) {
+	case SSL3_AD_HANDSHAKE_FAILURE:	/* TLS 1.2: OpenSSL's answer to no certificate */
+	case SSL3_AD_BAD_CERTIFICATE:
+	case SSL3_AD_UNSUPPORTED_CERTIFICATE:
+	case SSL3_AD_CERTIFICATE_REVOKED:
+	case SSL3_AD_CERTIFICATE_EXPIRED:
+	case SSL3_AD_CERTIFICATE_UNKNOWN:
+	case TLS1_AD_UNKNOWN_CA:
+	case TLS1_AD_ACCESS_DENIED:
+	case TLS13_AD_CERTIFICATE_REQUIRED:
+		return true;
+	}
+	return false;
+}
+
+static void refused_why(struct tls_conn *tc, const char *detail)
+{
+	if (tc->client->have_cert)
+		snprintf(tc->why, sizeof(tc->why),
+			 "the collector refused our certificate: %s", detail);
+	else
+		snprintf(tc->why, sizeof(tc->why),
+			 "the collector refused us without a client certificate (no tls_cert): %s",
+			 detail);
+}
+
+/*
+ * An established connection ended (SSL_get_error() gave @e, the call left
+ * @errnum in errno).  tc->why: a refusal of our certificate if the
+ * collector's alert says so; while @confirming, any end, since the
+ * collector has not accepted us yet; else "".
+ */
+static void ended(struct tls_conn *tc, int e, int errnum, bool confirming)
+{
+	unsigned long err = ERR_peek_last_error();
+	const char *r = err ? ERR_reason_error_string(err) : NULL;
+
+	tc->why[0] = 0;
+	if (e == SSL_ERROR_SSL && tc->alert >= 0 &&
+	    (confirming || (tc->cert_requested && alert_refuses_cert(tc->alert))))
+		refused_why(tc, r ? r : SSL_alert_desc_string_long(tc->alert));
+	else if (confirming && e == SSL_ERROR_SSL)
+		snprintf(tc->why, sizeof(tc->why), "after the handshake: %s",
+			 r ? r : "protocol error");
+	else if (confirming && e == SSL_ERROR_SYSCALL && errnum)
+		snprintf(tc->why, sizeof(tc->why),
+			 "the collector broke the connection after the handshake, before accepting us: %s",
+			 strerror(errnum));
+	else if (confirming)
+		snprintf(tc->why, sizeof(tc->why),
+			 "the collector closed the connection after the handshake, before accepting us");
+	ERR_clear_error();
+}
+
+/*
  * The collector's certificate: the chain to tls_ca and the host name as
  * OpenSSL checked them (@ok), and the fingerprint here.  Without tls_ca the
  * chain is not trusted to anything, so the fingerprint (and the name, when
@@ -148,6 +228,7 @@ int tls_client_init(struct tls_client *t, const struct tls_client_conf *c,
 	}
 	t->have_fp = c->peer_fingerprint;
 	t->have_ca = c->ca_file;
+	t->have_cert = c->cert_file;
 	if (c->peer_name) {
 		t->peer_name = strdup(c->peer_name);
 		if (!t->peer_name)
@@ -210,7 +291,10 @@ int tls_conn_start(struct tls_conn *tc, const struct tls_client *t, int fd)
 	tc->ssl = SSL_new(t->ctx);
 	if (!tc->ssl)
 		return -ENOMEM;
+	tc->alert = -1;
 	SSL_set_app_data(tc->ssl, tc);
+	SSL_set_msg_callback(tc->ssl, msg_cb);
+	SSL_set_msg_callback_arg(tc->ssl, tc);
 	if (SSL_set_fd(tc->ssl, fd) != 1 ||
 	    (t->have_ca && t->peer_name && SSL_set1_host(tc->ssl, t->peer_name) != 1) ||
 	    (t->peer_name && SSL_set_tlsext_host_name(tc->ssl, t->peer_name) != 1)) {
@@ -230,6 +314,7 @@ bool tls_conn_wants_write(const struct tls_conn *tc)
 
 int tls_conn_handshake(struct tls_conn *tc)
 {
+	unsigned long err;
 	long vr;
 	int r, e;
 
@@ -244,9 +329,15 @@ int tls_conn_handshake(struct tls_conn *tc)
 		return 0;
 	if (!tc->why[0]) {
 		vr = SSL_get_verify_result(tc->ssl);
+		err = ERR_peek_last_error();
 		if (vr != X509_V_OK)
 			snprintf(tc->why, sizeof(tc->why), "certificate verify failed: %s",
 				 X509_verify_cert_error_string(vr));
+		else if (e == SSL_ERROR_SSL && tc->cert_requested &&
+			 alert_refuses_cert(tc->alert))
+			refused_why(tc, err && ERR_reason_error_string(err) ?
+				    ERR_reason_error_string(err) :
+				    SSL_alert_desc_string_long(tc->alert));
 		else if (e == SSL_ERROR_SSL)
 			ssl_err(tc->why, sizeof(tc->why), "handshake");
 		else if (e == SSL_ERROR_SYSCALL && errno)
@@ -279,20 +370,58 @@ ssize_t tls_conn_write(struct tls_conn *tc, const void *p, size_t len)
 	return -ECONNRESET;
 }
 
-bool tls_conn_peer_gone(struct tls_conn *tc)
+bool tls_conn_needs_confirm(const struct tls_conn *tc)
+{
+	return tc->handshake_done && SSL_version(tc->ssl) >= TLS1_3_VERSION &&
+	       tc->cert_requested && !tc->confirmed;
+}
+
+/*
+ * Read and drop what the collector sent.  Return: true while the
+ * connection lasts, false at its end (SSL_get_error() in *@e, errno in
+ * *@errnum; the OpenSSL error queue kept for ended()).
+ */
+static bool read_all(struct tls_conn *tc, int *e, int *errnum)
 {
 	char junk[512];
 	size_t n;
-	int e;
 
 	for (;;) {
 		ERR_clear_error();
-		if (SSL_read_ex(tc->ssl, junk, sizeof(junk), &n) == 1)
-			continue;	/* data the collector should not send: dropped */
-		e = SSL_get_error(tc->ssl, 0);
-		ERR_clear_error();
-		return !(e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE);
+		errno = 0;
+		if (SSL_read_ex(tc->ssl, junk, sizeof(junk), &n) == 1) {
+			/* Data the collector should not send: dropped; still, an answer. */
+			tc->confirmed = true;
+			continue;
+		}
+		*errnum = errno;
+		*e = SSL_get_error(tc->ssl, 0);
+		if (*e == SSL_ERROR_WANT_READ || *e == SSL_ERROR_WANT_WRITE) {
+			ERR_clear_error();
+			return true;
+		}
+		return false;
 	}
+}
+
+int tls_conn_confirm(struct tls_conn *tc)
+{
+	int e, errnum;
+
+	if (read_all(tc, &e, &errnum))
+		return tc->confirmed ? 1 : 0;
+	ended(tc, e, errnum, true);
+	return -EPROTO;
+}
+
+bool tls_conn_peer_gone(struct tls_conn *tc)
+{
+	int e, errnum;
+
+	if (read_all(tc, &e, &errnum))
+		return false;
+	ended(tc, e, errnum, false);
+	return true;
 }
 
 void tls_conn_describe(const struct tls_conn *tc, char *buf, size_t len)

@@ -21,6 +21,19 @@
  * After the drop a connection needs only the socket, getrandom() and the
  * clock.
  *
+ * The collector's acceptance of us: under TLS 1.2 the collector checks our
+ * certificate before it sends its Finished, so a handshake that completes
+ * means we were accepted.  Under TLS 1.3 the client's handshake completes
+ * when it has sent its Finished, before the collector has looked at our
+ * certificate; the collector's verdict arrives one round trip later: an
+ * OpenSSL-based collector (rsyslog's ossl driver) sends its session tickets
+ * right after it accepted our Finished, and a fatal alert ("certificate
+ * required", "unknown ca", ...) when it refuses us.  So when a TLS 1.3
+ * collector asked for a client certificate, tls_conn_confirm() waits for
+ * the first record the collector sends after the handshake: a ticket (or
+ * anything that is not an alert) confirms, an alert or an end refuses.
+ * The tickets are only looked at (the message callback), never stored.
+ *
  * A connection is nonblocking throughout: tls_conn_handshake() and
  * tls_conn_write() return "in progress" / "would block" where OpenSSL asks
  * for WANT_READ or WANT_WRITE; the caller polls and calls again.  Writes
@@ -56,6 +69,7 @@ struct tls_client {
 	unsigned char fp[TLS_FINGERPRINT_LEN];
 	bool have_fp;
 	bool have_ca;
+	bool have_cert;		/* a client certificate to show */
 };
 
 /* One connection's TLS state. */
@@ -63,6 +77,9 @@ struct tls_conn {
 	struct ssl_st *ssl;
 	const struct tls_client *client;
 	bool handshake_done;
+	bool cert_requested;	/* the collector sent a CertificateRequest */
+	bool confirmed;		/* TLS 1.3: a record of the collector's after the handshake */
+	int alert;		/* the last alert the collector sent (its description), or -1 */
 	char why[200];		/* why the handshake failed; "" */
 };
 
@@ -125,6 +142,22 @@ int tls_conn_handshake(struct tls_conn *tc);
 bool tls_conn_wants_write(const struct tls_conn *tc);
 
 /*
+ * After tls_conn_handshake() returned 1: whether the collector's acceptance
+ * is still to come (TLS 1.3, and the collector asked for our certificate;
+ * see above).  Then call tls_conn_confirm() until it is not 0.
+ */
+bool tls_conn_needs_confirm(const struct tls_conn *tc);
+
+/*
+ * Read what the collector sent after the handshake.  Return: 1 confirmed
+ * (the collector sent a session ticket or other data after our Finished),
+ * 0 nothing yet (poll @fd for POLLIN), or -EPROTO with the reason in
+ * tc->why (a fatal alert: the collector refused our certificate, or it
+ * closed the connection).
+ */
+int tls_conn_confirm(struct tls_conn *tc);
+
+/*
  * Write up to @len bytes of application data.  Return: bytes taken (> 0),
  * 0 if it would block (offer the same bytes again), or a negative errno.
  */
@@ -132,7 +165,9 @@ ssize_t tls_conn_write(struct tls_conn *tc, const void *p, size_t len);
 
 /*
  * The collector sends no application data: read what TLS sends (session
- * tickets, alerts, close_notify) and say whether the connection is over.
+ * tickets, alerts, close_notify) and say whether the connection is over;
+ * if it ended with an alert that refuses our certificate, tc->why says so
+ * (else it is "").
  */
 bool tls_conn_peer_gone(struct tls_conn *tc);
 
