@@ -87,16 +87,18 @@ $(HOST_TEST_OUT)/test_sink_syslog: $(HOST_TEST_OUT)/test_sink_syslog.o \
 		$(HOST_TEST_US)/lib/secret_file.o
 $(HOST_TEST_OUT)/test_sink_syslog: HOST_TEST_LIBS := -lssl -lcrypto
 # test_sink_tls: the TLS sink against rsyslogd with rsyslog-openssl, and the
-# real daemon (sanitized; the release build for the throughput figures).
+# real daemon and inputauditctl (sanitized; the release build for the
+# throughput figures).
 $(HOST_TEST_OUT)/test_sink_tls.o: HOST_TEST_CFLAGS += \
-	-DINPUTAUDITD_BIN='"$(HOST_TEST_DAEMON)"' -DINPUTAUDITD_REL='"$(USERSPACE_BIN)"'
+	-DINPUTAUDITD_BIN='"$(HOST_TEST_DAEMON)"' -DINPUTAUDITD_REL='"$(USERSPACE_BIN)"' \
+	-DINPUTAUDITCTL_BIN='"$(HOST_TEST_OUT)/inputauditctl"'
 $(HOST_TEST_OUT)/test_sink_tls: $(HOST_TEST_OUT)/test_sink_tls.o \
 		$(HOST_TEST_OUT)/collector.o $(HOST_TEST_OUT)/daemon_run.o \
 		$(HOST_TEST_US)/sink/sink_syslog.o $(HOST_TEST_US)/sink/spool.o $(HOST_TEST_US)/lib/log.o \
 		$(HOST_TEST_US)/lib/sandbox.o $(HOST_TEST_US)/sink/json_fields.o \
 		$(HOST_TEST_US)/sink/tls_client.o $(HOST_TEST_US)/lib/secret_file.o \
 		$(HOST_TEST_US)/daemon/recfile.o $(HOST_TEST_US)/lib/fdio.o \
-		| $(HOST_TEST_DAEMON) $(USERSPACE_BIN)
+		| $(HOST_TEST_DAEMON) $(USERSPACE_BIN) $(HOST_TEST_OUT)/inputauditctl
 $(HOST_TEST_OUT)/test_sink_tls: HOST_TEST_LIBS := -lssl -lcrypto
 $(HOST_TEST_OUT)/test_spool: $(HOST_TEST_OUT)/test_spool.o $(HOST_TEST_US)/sink/spool.o \
 		$(HOST_TEST_US)/lib/log.o

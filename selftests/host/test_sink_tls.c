@@ -22,6 +22,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -675,6 +676,269 @@ TEST_F(tls, collector_killed_loss_within_reported_ranges)
 		}
 	TH_LOG("SIGKILL at n=%" PRIu64 ": %" PRIu64 " of %" PRIu64 " lines missing; %u broken connection(s) reported, %" PRIu64 " lines in their ranges (first %" PRIu64 "..%" PRIu64 ")",
 	       KILL_AT, missing, N, nr, covered_lines, nr ? r_first[0] : 0, nr ? r_last[0] : 0);
+}
+
+/* ---- the daemon as deployed ---- */
+
+/* The daemon's user: its own where the host has it, else nobody. */
+static const char *daemon_user(void)
+{
+	return getpwnam("inputaudit") ? "inputaudit" : DROP_USER;
+}
+
+/* @path: a directory @dir/@name with @mode, owned by @pw. */
+static int user_dir(char *path, size_t size, const char *dir, const char *name, mode_t mode,
+		    const struct passwd *pw)
+{
+	snprintf(path, size, "%s/%s", dir, name);
+	if (mkdir(path, mode) || chown(path, pw->pw_uid, pw->pw_gid))
+		return -errno;
+	return 0;
+}
+
+/* What the collector stored of the daemon's run. */
+struct run_seen {
+	unsigned int lines, stats, disconnects;
+	uint64_t max_n, first_n[16], last_n[16];
+	bool final;
+};
+
+static void read_run(FIXTURE_DATA(tls) *self, struct run_seen *r)
+{
+	char *line, *save = NULL, *msg;
+	unsigned long long n, a, b;
+
+	memset(r, 0, sizeof(*r));
+	memset(self->seen, 0, MAX_N + 1);
+	free(self->got);
+	self->got = NULL;
+	{
+		FILE *f = fopen(self->col.out, "r");
+		size_t len = 0;
+
+		if (!f)
+			return;
+		if (getdelim(&self->got, &len, 0, f) < 0) {
+			free(self->got);
+			self->got = NULL;
+		}
+		fclose(f);
+	}
+	for (line = self->got ? strtok_r(self->got, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		msg = strrchr(line, '\t');
+		if (!msg || !(msg = strstr(msg, "\"n\":")) || sscanf(msg, "\"n\":%llu", &n) != 1 ||
+		    n > MAX_N)
+			continue;
+		r->lines++;
+		self->seen[n]++;
+		if (n > r->max_n)
+			r->max_n = n;
+		r->stats += !strncmp(line, "stats\t", 6);
+		r->final |= !strncmp(line, "stats\t", 6) && strstr(line, "\"final\":true");
+		if (!strncmp(line, "sink_disconnect\t", 16) && r->disconnects < 16 &&
+		    strstr(line, "\"first_n\":") && strstr(line, "\"last_n\":") &&
+		    sscanf(strstr(line, "\"first_n\":"), "\"first_n\":%llu", &a) == 1 &&
+		    sscanf(strstr(line, "\"last_n\":"), "\"last_n\":%llu", &b) == 1) {
+			r->first_n[r->disconnects] = a;
+			r->last_n[r->disconnects++] = b;
+		}
+	}
+}
+
+/* Wait until the collector has @min_stats stats lines and, if @disconnects, a sink_disconnect. */
+static bool wait_run(FIXTURE_DATA(tls) *self, struct run_seen *r, unsigned int min_stats,
+		     unsigned int disconnects, bool final)
+{
+	uint64_t until = now_ms() + TIMEOUT_MS;
+
+	do {
+		read_run(self, r);
+		if (r->stats >= min_stats && r->disconnects >= disconnects && (!final || r->final))
+			return true;
+		usleep(50000);
+	} while (now_ms() < until);
+	return false;
+}
+
+static void write_daemon_conf(FIXTURE_DATA(tls) *self, const char *conf, const char *user,
+			      const char *state, const char *spool, const char *key)
+{
+	char key_path[160];	/* path()'s buffers are reused below */
+	FILE *f;
+
+	snprintf(key_path, sizeof(key_path), "%s", key);
+	if (access(path(self, "chain.key"), F_OK) && write_test_key(path(self, "chain.key"), 7))
+		abort();
+	f = fopen(conf, "w");
+	if (!f)
+		abort();
+	fprintf(f, "[daemon]\nuser = %s\nstats_interval_ms = 100\nstate_dir = %s\n"
+		"metrics_file =\n[chain]\nkey = %s\n"
+		"[sink syslog collector]\nhost = 127.0.0.1\nport = %u\nspool_dir = %s\n"
+		"backoff_min_ms = 50\nbackoff_max_ms = 200\n"
+		"tls_ca = %s\ntls_peer_name = " PEER_NAME "\n"
+		"tls_cert = %s\ntls_key = %s\n",
+		user, state, path(self, "chain.key"), self->col.port, spool, path(self, "ca.pem"),
+		path(self, "cli.pem"), key_path);
+	if (fclose(f))
+		abort();
+}
+
+/*
+ * As deployed: the real daemon, started as root with a config file, reads
+ * its CA, certificate and root-only key, drops to its user (inputaudit, or
+ * nobody) under its seccomp filter and Landlock, and forwards over TLS to
+ * a collector that requires a client certificate: the run arrives, n = 1,
+ * 2, 3...  inputauditctl status shows the sink's transport, peer and
+ * verification.  Then the key file is removed and the collector
+ * restarted: the daemon reconnects all the same (the key is held since
+ * the start, never read again), reports the broken connection, and every
+ * n the collector lacks lies in the reported range.
+ */
+TEST_F_TIMEOUT(tls, deployed_daemon_forwards_over_tls, 120)
+{
+	char state[128], spool[128], conf[160], out[160], err[160], ctl_out[160], ctl_err[160];
+	char buf[16384];
+	const char *user = daemon_user();
+	struct passwd *pw;
+	struct run_seen r;
+	uint64_t n, before;
+	unsigned int i;
+	pid_t pid;
+	int st;
+
+	if (geteuid())
+		SKIP(return, "needs root (the daemon starts as root and drops)");
+	pw = getpwnam(user);
+	if (!pw)
+		SKIP(return, "no user %s", user);
+	ASSERT_EQ(0, user_dir(state, sizeof(state), self->dir, "state", 0755, pw));
+	ASSERT_EQ(0, user_dir(spool, sizeof(spool), self->dir, "dspool", 0700, pw));
+	snprintf(conf, sizeof(conf), "%s/d.conf", self->dir);
+	snprintf(out, sizeof(out), "%s/out.jsonl", self->dir);
+	snprintf(err, sizeof(err), "%s/stderr", self->dir);
+	ASSERT_EQ(0, start_collector(self, "srv", "x509/name"));
+	write_daemon_conf(self, conf, user, state, spool, path(self, "cli.key"));
+	{
+		const char *argv[] = { INPUTAUDITD_BIN, "--no-attach", "--user", user, "-v",
+				       "-o", out, "-c", conf, NULL };
+
+		pid = spawn_daemon(argv, err);
+	}
+	ASSERT_LT(0, pid);
+	ASSERT_TRUE(wait_file_text(&pid, err, "dropped privileges", TIMEOUT_MS, buf, sizeof(buf)))
+		TH_LOG("stderr: %s", buf);
+	/* Under its seccomp filter, and Landlock where the kernel has it (TCP: ABI 4). */
+	EXPECT_NE(NULL, strstr(buf, "no capabilities, no_new_privs, seccomp allowlist"));
+	if (syscall(SYS_landlock_create_ruleset, NULL, 0, 1U) >= 4)
+		EXPECT_NE(NULL, strstr(buf, "TCP to 1 port")) TH_LOG("stderr: %s", buf);
+
+	/* The run arrives over TLS from its first line. */
+	ASSERT_TRUE(wait_run(self, &r, 5, 0, false)) TH_LOG("collector: %u lines", r.lines);
+	for (n = 1; n <= r.max_n; n++)
+		if (self->seen[n] != 1) {
+			EXPECT_EQ(1, self->seen[n]) TH_LOG("n=%" PRIu64 " of 1..%" PRIu64, n, r.max_n);
+			break;
+		}
+	EXPECT_EQ(0U, r.disconnects);
+
+	/* inputauditctl status: the sink's transport, peer and verification. */
+	snprintf(ctl_out, sizeof(ctl_out), "%s/ctl.out", self->dir);
+	snprintf(ctl_err, sizeof(ctl_err), "%s/ctl.err", self->dir);
+	sleep(2);	/* the status file is written at the daemon's 1 s tick */
+	{
+		const char *argv[] = { INPUTAUDITCTL_BIN, "status", "--state-dir", state, NULL };
+
+		st = run_to_files(argv, ctl_out, ctl_err);
+	}
+	EXPECT_TRUE(st == 0 || st == 3) TH_LOG("inputauditctl status: exit %d", st);
+	snprintf(buf, sizeof(buf), "collector: transport tls, peer 127.0.0.1:%u name=" PEER_NAME
+		 ", verified (TLSv1.3 TLS_AES_128_GCM_SHA256)", self->col.port);
+	EXPECT_NE(NULL, strstr(slurp_into(ctl_out, self->log, sizeof(self->log)), buf))
+		TH_LOG("want \"%s\" in: %s", buf, self->log);
+
+	/* The key is gone; the collector restarts: the daemon reconnects with the key it holds. */
+	ASSERT_EQ(0, unlink(path(self, "cli.key")));
+	read_run(self, &r);
+	before = r.max_n;
+	collector_stop(&self->col);
+	usleep(500000);
+	ASSERT_EQ(0, collector_start(&self->col, TIMEOUT_MS));
+	EXPECT_TRUE(wait_run(self, &r, r.stats + 5, 1, false)) {
+		TH_LOG("after the restart: %u stats, %u sink_disconnect; daemon: %s", r.stats,
+		       r.disconnects, slurp_into(err, buf, sizeof(buf)));
+	}
+	EXPECT_LT(before + 5, r.max_n);
+
+	/* A clean stop: every n arrived, or lies in a reported range. */
+	EXPECT_EQ(0, term_and_wait(&pid)) TH_LOG("stderr: %s", slurp_into(err, buf, sizeof(buf)));
+	EXPECT_TRUE(wait_run(self, &r, 0, 1, true));
+	for (n = 1; n <= r.max_n; n++) {
+		bool in = false;
+
+		if (self->seen[n])
+			continue;
+		for (i = 0; i < r.disconnects; i++)
+			in |= n >= r.first_n[i] && n <= r.last_n[i];
+		EXPECT_TRUE(in) {
+			TH_LOG("n=%" PRIu64 " missing and not in a reported range", n);
+			break;
+		}
+	}
+	slurp_into(err, buf, sizeof(buf));
+	EXPECT_EQ(NULL, strstr(buf, "TLS refused")) TH_LOG("stderr: %s", buf);
+	EXPECT_EQ(NULL, strstr(buf, "cli.key")) TH_LOG("stderr: %s", buf);
+	TH_LOG("%" PRIu64 " lines; the restart cost %" PRIu64 " (reported range %" PRIu64
+	       "..%" PRIu64 ")", r.max_n, r.max_n - r.lines, r.first_n[0], r.last_n[0]);
+}
+
+/*
+ * A client key that is not root's alone stops the start, with an error
+ * naming the file: readable by others (0644), or owned by another user.
+ */
+TEST_F(tls, deployed_daemon_refuses_an_exposed_key)
+{
+	char state[128], spool[128], conf[160], out[160], err[160], buf[8192], want[256];
+	const char *user = daemon_user();
+	struct passwd *pw;
+	int status, round;
+	pid_t pid;
+
+	if (geteuid())
+		SKIP(return, "needs root (the daemon starts as root and drops)");
+	pw = getpwnam(user);
+	if (!pw)
+		SKIP(return, "no user %s", user);
+	ASSERT_EQ(0, user_dir(state, sizeof(state), self->dir, "state", 0755, pw));
+	ASSERT_EQ(0, user_dir(spool, sizeof(spool), self->dir, "dspool", 0700, pw));
+	snprintf(conf, sizeof(conf), "%s/d.conf", self->dir);
+	snprintf(out, sizeof(out), "%s/out.jsonl", self->dir);
+	snprintf(err, sizeof(err), "%s/stderr", self->dir);
+	self->col.port = collector_free_port();
+	write_daemon_conf(self, conf, user, state, spool, path(self, "cli.key"));
+	for (round = 0; round < 2; round++) {
+		const char *argv[] = { INPUTAUDITD_BIN, "--no-attach", "--user", user, "-v",
+				       "-o", out, "-c", conf, NULL };
+
+		if (!round) {
+			ASSERT_EQ(0, chmod(path(self, "cli.key"), 0644));
+			snprintf(want, sizeof(want), "%s: mode 0644 gives group/other access",
+				 path(self, "cli.key"));
+		} else {
+			ASSERT_EQ(0, chmod(path(self, "cli.key"), 0600));
+			ASSERT_EQ(0, chown(path(self, "cli.key"), pw->pw_uid, pw->pw_gid));
+			snprintf(want, sizeof(want), "%s: owned by uid %u, not root",
+				 path(self, "cli.key"), (unsigned int)pw->pw_uid);
+		}
+		pid = spawn_daemon(argv, err);
+		ASSERT_LT(0, pid);
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0);
+		slurp_into(err, buf, sizeof(buf));
+		EXPECT_NE(NULL, strstr(buf, want)) TH_LOG("want \"%s\" in: %s", want, buf);
+		EXPECT_EQ(NULL, strstr(buf, "dropped privileges"));
+	}
 }
 
 /* A relay between the sink and the collector recording what the sink sends. */
