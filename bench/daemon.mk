@@ -10,13 +10,16 @@
 #   bench-devmem      module bytes per attached device, in the VM on every kernel ABI;
 #                     writes $(OUT)/bench/devmem.tsv, which bench-daemon appends
 #   bench-daemon-tools  the host tools and the guest program only
+#   bench-tls         syslog over TLS against plain TCP to one local rsyslogd: lines per
+#                     second, their ratio, the daemon's CPU per line (scripts/bench-tls.sh)
 
 BENCH_DAEMON_OUT := $(OUT)/bench/daemon
-BENCH_DAEMON_TOOLS := $(addprefix $(BENCH_DAEMON_OUT)/,ia-recgen ia-sink-discard ia-maxrss)
+BENCH_DAEMON_TOOLS := $(addprefix $(BENCH_DAEMON_OUT)/,ia-recgen ia-sink-discard ia-maxrss \
+	ia-cputime)
 BENCH_DEVMEM := $(BENCH_DAEMON_OUT)/ia-devmem
 BENCH_DAEMON_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude $(USERSPACE_INC)
 
-.PHONY: bench-daemon bench-devmem bench-daemon-tools
+.PHONY: bench-daemon bench-devmem bench-daemon-tools bench-tls
 bench-daemon-tools: $(BENCH_DAEMON_TOOLS) $(BENCH_DEVMEM)
 
 # BENCH_DEVMEM_RUN=0: the host figures only (keeps an earlier devmem.tsv).
@@ -25,12 +28,16 @@ bench-daemon: $(BENCH_DAEMON_TOOLS) $(BENCH_DEVMEM) userspace $(if $(filter 0,$(
 	$(Q)[ "$(BENCH_DEVMEM_RUN)" = 0 ] || scripts/bench-devmem.sh $(KERNELS)
 	$(Q)scripts/bench-daemon.sh
 
+bench-tls: $(BENCH_DAEMON_OUT)/ia-recgen $(BENCH_DAEMON_OUT)/ia-cputime userspace
+	$(Q)OUT=$(OUT) scripts/bench-tls.sh
+
 bench-devmem: $(BENCH_DEVMEM) kmod userspace
 	$(Q)scripts/bench-devmem.sh $(KERNELS)
 
 $(BENCH_DAEMON_OUT)/ia-recgen: bench/daemon/ia_recgen.c userspace/daemon/recfile.h include/inputaudit.h
 $(BENCH_DAEMON_OUT)/ia-sink-discard: bench/daemon/ia_sink_discard.c
 $(BENCH_DAEMON_OUT)/ia-maxrss: bench/daemon/ia_maxrss.c
+$(BENCH_DAEMON_OUT)/ia-cputime: bench/daemon/ia_cputime.c
 $(BENCH_DAEMON_TOOLS):
 	$(call msg,CC,$(@:$(OUT)/%=%))
 	$(Q)mkdir -p $(@D)

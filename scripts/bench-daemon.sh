@@ -40,6 +40,7 @@ key = $tmp/chain.key
 host = 127.0.0.1
 port = $(cat "$tmp/port")
 spool_dir = $tmp/spool
+transport = tcp
 CONF
 
 # callgrind's instruction total for one replay: cg FILE ARGS...

@@ -7,7 +7,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 pkgs=(gcc make libc6-dev clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libzstd-dev
       dwarves qemu-system-x86 busybox-static cpio xz-utils kmod perl linux-headers-amd64
       libseccomp-dev libcap-ng-dev libsystemd-dev libinih-dev libssl-dev
-      dkms openssl systemd rsyslog pkg-config
+      dkms openssl systemd rsyslog rsyslog-openssl pkg-config	# rsyslog-openssl: the TLS collector of test_sink_tls
       dpkg-dev debhelper dh-dkms fakeroot lintian	# make deb (scripts/deb.sh)
       valgrind libclang-rt-dev	# valgrind: make bench-daemon; libclang-rt-dev: libFuzzer (make fuzz)
       mmdebstrap util-linux	# Debian unstable's kernel: its chroot (scripts/sid-chroot.sh, scripts/sid-run.sh)

@@ -16,7 +16,7 @@ CC ?= cc
 # Every library the daemon links against, in one place.  librelp is
 # GPL-3.0-or-later: the daemon binary is distributed under GPLv3 (README "License").
 RELP_LIBS := $(shell pkg-config --libs relp 2>/dev/null || echo -lrelp)
-USERSPACE_LIBS := -lbpf -lelf -lz -linih -lcrypto -lseccomp -lcap-ng $(RELP_LIBS)
+USERSPACE_LIBS := -lbpf -lelf -lz -linih -lssl -lcrypto -lseccomp -lcap-ng $(RELP_LIBS)
 USERSPACE_OUT := $(OUT)/userspace
 USERSPACE_BIN := $(USERSPACE_OUT)/inputauditd
 USERSPACE_TEST_BIN := $(USERSPACE_OUT)/inputauditd-test
@@ -32,7 +32,7 @@ USERSPACE_SRCS := daemon/inputauditd.c daemon/capture.c lib/log.c \
 	daemon/policy.c daemon/recfile.c daemon/ksettings.c daemon/pipeline.c \
 	daemon/options.c chain/chain.c lib/status.c sink/json_fields.c \
 	sink/sink_file.c sink/sink_journal.c sink/sink_syslog.c sink/rfc5424.c sink/spool.c \
-	sink/sink_relp.c lib/keyfile.c \
+	sink/tls_client.c sink/sink_relp.c lib/secret_file.c lib/keyfile.c \
 	lib/jbuf.c lib/fdio.c lib/sandbox.c lib/atomic_file.c lib/sha256.c \
 	lib/metrics.c
 USERSPACE_OBJS := $(addprefix $(USERSPACE_OUT)/,$(USERSPACE_SRCS:.c=.o))

@@ -28,7 +28,7 @@ HOST_TESTS := $(addprefix $(HOST_TEST_OUT)/,test_record_json test_seqtrack \
 	test_bpf_ring test_config test_policy test_recfile test_ksettings_fake \
 	test_replay test_privdrop test_chain test_verify test_ctl_status \
 	test_sink_file test_sink_journal test_sink_syslog test_spool \
-	test_json_fields test_start test_disk_full test_metrics test_sink_relp)
+	test_json_fields test_start test_disk_full test_metrics test_sink_tls test_sink_relp)
 
 .PHONY: host-tests run-host-tests
 host-tests: $(HOST_TESTS)
@@ -82,19 +82,38 @@ $(HOST_TEST_OUT)/test_sink_journal: $(HOST_TEST_OUT)/test_sink_journal.o \
 $(HOST_TEST_OUT)/test_sink_journal: HOST_TEST_LIBS := -lseccomp
 $(HOST_TEST_OUT)/test_sink_syslog: $(HOST_TEST_OUT)/test_sink_syslog.o \
 		$(HOST_TEST_OUT)/collector.o \
-		$(HOST_TEST_US)/sink/sink_syslog.o $(HOST_TEST_US)/sink/rfc5424.o $(HOST_TEST_US)/sink/spool.o $(HOST_TEST_US)/lib/log.o $(HOST_TEST_US)/lib/sandbox.o \
-		$(HOST_TEST_US)/sink/json_fields.o
+		$(HOST_TEST_US)/sink/sink_syslog.o $(HOST_TEST_US)/sink/rfc5424.o $(HOST_TEST_US)/sink/spool.o \
+		$(HOST_TEST_US)/lib/log.o $(HOST_TEST_US)/lib/sandbox.o \
+		$(HOST_TEST_US)/sink/json_fields.o $(HOST_TEST_US)/sink/tls_client.o \
+		$(HOST_TEST_US)/lib/secret_file.o
+$(HOST_TEST_OUT)/test_sink_syslog: HOST_TEST_LIBS := -lssl -lcrypto
+# test_sink_tls: the TLS sink against rsyslogd with rsyslog-openssl, and the
+# real daemon and inputauditctl (sanitized; the release build for the
+# throughput figures).
+$(HOST_TEST_OUT)/test_sink_tls.o: HOST_TEST_CFLAGS += \
+	-DINPUTAUDITD_BIN='"$(HOST_TEST_DAEMON)"' -DINPUTAUDITD_REL='"$(USERSPACE_BIN)"' \
+	-DINPUTAUDITCTL_BIN='"$(HOST_TEST_OUT)/inputauditctl"'
+$(HOST_TEST_OUT)/test_sink_tls: $(HOST_TEST_OUT)/test_sink_tls.o \
+		$(HOST_TEST_OUT)/collector.o $(HOST_TEST_OUT)/daemon_run.o \
+		$(HOST_TEST_US)/sink/sink_syslog.o $(HOST_TEST_US)/sink/rfc5424.o \
+		$(HOST_TEST_US)/sink/spool.o $(HOST_TEST_US)/lib/log.o \
+		$(HOST_TEST_US)/lib/sandbox.o $(HOST_TEST_US)/sink/json_fields.o \
+		$(HOST_TEST_US)/sink/tls_client.o $(HOST_TEST_US)/lib/secret_file.o \
+		$(HOST_TEST_US)/daemon/recfile.o $(HOST_TEST_US)/lib/fdio.o \
+		| $(HOST_TEST_DAEMON) $(USERSPACE_BIN) $(HOST_TEST_OUT)/inputauditctl
+$(HOST_TEST_OUT)/test_sink_tls: HOST_TEST_LIBS := -lssl -lcrypto
 # test_sink_relp: a real rsyslogd with imrelp over TLS (relp_collector.c).
 $(HOST_TEST_OUT)/test_sink_relp.o: HOST_TEST_CFLAGS += -DINPUTAUDITD_BIN='"$(HOST_TEST_DAEMON)"'
 $(HOST_TEST_OUT)/test_sink_relp: $(HOST_TEST_OUT)/test_sink_relp.o \
 		$(HOST_TEST_OUT)/collector.o $(HOST_TEST_OUT)/relp_collector.o \
 		$(HOST_TEST_OUT)/daemon_run.o $(HOST_TEST_US)/daemon/recfile.o $(HOST_TEST_US)/lib/fdio.o \
 		$(HOST_TEST_US)/sink/sink_relp.o $(HOST_TEST_US)/sink/rfc5424.o \
-		$(HOST_TEST_US)/sink/sink_syslog.o \
+		$(HOST_TEST_US)/sink/sink_syslog.o $(HOST_TEST_US)/sink/tls_client.o \
 		$(HOST_TEST_US)/sink/spool.o $(HOST_TEST_US)/sink/json_fields.o \
-		$(HOST_TEST_US)/lib/keyfile.o $(HOST_TEST_US)/lib/log.o $(HOST_TEST_US)/lib/sandbox.o \
+		$(HOST_TEST_US)/lib/keyfile.o $(HOST_TEST_US)/lib/secret_file.o \
+		$(HOST_TEST_US)/lib/log.o $(HOST_TEST_US)/lib/sandbox.o \
 		| $(HOST_TEST_DAEMON)
-$(HOST_TEST_OUT)/test_sink_relp: HOST_TEST_LIBS := $(RELP_LIBS) -lpthread
+$(HOST_TEST_OUT)/test_sink_relp: HOST_TEST_LIBS := $(RELP_LIBS) -lssl -lcrypto -lpthread
 $(HOST_TEST_OUT)/test_spool: $(HOST_TEST_OUT)/test_spool.o $(HOST_TEST_US)/sink/spool.o \
 		$(HOST_TEST_US)/lib/log.o
 $(HOST_TEST_OUT)/test_json_fields: $(HOST_TEST_OUT)/test_json_fields.o \

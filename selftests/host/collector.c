@@ -53,7 +53,15 @@ bool collector_port_open(unsigned int port)
 	return ok;
 }
 
-int collector_init(struct collector *c, const char *dir)
+bool collector_tls_available(const char *driver)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), COLLECTOR_MODDIR "/lmnsd_%s.so", driver);
+	return !access(path, R_OK);
+}
+
+int collector_init_tls(struct collector *c, const char *dir, const struct collector_tls *t)
 {
 	char path[192];
 	FILE *f;
@@ -71,17 +79,39 @@ int collector_init(struct collector *c, const char *dir)
 	f = fopen(path, "w");
 	if (!f)
 		return -errno;
+	fprintf(f, "global(workDirectory=\"%s/collector-work\" maxMessageSize=\"64k\"",
+		dir);
+	if (t)
+		fprintf(f, " DefaultNetstreamDriver=\"%s\" DefaultNetstreamDriverCAFile=\"%s\""
+			" DefaultNetstreamDriverCertFile=\"%s\""
+			" DefaultNetstreamDriverKeyFile=\"%s\"",
+			t->driver, t->ca, t->cert, t->key);
+	fprintf(f, ")\n");
+	if (t) {
+		fprintf(f, "module(load=\"imtcp\" StreamDriver.Name=\"%s\" StreamDriver.Mode=\"1\""
+			" StreamDriver.AuthMode=\"%s\"", t->driver, t->authmode);
+		if (t->permitted_peer)
+			fprintf(f, " PermittedPeer=[\"%s\"]", t->permitted_peer);
+		if (t->priority)
+			fprintf(f, " gnutlsPriorityString=\"%s\"", t->priority);
+		fprintf(f, ")\n");
+	} else {
+		fprintf(f, "module(load=\"imtcp\")\n");
+	}
 	fprintf(f,
-		"global(workDirectory=\"%s/collector-work\" maxMessageSize=\"64k\")\n"
-		"module(load=\"imtcp\")\n"
 		"template(name=\"t\" type=\"string\" "
 		"string=\"%%msgid%%\\t%%structured-data%%\\t%%msg%%\\n\")\n"
 		"ruleset(name=\"r\") {\n"
 		"  action(type=\"omfile\" file=\"%s\" template=\"t\")\n"
 		"}\n"
 		"input(type=\"imtcp\" port=\"%u\" address=\"127.0.0.1\" ruleset=\"r\")\n",
-		dir, c->out, c->port);
+		c->out, c->port);
 	return fclose(f) ? -errno : 0;
+}
+
+int collector_init(struct collector *c, const char *dir)
+{
+	return collector_init_tls(c, dir, NULL);
 }
 
 int collector_start(struct collector *c, int timeout_ms)

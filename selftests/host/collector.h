@@ -13,6 +13,22 @@
 
 #define COLLECTOR_RSYSLOGD	"/usr/sbin/rsyslogd"
 
+/*
+ * TLS mode (RFC 5425): imtcp with a netstream driver of Debian's
+ * rsyslog-openssl ("ossl") or rsyslog-gnutls ("gtls"), StreamDriver.Mode 1,
+ * the given AuthMode ("x509/certvalid": a client certificate from ca is
+ * required; "x509/name": and its name in permitted_peer; "anon": none).
+ */
+struct collector_tls {
+	const char *driver;		/* "ossl" or "gtls" */
+	const char *ca, *cert, *key;	/* PEM files */
+	const char *authmode;
+	const char *permitted_peer;	/* x509/name: the client's name, or NULL */
+	const char *priority;		/* gnutlsPriorityString (ossl: SSL_CONF commands), or NULL */
+};
+
+#define COLLECTOR_MODDIR	"/usr/lib/x86_64-linux-gnu/rsyslog"
+
 struct collector {
 	char dir[96];		/* the caller's directory: config, work dir, logs */
 	char out[160];		/* what the collector wrote, one line per message */
@@ -29,6 +45,10 @@ bool collector_port_open(unsigned int port);
  * Returns 0 or -errno.
  */
 int collector_init(struct collector *c, const char *dir);
+/* The same, listening with TLS (@t's strings are written into the config now). */
+int collector_init_tls(struct collector *c, const char *dir, const struct collector_tls *t);
+/* Whether rsyslog's netstream driver @driver ("ossl", "gtls") is installed. */
+bool collector_tls_available(const char *driver);
 /* Starts rsyslogd and waits until it listens; 0, or -1 (not running then). */
 int collector_start(struct collector *c, int timeout_ms);
 /* SIGTERM, and waits for it; nothing if it is not running. */

@@ -209,6 +209,7 @@ TEST(values)
 		"[sink syslog s]\n"
 		"host = ::1\n"
 		"port = 601\n"
+		"transport = tcp\n"
 		"[sink file f]\n"
 		"path = /tmp/f.jsonl\n"
 		"group = adm\n"
@@ -257,11 +258,12 @@ TEST(values)
 	EXPECT_STREQ("/var/spool/inputaudit", cfg.syslogs[0].spool_dir);
 	EXPECT_EQ(100, cfg.syslogs[0].backoff_min_ms);
 	EXPECT_EQ(30000, cfg.syslogs[0].backoff_max_ms);
+	EXPECT_TRUE(cfg.syslogs[0].plain_tcp);
 	ASSERT_EQ(2, cfg.nfiles);
 	EXPECT_STREQ("/tmp/f.jsonl", cfg.files[0].path);
 	EXPECT_STREQ("adm", cfg.files[0].group);
 	EXPECT_EQ(9, cfg.files[0].keep);
-	EXPECT_EQ(24, cfg.files[0].line);
+	EXPECT_EQ(25, cfg.files[0].line);
 	EXPECT_EQ(10, cfg.files[0].space_left);
 	EXPECT_TRUE(cfg.files[0].space_left_pct);
 	EXPECT_TRUE(cfg.files[0].disk_full_stop);
@@ -294,7 +296,7 @@ TEST(syslog_sd_id)
 
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		snprintf(text, sizeof(text),
-			 "[chain]\nkey = /tmp/k\n[sink syslog s]\nsd_id = %s\n", good[i]);
+			 "[chain]\nkey = /tmp/k\n[sink syslog s]\ntransport = tcp\nsd_id = %s\n", good[i]);
 		ASSERT_EQ(0, load_text(text, &cfg, err, path)) TH_LOG("%s: %s", good[i], err);
 		EXPECT_STREQ(good[i], cfg.syslogs[0].sd_id);
 		config_free(&cfg);
@@ -479,6 +481,29 @@ TEST(kset_names)
 	EXPECT_STREQ("level", config_kset_name(IA_KSET_LEVEL));
 	EXPECT_STREQ("lock", config_kset_name(IA_KSET_LOCK));
 	EXPECT_EQ(NULL, config_kset_name(IA_KSET_COUNT));
+}
+
+/* A TLS syslog sink's keys are kept as written; TLS is the default transport. */
+TEST(syslog_tls_keys)
+{
+	const char *text = "[chain]\nkey = /tmp/k\n[sink syslog s]\n"
+		"tls_ca = /etc/ia/ca.pem\ntls_cert = /etc/ia/c.pem\ntls_key = /etc/ia/c.key\n"
+		"tls_peer_name = logs.example.org\n"
+		"tls_peer_fingerprint = SHA256:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:"
+		"01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF\n";
+	struct ia_config cfg;
+	char err[ERRLEN];
+
+	ASSERT_EQ(0, config_load_mem("mem.conf", text, strlen(text), &cfg, err, sizeof(err)))
+		TH_LOG("%s", err);
+	ASSERT_EQ(1, cfg.nsyslogs);
+	EXPECT_FALSE(cfg.syslogs[0].plain_tcp);
+	EXPECT_STREQ("/etc/ia/ca.pem", cfg.syslogs[0].tls_ca);
+	EXPECT_STREQ("/etc/ia/c.pem", cfg.syslogs[0].tls_cert);
+	EXPECT_STREQ("/etc/ia/c.key", cfg.syslogs[0].tls_key);
+	EXPECT_STREQ("logs.example.org", cfg.syslogs[0].tls_peer_name);
+	EXPECT_EQ(0, strncmp(cfg.syslogs[0].tls_peer_fingerprint, "SHA256:01:23", 12));
+	config_free(&cfg);
 }
 
 TEST_HARNESS_MAIN

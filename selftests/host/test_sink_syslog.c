@@ -194,7 +194,7 @@ static int open_sink(FIXTURE_DATA(syslog) *self, uint64_t spool_max)
 {
 	struct syslog_sink_conf c = {
 		.host = "127.0.0.1", .port = self->port, .app_name = "inputaudit",
-		.sd_id = self->sd_id,
+		.sd_id = self->sd_id, .transport = SYSLOG_TRANSPORT_TCP,
 		.hostname = "testhost", .spool_dir = self->spool, .spool_max = spool_max,
 		.backoff_min_ms = 20, .backoff_max_ms = 200, .spool_uid = (uid_t)-1,
 	};
@@ -525,7 +525,7 @@ TEST_F(syslog, spool_survives_restart)
 {
 	struct syslog_sink_conf c = {
 		.name = "collector", .host = "127.0.0.1", .port = self->port,
-		.spool_dir = self->spool,
+		.spool_dir = self->spool, .transport = SYSLOG_TRANSPORT_TCP,
 		.spool_max = 1 << 20, .backoff_min_ms = 20, .backoff_max_ms = 100,
 		.spool_uid = (uid_t)-1,
 	};

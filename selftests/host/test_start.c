@@ -625,7 +625,7 @@ TEST(deployed_sinks_work_after_privilege_drop)
 		"[chain]\nkey = %s\n"
 		"[sink file audit]\npath = %s\nmax_size = 4096\nkeep = 2\n"
 		"[sink syslog collector]\nhost = 127.0.0.1\nport = %u\nspool_dir = %s\n"
-		"backoff_min_ms = 50\nbackoff_max_ms = 200\n",
+		"backoff_min_ms = 50\nbackoff_max_ms = 200\ntransport = tcp\n",
 		DROP_USER, state, key, log, col.port, spool);
 	ASSERT_EQ(0, fclose(f));
 	daemon_start(&r, r.conf);

@@ -686,19 +686,27 @@ static void print_daemon(FILE *out, struct daemon_state *d)
 			cell(&t, 7, "-");
 	}
 	table_print(out, &t, "  ");
-	/* Network sinks: how they reach their collector. */
+	/* Network sinks: how they reach their collector and whether it proved who it is. */
 	for (i = 0; i < st->nsinks; i++) {
-		struct sink_health *h = &d->st.sinks[i].health;
+		const struct status_sink *s = &st->sinks[i];
+		char name[sizeof(s->name)], tr[sizeof(s->health.transport)];
+		char peer[sizeof(s->health.peer)], verify[sizeof(s->health.verify)];
 
-		if (!h->transport[0])
+		if (!s->health.transport[0])
 			continue;
-		fprintf(out, "  %s: %s to %s, collector certificate %s", sanitize(d->st.sinks[i].name),
-			sanitize(h->transport), sanitize(h->peer), sanitize(h->verify));
-		if (h->verify_failures)
-			fprintf(out, " (%" PRIu64 " collectors refused)", h->verify_failures);
-		if (h->have_acked)
-			fprintf(out, ", acknowledged %" PRIu64 ", not yet %" PRIu64, h->acked,
-				h->unacked);
+		memcpy(name, s->name, sizeof(name));
+		memcpy(tr, s->health.transport, sizeof(tr));
+		memcpy(peer, s->health.peer, sizeof(peer));
+		memcpy(verify, s->health.verify, sizeof(verify));
+		name[sizeof(name) - 1] = tr[sizeof(tr) - 1] = 0;
+		peer[sizeof(peer) - 1] = verify[sizeof(verify) - 1] = 0;
+		fprintf(out, "  %s: transport %s, peer %s, %s", sanitize(name), sanitize(tr),
+			sanitize(peer), sanitize(verify));
+		if (s->health.tls_failures)
+			fprintf(out, ", %" PRIu64 " TLS failures", s->health.tls_failures);
+		if (s->health.have_acked)
+			fprintf(out, ", acknowledged %" PRIu64 ", not yet %" PRIu64,
+				s->health.acked, s->health.unacked);
 		fputc('\n', out);
 	}
 }

@@ -19,6 +19,7 @@
 #include "inputaudit.h"
 #include "sha256.h"
 #include "sink_syslog.h"
+#include "tls_client.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define MSG_MAX		256
@@ -109,10 +110,12 @@ static const char *const file_keys[] = {
 };
 
 enum { SK_HOST, SK_PORT, SK_APP_NAME, SK_SPOOL_DIR, SK_SPOOL_MAX,
-	SK_BACKOFF_MIN_MS, SK_BACKOFF_MAX_MS, SK_SD_ID };
+	SK_BACKOFF_MIN_MS, SK_BACKOFF_MAX_MS, SK_SD_ID, SK_TRANSPORT, SK_TLS_CA,
+	SK_TLS_CERT, SK_TLS_KEY, SK_TLS_PEER_NAME, SK_TLS_PEER_FINGERPRINT };
 static const char *const syslog_keys[] = {
 	"host", "port", "app_name", "spool_dir", "spool_max",
-	"backoff_min_ms", "backoff_max_ms", "sd_id",
+	"backoff_min_ms", "backoff_max_ms", "sd_id", "transport", "tls_ca",
+	"tls_cert", "tls_key", "tls_peer_name", "tls_peer_fingerprint",
 };
 
 static const char *const journal_keys[] = { "identifier" };
@@ -446,6 +449,59 @@ static void relp_section_end(struct parser *ps)
 
 /* ---- sections ---- */
 
+/*
+ * [sink syslog]'s TLS keys, once the section is read: TLS never without
+ * authenticating the collector (a CA, or a pinned certificate, and a name
+ * or a pinned certificate); no tls_* key with transport = tcp.
+ */
+static void syslog_tls_end(struct parser *ps, const struct ia_sink_syslog_conf *s)
+{
+	static const int tls_keys[] = { SK_TLS_CA, SK_TLS_CERT, SK_TLS_KEY,
+					SK_TLS_PEER_NAME, SK_TLS_PEER_FINGERPRINT };
+	size_t i;
+
+	if (s->plain_tcp) {
+		for (i = 0; i < ARRAY_SIZE(tls_keys); i++)
+			if (ps->seen & 1u << tls_keys[i])
+				error_at(ps, ps->seen_line[tls_keys[i]],
+					 "%s with transport = tcp in %s",
+					 syslog_keys[tls_keys[i]], ps->sec_title);
+		return;
+	}
+	if (!s->tls_ca && !s->tls_peer_fingerprint)
+		error_at(ps, ps->sec_line,
+			 "transport tls (the default) needs tls_ca or tls_peer_fingerprint in %s (transport = tcp for plain TCP)",
+			 ps->sec_title);
+	else if (!s->tls_peer_name && !s->tls_peer_fingerprint)
+		error_at(ps, ps->sec_line,
+			 "transport tls (the default) needs tls_peer_name or tls_peer_fingerprint in %s",
+			 ps->sec_title);
+	else if (!s->tls_cert != !s->tls_key)
+		error_at(ps, ps->seen_line[s->tls_cert ? SK_TLS_CERT : SK_TLS_KEY],
+			 "tls_cert and tls_key go together in %s", ps->sec_title);
+}
+
+/* A DNS name: labels of letters, digits and '-', dot-separated; 1 to 253 bytes. */
+static bool is_dns_name(const char *s)
+{
+	size_t n = strlen(s), label = 0;
+
+	if (!n || n > 253 || s[0] == '.' || s[n - 1] == '.')
+		return false;
+	for (; *s; s++) {
+		if (*s == '.') {
+			if (!label)
+				return false;
+			label = 0;
+			continue;
+		}
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || (*s == '-' && label)) || ++label > 63)
+			return false;
+	}
+	return true;
+}
+
 static void section_end(struct parser *ps)
 {
 	struct ia_config *cfg = ps->cfg;
@@ -523,6 +579,8 @@ static void section_end(struct parser *ps)
 					 "spool_dir '%s' already used by [sink syslog %s]",
 					 s->spool_dir, cfg->syslogs[i].name);
 		}
+		if (!ps->err_line)	/* the first error found, not a consequence of it */
+			syslog_tls_end(ps, s);
 		break;
 	}
 	case SEC_RELP:
@@ -1094,6 +1152,40 @@ static int set_syslog(struct parser *ps, size_t k, const char *v)
 		else
 			s->backoff_max_ms = (uint32_t)n;
 		break;
+	case SK_TRANSPORT:
+		if (strcmp(v, "tls") && strcmp(v, "tcp")) {
+			expect = "tls or tcp";
+			goto bad;
+		}
+		s->plain_tcp = !strcmp(v, "tcp");
+		break;
+	case SK_TLS_CA:
+	case SK_TLS_CERT:
+	case SK_TLS_KEY:
+		if (!is_abs_path(v)) {
+			expect = "an absolute path";
+			goto bad;
+		}
+		replace_str(ps, k == SK_TLS_CA ? &s->tls_ca : k == SK_TLS_CERT ?
+			    &s->tls_cert : &s->tls_key, v);
+		break;
+	case SK_TLS_PEER_NAME:
+		if (!is_dns_name(v)) {
+			expect = "a DNS name (the collector certificate's subjectAltName)";
+			goto bad;
+		}
+		replace_str(ps, &s->tls_peer_name, v);
+		break;
+	case SK_TLS_PEER_FINGERPRINT: {
+		unsigned char fp[TLS_FINGERPRINT_LEN];
+
+		if (!tls_fingerprint_parse(v, fp)) {
+			expect = "sha256: and 64 hex digits (the SHA-256 of the collector's DER certificate)";
+			goto bad;
+		}
+		replace_str(ps, &s->tls_peer_fingerprint, v);
+		break;
+	}
 	}
 	return 1;
 bad:
@@ -1512,6 +1604,11 @@ void config_free(struct ia_config *cfg)
 		free(cfg->syslogs[i].app_name);
 		free(cfg->syslogs[i].sd_id);
 		free(cfg->syslogs[i].spool_dir);
+		free(cfg->syslogs[i].tls_ca);
+		free(cfg->syslogs[i].tls_cert);
+		free(cfg->syslogs[i].tls_key);
+		free(cfg->syslogs[i].tls_peer_name);
+		free(cfg->syslogs[i].tls_peer_fingerprint);
 	}
 	free(cfg->syslogs);
 	for (i = 0; i < cfg->nrelps; i++) {

@@ -120,6 +120,12 @@ struct ia_sink_syslog_conf {
 	uint64_t spool_max;	/* default 67108864 */
 	uint32_t backoff_min_ms;	/* default 100 */
 	uint32_t backoff_max_ms;	/* default 30000, >= backoff_min_ms */
+	bool plain_tcp;		/* transport = tcp; default tls */
+	char *tls_ca;		/* CA file (absolute); tls needs it or a fingerprint */
+	char *tls_cert;		/* client certificate and key, together */
+	char *tls_key;		/*   (root's, 0600/0400: checked at start) */
+	char *tls_peer_name;	/* DNS name; tls needs it or a fingerprint */
+	char *tls_peer_fingerprint;	/* "sha256:HEX" of the collector's DER cert */
 };
 
 /* [sink relp NAME]: the syslog sink's keys (same meaning), and TLS. */

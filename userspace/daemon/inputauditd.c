@@ -265,8 +265,6 @@ static void add_relp_sink(struct daemon *d, const struct ia_sink_relp_conf *c)
 		.backoff_max_ms = c->backoff_max_ms,
 		.spool_uid = d->priv.resolved ? d->priv.uid : (uid_t)-1,
 		.spool_gid = d->priv.resolved ? d->priv.gid : (gid_t)-1,
-		/* a --replay by a user: their own key, 0600, like the chain key */
-		.key_any_owner = geteuid() != 0,
 	};
 	int err = sink_relp_new(new_sink(d), &rc);
 
@@ -298,6 +296,15 @@ static void setup_sinks(struct daemon *d)
 			.backoff_max_ms = c->backoff_max_ms,
 			.spool_uid = d->priv.resolved ? d->priv.uid : (uid_t)-1,
 			.spool_gid = d->priv.resolved ? d->priv.gid : (gid_t)-1,
+			.transport = c->plain_tcp ? SYSLOG_TRANSPORT_TCP :
+						    SYSLOG_TRANSPORT_TLS,
+			.tls = {
+				.ca_file = c->tls_ca,
+				.cert_file = c->tls_cert,
+				.key_file = c->tls_key,
+				.peer_name = c->tls_peer_name,
+				.peer_fingerprint = c->tls_peer_fingerprint,
+			},
 		};
 
 		err = sink_syslog_new(new_sink(d), &sc);
@@ -623,6 +630,52 @@ static void report_file_sink(struct daemon *d, struct sink *s)
 }
 
 /*
+ * A syslog sink's connection news, in-band: a TLS handshake that failed
+ * (once per streak; the count is in status), and the lines written to a
+ * connection that broke, which the collector may not have stored.
+ */
+static void report_syslog_sink(struct daemon *d, struct sink *s)
+{
+	char line[RECORD_JSON_MAX], why[256];
+	uint64_t failures, first, last, lines;
+	struct sink_health h;
+
+	if (sink_syslog_take_tls_failure(s, why, sizeof(why), &failures)) {
+		s->ops->health(s, &h);
+		pipeline_daemon_line(&d->pipe, line,
+				     record_json_sink_tls_failure(boottime_ns(), s->name,
+								  h.peer, why, failures,
+								  line, sizeof(line)),
+				     "sink_tls_failure", SINK_SEV_WARNING);
+	}
+	if (sink_syslog_take_disconnect(s, &first, &last, &lines)) {
+		log_warnx("%s: connection lost; the collector may not have stored lines n=%"
+			  PRIu64 "..%" PRIu64, s->name, first, last);
+		pipeline_daemon_line(&d->pipe, line,
+				     record_json_sink_disconnect(boottime_ns(), s->name,
+								 first, last, lines, line,
+								 sizeof(line)),
+				     "sink_disconnect", SINK_SEV_WARNING);
+	}
+}
+
+/* A RELP sink's news: a streak of refused collectors (or a collector refusing us). */
+static void report_relp_sink(struct daemon *d, struct sink *s)
+{
+	char line[RECORD_JSON_MAX], why[256];
+	struct sink_health h;
+	uint64_t failures;
+
+	if (!sink_relp_take_tls_failure(s, why, sizeof(why), &failures))
+		return;
+	s->ops->health(s, &h);
+	pipeline_daemon_line(&d->pipe, line,
+			     record_json_sink_tls_failure(boottime_ns(), s->name, h.peer, why,
+							  failures, line, sizeof(line)),
+			     "sink_tls_failure", SINK_SEV_WARNING);
+}
+
+/*
  * Lines a syslog sink dropped (spool full) or the journal sink could not
  * hand to journald are reported in-band once the sink is back; a file
  * sink's news: report_file_sink().
@@ -641,19 +694,16 @@ static void report_sink_loss(struct daemon *d)
 			continue;
 		}
 		if (!strcmp(s->ops->kind, "relp")) {
-			int err;
-			uint64_t refused = sink_relp_take_verify_failure(s, &err);
-
-			/* Collectors refused: told once a verified one takes lines again. */
-			if (refused)
-				write_sink_error(d, s, "verify", err, refused);
+			report_relp_sink(d, s);
 			n = sink_relp_take_dropped(s);
-		} else if (!strcmp(s->ops->kind, "syslog"))
+		} else if (!strcmp(s->ops->kind, "syslog")) {
+			report_syslog_sink(d, s);
 			n = sink_syslog_take_dropped(s);
-		else if (!strcmp(s->ops->kind, "journal"))
+		} else if (!strcmp(s->ops->kind, "journal")) {
 			n = sink_journal_take_dropped(s);
-		else
+		} else {
 			continue;
+		}
 		if (!n)
 			continue;
 		pipeline_daemon_line(&d->pipe, line,
@@ -663,6 +713,28 @@ static void report_sink_loss(struct daemon *d)
 				     "sink_loss", SINK_SEV_WARNING);
 		if (d->cfg.alert.loss)
 			pipeline_alert(&d->pipe, "sink_loss", 0, 0, NULL);
+	}
+}
+
+/* At the start: a syslog sink that sends in clear says so, in-band and in the log. */
+static void report_insecure_sinks(struct daemon *d)
+{
+	char line[RECORD_JSON_MAX];
+	struct sink_health h;
+	unsigned int i;
+
+	for (i = 0; i < d->pipe.nsinks; i++) {
+		struct sink *s = &d->pipe.sinks[i];
+
+		if (strcmp(s->ops->kind, "syslog") || !sink_syslog_insecure(s))
+			continue;
+		s->ops->health(s, &h);
+		log_warnx("%s: transport = tcp: records go to %s in clear, to a collector nobody authenticated",
+			  s->name, h.peer);
+		pipeline_daemon_line(&d->pipe, line,
+				     record_json_sink_insecure(boottime_ns(), s->name, h.peer,
+							       line, sizeof(line)),
+				     "sink_insecure", SINK_SEV_WARNING);
 	}
 }
 
@@ -1052,6 +1124,7 @@ int main(int argc, char **argv)
 	 * that the daemon's user could not read or reopen afterwards.
 	 */
 	pipeline_start(&d.pipe);
+	report_insecure_sinks(&d);
 	if (!settings_ok) {
 		finish(&d);
 		exit(1);

@@ -631,3 +631,54 @@ int record_json_sink_space_low(uint64_t time_ns, const char *sink, uint64_t free
 	put_u64(&l, "space_left", space_left);
 	return line_end(&l);
 }
+
+int record_json_sink_insecure(uint64_t time_ns, const char *sink, const char *peer,
+			      char *buf, size_t size)
+{
+	struct line l;
+	char *p;
+
+	line_start(&l, buf, size);
+	p = run(&l);
+	if (p)
+		jb_commit(&l.jb, w_daemon_head(p, time_ns, "sink_insecure"));
+	jb_escaped(&l.jb, "sink", sink);
+	jb_escaped(&l.jb, "transport", "tcp");
+	jb_escaped(&l.jb, "peer", peer);
+	return line_end(&l);
+}
+
+int record_json_sink_tls_failure(uint64_t time_ns, const char *sink, const char *peer,
+				 const char *reason, uint64_t failures, char *buf,
+				 size_t size)
+{
+	struct line l;
+	char *p;
+
+	line_start(&l, buf, size);
+	p = run(&l);
+	if (p)
+		jb_commit(&l.jb, w_daemon_head(p, time_ns, "sink_tls_failure"));
+	jb_escaped(&l.jb, "sink", sink);
+	jb_escaped(&l.jb, "peer", peer);
+	jb_escaped(&l.jb, "reason", reason);
+	put_u64(&l, "failures", failures);
+	return line_end(&l);
+}
+
+int record_json_sink_disconnect(uint64_t time_ns, const char *sink, uint64_t first_n,
+				uint64_t last_n, uint64_t lines, char *buf, size_t size)
+{
+	struct line l;
+	char *p;
+
+	line_start(&l, buf, size);
+	p = run(&l);
+	if (p)
+		jb_commit(&l.jb, w_daemon_head(p, time_ns, "sink_disconnect"));
+	jb_escaped(&l.jb, "sink", sink);
+	put_u64(&l, "first_n", first_n);
+	put_u64(&l, "last_n", last_n);
+	put_u64(&l, "lines", lines);
+	return line_end(&l);
+}

@@ -187,6 +187,27 @@ int record_json_sink_space_low(uint64_t time_ns, const char *sink, uint64_t free
  */
 int record_json_sink_error(uint64_t time_ns, const char *sink, const char *op,
 			   int err, uint64_t failures, char *buf, size_t size);
+/*
+ * A syslog sink sends in clear (transport = tcp, asked for): "sink_insecure"
+ * with "sink", "transport" ("tcp") and "peer" ("HOST:PORT"), at every start.
+ */
+int record_json_sink_insecure(uint64_t time_ns, const char *sink, const char *peer,
+			      char *buf, size_t size);
+/*
+ * A syslog sink's TLS handshake failed (the collector failed verification,
+ * or refused us): "sink_tls_failure" with "sink", "peer", "reason" and
+ * "failures" (so far); once per streak of failures.
+ */
+int record_json_sink_tls_failure(uint64_t time_ns, const char *sink, const char *peer,
+				 const char *reason, uint64_t failures, char *buf,
+				 size_t size);
+/*
+ * A syslog sink's connection broke: "sink_disconnect" with "sink",
+ * "first_n", "last_n" and "lines": the lines written whole to it, which the
+ * collector may not have stored.
+ */
+int record_json_sink_disconnect(uint64_t time_ns, const char *sink, uint64_t first_n,
+				uint64_t last_n, uint64_t lines, char *buf, size_t size);
 /* The "type" string of a kernel record type, or "unknown". */
 const char *record_json_type_name(uint16_t type);
 /* --raw: "type":"raw" with "raw_type", "flags" and "v": all four words. */

@@ -4,87 +4,97 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "keyfile.h"
+#include "secret_file.h"
 
-static int copy_all(int from, int to, off_t size)
-{
-	char buf[8192];
-	off_t done = 0;
-	ssize_t n, w;
-
-	while (done < size) {
-		n = read(from, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		for (w = 0; w < n;) {
-			ssize_t k = write(to, buf + w, (size_t)(n - w));
-
-			if (k < 0 && errno == EINTR)
-				continue;
-			if (k < 0)
-				return -errno;
-			w += k;
-		}
-		done += n;
-	}
-	return 0;
-}
-
-int keyfile_to_memfd(const char *path, unsigned int flags, int *fd_out, char *err,
-		     size_t errlen)
+/* A certificate: any regular file (links followed: /etc/ssl/certs holds links). */
+static int public_file_read(const char *path, char **data, size_t *len, char *err,
+			    size_t errlen)
 {
 	struct stat st;
-	int fd, mfd = -1, ret;
+	char *buf = NULL;
+	size_t got = 0;
+	ssize_t n;
+	int fd, ret;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		ret = -errno;
-		snprintf(err, errlen, "%s: %s", path, ret == -ELOOP ?
-			 "is a symbolic link; refusing it" : strerror(-ret));
-		return ret == -ELOOP ? -EPERM : ret;
-	}
-	if (fstat(fd, &st) < 0) {
-		ret = -errno;
 		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
-		goto out;
+		return ret;
 	}
 	ret = -EPERM;
-	if (!S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, "%s: not a regular file; refusing it", path);
 		goto out;
 	}
-	if ((flags & KEYFILE_SECRET) && flags != KEYFILE_SECRET_ANY_OWNER && st.st_uid != 0) {
-		snprintf(err, errlen, "%s: owned by uid %u, not root; refusing it as private key",
-			 path, (unsigned int)st.st_uid);
+	ret = -ENOMEM;
+	buf = malloc(KEYFILE_MAX + 1);
+	if (!buf) {
+		snprintf(err, errlen, "%s: out of memory", path);
 		goto out;
 	}
-	if ((flags & KEYFILE_SECRET) && (st.st_mode & 077)) {
-		snprintf(err, errlen,
-			 "%s: mode %04o gives group/other access; a private key must be 0600 or 0400",
-			 path, (unsigned int)(st.st_mode & 07777));
-		goto out;
+	while (got <= KEYFILE_MAX) {
+		n = read(fd, buf + got, KEYFILE_MAX + 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = -errno;
+			snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+			goto out;
+		}
+		if (!n)
+			break;
+		got += (size_t)n;
 	}
 	ret = -EFBIG;
-	if (st.st_size > KEYFILE_MAX) {
+	if (got > KEYFILE_MAX) {
 		snprintf(err, errlen, "%s: larger than %d bytes", path, KEYFILE_MAX);
 		goto out;
 	}
+	*data = buf;
+	*len = got;
+	buf = NULL;
+	ret = 0;
+out:
+	free(buf);
+	close(fd);
+	return ret;
+}
+
+int keyfile_to_memfd(const char *path, bool secret, int *fd_out, char *err, size_t errlen)
+{
+	char *data = NULL;
+	size_t len = 0, done = 0;
+	int mfd, ret;
+
+	ret = secret ? secret_file_read(path, "private key", KEYFILE_MAX, &data, &len, err, errlen)
+		     : public_file_read(path, &data, &len, err, errlen);
+	if (ret)
+		return ret;
 	mfd = memfd_create("inputaudit-tls", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (mfd < 0) {
 		ret = -errno;
 		snprintf(err, errlen, "memfd_create: %s", strerror(-ret));
 		goto out;
 	}
-	ret = copy_all(fd, mfd, st.st_size);
+	while (done < len) {
+		ssize_t k = write(mfd, data + done, len - done);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			ret = -errno;
+			break;
+		}
+		done += (size_t)k;
+	}
 	/* Sealed: nobody holding the fd can change what the library reads. */
 	if (!ret && fcntl(mfd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK |
 			  F_SEAL_SEAL) < 0)
@@ -96,6 +106,9 @@ int keyfile_to_memfd(const char *path, unsigned int flags, int *fd_out, char *er
 	}
 	*fd_out = mfd;
 out:
-	close(fd);
+	if (secret)
+		secret_free(data, len);
+	else
+		free(data);
 	return ret;
 }

@@ -98,7 +98,7 @@ int status_format(const struct daemon_status *st, char *buf, size_t size)
 			       sizeof(s->health.transport));
 			sb_str(&sb, ",", "peer", s->health.peer, sizeof(s->health.peer));
 			sb_str(&sb, ",", "verify", s->health.verify, sizeof(s->health.verify));
-			sb_u64(&sb, "verify_failures", s->health.verify_failures);
+			sb_u64(&sb, "tls_failures", s->health.tls_failures);
 		}
 		if (s->health.have_acked) {
 			sb_u64(&sb, "acked", s->health.acked);
@@ -371,9 +371,6 @@ static int parse_sink(struct jcur *c, struct status_sink *s)
 		} else if (!strcmp(key, "state")) {
 			if (parse_str(c, s->health.state, sizeof(s->health.state)))
 				return -EINVAL;
-		} else if (!strcmp(key, "up")) {
-			if (parse_bool(c, &s->health.up))
-				return -EINVAL;
 		} else if (!strcmp(key, "transport")) {
 			if (parse_str(c, s->health.transport, sizeof(s->health.transport)))
 				return -EINVAL;
@@ -383,17 +380,21 @@ static int parse_sink(struct jcur *c, struct status_sink *s)
 		} else if (!strcmp(key, "verify")) {
 			if (parse_str(c, s->health.verify, sizeof(s->health.verify)))
 				return -EINVAL;
-		} else if (!strcmp(key, "verify_failures") || !strcmp(key, "acked") ||
-			   !strcmp(key, "unacked")) {
+		} else if (!strcmp(key, "tls_failures")) {
 			if (parse_num(c, &v) || v < 0)
 				return -EINVAL;
-			if (key[0] == 'v')
-				s->health.verify_failures = (uint64_t)v;
-			else if (key[0] == 'a')
+			s->health.tls_failures = (uint64_t)v;
+		} else if (!strcmp(key, "up")) {
+			if (parse_bool(c, &s->health.up))
+				return -EINVAL;
+		} else if (!strcmp(key, "acked") || !strcmp(key, "unacked")) {
+			if (parse_num(c, &v) || v < 0)
+				return -EINVAL;
+			if (key[0] == 'a')
 				s->health.acked = (uint64_t)v;
 			else
 				s->health.unacked = (uint64_t)v;
-			s->health.have_acked |= key[0] != 'v';
+			s->health.have_acked = true;
 		} else if (!strcmp(key, "free")) {
 			if (parse_num(c, &v) || v < 0)
 				return -EINVAL;

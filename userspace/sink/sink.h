@@ -59,12 +59,16 @@ struct sink_health {
 	int last_err;		/* last negative errno, 0 if none */
 	bool have_free;		/* a file sink knows its filesystem's: */
 	uint64_t free_bytes;	/*   space free to the daemon's user */
-	/* A network sink's connection ("" / false where it has none): */
-	char transport[16];	/* "relp", "relp+tls" */
-	char peer[80];		/* "HOST:PORT" as configured */
-	char verify[16];	/* the collector's certificate: "none", "pending", "ok", "failed" */
-	uint64_t verify_failures;	/* collectors refused */
-	bool have_acked;	/* the sink knows what its collector acknowledged: */
+	/* A network sink's connection (syslog, relp); "" / 0 / false for the others: */
+	char transport[16];	/* "tls", "tcp", "relp+tls", "relp" */
+	char peer[192];		/* "HOST:PORT", the name and fingerprint it must prove */
+	/*
+	 * "verified (TLSv1.3 TLS_AES_128_GCM_SHA256)", "verified", "failed: REASON",
+	 * "connecting", "unauthenticated" (no TLS)
+	 */
+	char verify[224];
+	uint64_t tls_failures;	/* collectors refused, or refusing us (handshake or verification) */
+	bool have_acked;	/* the sink knows what its collector acknowledged (relp): */
 	uint64_t acked;		/*   lines acknowledged */
 	uint64_t unacked;	/*   lines sent or waiting, not acknowledged yet */
 };

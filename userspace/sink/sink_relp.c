@@ -32,7 +32,8 @@ enum relp_verify {
 	VERIFY_FAILED,		/* the last collector was refused */
 };
 
-static const char *const verify_names[] = { "none", "pending", "ok", "failed" };
+/* status "verify", as the syslog sink says it ("failed: " + the reason). */
+static const char *const verify_names[] = { "unauthenticated", "connecting", "verified", "failed" };
 
 struct relp_sink {
 	/* Set up before the thread starts; read-only afterwards. */
@@ -43,7 +44,6 @@ struct relp_sink {
 	char *ca_path, *cert_path, *key_path;	/* as configured */
 	int ca_fd, cert_fd, key_fd;		/* their memfd copies */
 	char ca_proc[32], cert_proc[32], key_proc[32];	/* "/proc/self/fd/N" */
-	bool key_any_owner;
 	uint64_t spool_max;
 	unsigned int backoff_min_ms, backoff_max_ms;
 	uid_t spool_uid;
@@ -63,8 +63,11 @@ struct relp_sink {
 	enum relp_verify verify;
 	uint64_t lines, acked, dropped, dropped_pending;
 	uint64_t inflight;	/* sent in this session, still in the spool */
-	uint64_t verify_failures, verify_pending;	/* total, not reported yet */
-	int last_err, verify_err;
+	uint64_t verify_failures;	/* collectors refused, or refusing us */
+	bool verify_report;		/* a streak of them began: report it */
+	uint64_t verify_streak;		/* failures since the last session that worked */
+	char verify_why[200];		/* the last one's reason */
+	int last_err;
 
 	/* The sender thread's own. */
 	relpClt_t *clt;
@@ -73,6 +76,7 @@ struct relp_sink {
 	struct buf scratch;		/* spool_peek() of acknowledged records */
 	bool relp_error;		/* librelp reported an error since cleared */
 	bool auth_error;		/* ... a refused peer */
+	char auth_why[200];		/* ... librelp's message for it */
 	unsigned int backoff_ms;
 };
 
@@ -104,6 +108,8 @@ static void on_relp_auth_err(void *usr, char *authinfo, char *errmsg, relpRetVal
 		return;
 	cb_sink->relp_error = true;
 	cb_sink->auth_error = true;
+	snprintf(cb_sink->auth_why, sizeof(cb_sink->auth_why), "%s (%s)", errmsg,
+		 authinfo ? authinfo : "-");
 	log_warnx("relp %s:%s: collector refused: %s (%s)", cb_sink->addr, cb_sink->port,
 		  errmsg, authinfo ? authinfo : "-");
 	(void)code;
@@ -202,6 +208,7 @@ static int start_session(struct relp_sink *rl)
 	int err;
 
 	rl->relp_error = rl->auth_error = false;
+	rl->auth_why[0] = '\0';
 	r = relpEngineCltConstruct(rl->engine, &clt);
 	if (r != RELP_RET_OK)
 		return -ENOMEM;
@@ -233,8 +240,13 @@ static int start_session(struct relp_sink *rl)
 		if (rl->tls && (rl->auth_error || relp_code_is_auth(r))) {
 			rl->verify = VERIFY_FAILED;
 			rl->verify_failures++;
-			rl->verify_pending++;
-			rl->verify_err = -EACCES;
+			if (!rl->verify_streak++)
+				rl->verify_report = true;
+			if (rl->auth_why[0])
+				snprintf(rl->verify_why, sizeof(rl->verify_why), "%s", rl->auth_why);
+			else
+				snprintf(rl->verify_why, sizeof(rl->verify_why),
+					 "TLS session refused (librelp error %d)", (int)r);
 			err = -EACCES;
 		}
 		rl->last_err = err;
@@ -245,6 +257,7 @@ static int start_session(struct relp_sink *rl)
 	pthread_mutex_lock(&rl->lock);
 	rl->up = true;
 	rl->verify = rl->tls ? VERIFY_OK : VERIFY_NONE;
+	rl->verify_streak = 0;
 	rl->last_err = 0;
 	rl->inflight = 0;
 	spool_cursor_reset(&rl->spool, &rl->cursor);
@@ -398,7 +411,7 @@ static void start_thread(struct relp_sink *rl)
 /* ---- sink_ops ---- */
 
 /* @path into a memfd, "/proc/self/fd/N" in @proc.  Return: 0 or -errno. */
-static int load_file(struct relp_sink *rl, const char *path, bool secret, int *fd,
+static int load_file(const char *path, bool secret, int *fd,
 		     char *proc, size_t size)
 {
 	char err[256];
@@ -406,8 +419,7 @@ static int load_file(struct relp_sink *rl, const char *path, bool secret, int *f
 
 	if (!path)
 		return 0;
-	ret = keyfile_to_memfd(path, secret ? (rl->key_any_owner ? KEYFILE_SECRET_ANY_OWNER :
-						KEYFILE_SECRET) : 0, fd, err, sizeof(err));
+	ret = keyfile_to_memfd(path, secret, fd, err, sizeof(err));
 	if (ret) {
 		log_warnx("%s", err);
 		return ret;
@@ -444,13 +456,13 @@ static int rl_open(struct sink *s)
 	if (err)
 		return err;
 	if (rl->tls) {
-		err = load_file(rl, rl->ca_path, false, &rl->ca_fd, rl->ca_proc,
+		err = load_file(rl->ca_path, false, &rl->ca_fd, rl->ca_proc,
 				sizeof(rl->ca_proc));
 		if (!err)
-			err = load_file(rl, rl->cert_path, false, &rl->cert_fd, rl->cert_proc,
+			err = load_file(rl->cert_path, false, &rl->cert_fd, rl->cert_proc,
 					sizeof(rl->cert_proc));
 		if (!err)
-			err = load_file(rl, rl->key_path, true, &rl->key_fd, rl->key_proc,
+			err = load_file(rl->key_path, true, &rl->key_fd, rl->key_proc,
 					sizeof(rl->key_proc));
 		if (err)
 			return err;
@@ -547,9 +559,16 @@ static void rl_health(struct sink *s, struct sink_health *h)
 	h->spooled = rl->spool.records;
 	h->last_err = rl->last_err;
 	snprintf(h->transport, sizeof(h->transport), "%s", rl->tls ? "relp+tls" : "relp");
-	snprintf(h->peer, sizeof(h->peer), "%s:%s", rl->host, rl->port);
-	snprintf(h->verify, sizeof(h->verify), "%s", verify_names[rl->verify]);
-	h->verify_failures = rl->verify_failures;
+	if (rl->tls)
+		snprintf(h->peer, sizeof(h->peer), "%s:%s name=%s", rl->host, rl->port,
+			 rl->peer_name);
+	else
+		snprintf(h->peer, sizeof(h->peer), "%s:%s", rl->host, rl->port);
+	if (rl->verify == VERIFY_FAILED)
+		snprintf(h->verify, sizeof(h->verify), "failed: %s", rl->verify_why);
+	else
+		snprintf(h->verify, sizeof(h->verify), "%s", verify_names[rl->verify]);
+	h->tls_failures = rl->verify_failures;
 	h->have_acked = true;
 	h->acked = rl->acked;
 	h->unacked = rl->spool.records;
@@ -581,19 +600,20 @@ uint64_t sink_relp_take_dropped(struct sink *s)
 	return n;
 }
 
-uint64_t sink_relp_take_verify_failure(struct sink *s, int *err)
+bool sink_relp_take_tls_failure(struct sink *s, char *why, size_t len, uint64_t *failures)
 {
 	struct relp_sink *rl = s->priv;
-	uint64_t n = 0;
+	bool report;
 
 	pthread_mutex_lock(&rl->lock);
-	if (rl->up && rl->verify_pending) {
-		n = rl->verify_pending;
-		*err = rl->verify_err;
-		rl->verify_pending = 0;
+	report = rl->verify_report;
+	if (report) {
+		rl->verify_report = false;
+		snprintf(why, len, "%s", rl->verify_why);
+		*failures = rl->verify_failures;
 	}
 	pthread_mutex_unlock(&rl->lock);
-	return n;
+	return report;
 }
 
 static void close_fd(int *fd)
@@ -711,7 +731,6 @@ int sink_relp_new(struct sink *s, const struct relp_sink_conf *c)
 	snprintf(rl->port, sizeof(rl->port), "%u", c->port);
 	rl->tls = c->tls;
 	rl->verify = c->tls ? VERIFY_PENDING : VERIFY_NONE;
-	rl->key_any_owner = c->key_any_owner;
 	rl->spool_max = c->spool_max;
 	rl->backoff_min_ms = c->backoff_min_ms ? c->backoff_min_ms : 100;
 	rl->backoff_max_ms = c->backoff_max_ms ? c->backoff_max_ms : 30000;

@@ -39,12 +39,13 @@
  * TLS: tls_ca, tls_cert and tls_key are read in open() (before the
  * privilege drop; the key must be root's and 0600 or 0400, like the chain
  * key) into memfds, which librelp opens as /proc/self/fd/N at each connect
- * (Landlock leaves memfds alone: they are on the kernel's internal mount).  The collector's certificate
- * must chain to tls_ca and carry tls_peer_name (librelp's "name" auth
+ * (Landlock leaves memfds alone: they are on the kernel's internal
+ * mount).  The collector's certificate must chain to tls_ca and carry tls_peer_name (librelp's "name" auth
  * mode: subjectAltName DNS names, else the CN); without tls_peer_name the
  * host is the name.  A collector that fails is refused, counted
- * (verify_failures), retried with backoff and reported in-band
- * (sink_relp_take_verify_failure(): a sink_error line with op "verify").
+ * (tls_failures), retried with backoff and reported in-band at the start
+ * of each streak of failures, as the syslog sink does
+ * (sink_relp_take_tls_failure(): a sink_tls_failure line).
  *
  * Health state: "ok" (session up, nothing waiting), "spooling" (lines not
  * acknowledged yet), "connecting" (no session, nothing waiting).
@@ -79,7 +80,6 @@ struct relp_sink_conf {
 	unsigned int backoff_max_ms;	/* 0: 30000 */
 	uid_t spool_uid;		/* owner for the spool directory; (uid_t)-1: keep */
 	gid_t spool_gid;
-	bool key_any_owner;		/* tests only: a tls_key not root's is taken */
 };
 
 /*
@@ -94,11 +94,11 @@ uint64_t sink_relp_take_dropped(struct sink *s);
 uint64_t sink_relp_pending_dropped(struct sink *s);
 
 /*
- * Collectors refused since the last call (certificate not verified, wrong
- * name, handshake refused), once a session is up again; @err: the last
- * librelp error as a negative errno.  Return: the count, 0 if none or not
- * back yet.
+ * A TLS session failed (the collector failed verification, or refused us)
+ * since the last call, at the start of a streak of failures: true with the
+ * reason (librelp's) and the failures so far; once per streak (a session
+ * that works ends it).  As sink_syslog_take_tls_failure().
  */
-uint64_t sink_relp_take_verify_failure(struct sink *s, int *err);
+bool sink_relp_take_tls_failure(struct sink *s, char *why, size_t len, uint64_t *failures);
 
 #endif /* INPUTAUDITD_SINK_RELP_H */

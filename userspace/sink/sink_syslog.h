@@ -53,6 +53,12 @@
  * run's open() takes it back and reports it to the collector when it is
  * back.  No count is lost with the process.
  *
+ * TLS: after the handshake of a TLS 1.3 connection the collector could
+ * still refuse our certificate (tls_client.h); nothing is sent until it has
+ * answered, or CONFIRM_TIMEOUT_MS passed without an answer (then the
+ * connection is used, "not confirmed" in status, and a later refusal is a
+ * broken connection with its n range reported, and a TLS failure).
+ *
  * Health state: "ok" (connected, nothing waiting), "spooling" (lines wait
  * in the spool), "connecting" (no connection, nothing spooled).
  *
@@ -68,6 +74,7 @@
 #include <sys/types.h>
 
 #include "sink.h"
+#include "tls_client.h"
 
 /* The default SD-ID: 32473 is the enterprise number RFC 5612 gives for documentation. */
 #define SINK_SYSLOG_SD_ID	"inputaudit@32473"
@@ -114,6 +121,11 @@ static inline bool sink_syslog_sd_id_valid(const char *id)
 	return digit;
 }
 
+enum syslog_transport {
+	SYSLOG_TRANSPORT_TLS,	/* the default: RFC 5425, see tls_client.h */
+	SYSLOG_TRANSPORT_TCP,	/* plain, only when asked for: a warning record at start */
+};
+
 struct syslog_sink_conf {
 	const char *name;		/* s->name; NULL: "syslog:HOST:PORT" */
 	const char *host;		/* address or name, resolved in open() */
@@ -127,6 +139,8 @@ struct syslog_sink_conf {
 	unsigned int backoff_max_ms;	/* 0: 30000 */
 	uid_t spool_uid;		/* owner for the spool directory; (uid_t)-1: keep */
 	gid_t spool_gid;
+	enum syslog_transport transport;	/* zero: TLS */
+	struct tls_client_conf tls;	/* transport TLS: read in open() */
 };
 
 /*
@@ -146,5 +160,25 @@ uint64_t sink_syslog_take_dropped(struct sink *s);
 
 /* Lines dropped and not reported to the collector yet (kept). */
 uint64_t sink_syslog_pending_dropped(struct sink *s);
+
+/* The transport is plain TCP (the daemon writes a sink_insecure line at start). */
+bool sink_syslog_insecure(struct sink *s);
+
+/*
+ * A TLS handshake failed (the collector failed verification, or refused
+ * us) since the last call, at the start of a streak of failures: true with
+ * the reason and the failures so far; once per streak (a handshake that
+ * works ends it).
+ */
+bool sink_syslog_take_tls_failure(struct sink *s, char *why, size_t len,
+				  uint64_t *failures);
+
+/*
+ * A connection broke (see "What a broken connection can lose") since the
+ * last call: true with the n of the first and last line written to it
+ * whole and how many (several connections: their hull and sum).
+ */
+bool sink_syslog_take_disconnect(struct sink *s, uint64_t *first_n, uint64_t *last_n,
+				 uint64_t *lines);
 
 #endif /* INPUTAUDITD_SINK_SYSLOG_H */
