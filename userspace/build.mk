@@ -28,7 +28,7 @@ USERSPACE_INC := $(addprefix -I$(CURDIR)/userspace/,$(USERSPACE_DIRS))
 USERSPACE_SRCS := daemon/inputauditd.c daemon/capture.c lib/log.c \
 	daemon/record_json.c daemon/seqtrack.c daemon/privdrop.c daemon/config.c \
 	daemon/policy.c daemon/recfile.c daemon/ksettings.c daemon/pipeline.c \
-	daemon/options.c chain/chain.c lib/status.c sink/json_fields.c \
+	daemon/options.c daemon/chain_run.c chain/chain.c chain/chain_state.c lib/status.c sink/json_fields.c \
 	sink/sink_file.c sink/sink_journal.c sink/sink_syslog.c sink/spool.c \
 	lib/jbuf.c lib/fdio.c lib/sandbox.c lib/atomic_file.c lib/sha256.c \
 	lib/metrics.c
@@ -43,7 +43,7 @@ USERSPACE_CFLAGS := -Wall -Wextra -Werror -O2 -g -I$(CURDIR)/include \
 # inputauditctl: verify chained output, show status; dynamically linked
 # (libcrypto gets its updates from the distribution).
 CTL_BIN := $(USERSPACE_OUT)/inputauditctl
-CTL_SRCS := ctl/inputauditctl.c chain/chain.c chain/verify.c lib/status.c \
+CTL_SRCS := ctl/inputauditctl.c ctl/ctl_key.c chain/chain.c chain/chain_state.c chain/verify.c lib/status.c \
 	ctl/ctl_status.c lib/log.c lib/jbuf.c lib/atomic_file.c lib/fdio.c
 CTL_OBJS := $(addprefix $(USERSPACE_OUT)/,$(CTL_SRCS:.c=.o))
 CTL_LIBS := -lcrypto

@@ -496,8 +496,22 @@ TEST_F(verify, sink_gap_accounts_for_lines_not_written)
 	EXPECT_EQ(150, self->res.gap_first);
 	EXPECT_EQ(159, self->res.gap_last);
 	EXPECT_EQ(g->nlines - 10 + 1, self->res.lines);
-	/* At a file's start (its predecessor rotated away) it is trusted. */
-	EXPECT_EQ(0, check_buf(buf + g->off[149], len - g->off[149], &self->res));
+	/*
+	 * At a file's start (its predecessor rotated away) it is trusted, but
+	 * the log then only continues a chain: "head" unless a partial log
+	 * is asked for.
+	 */
+	EXPECT_EQ(1, check_buf(buf + g->off[149], len - g->off[149], &self->res));
+	EXPECT_EQ(VERIFY_HEAD, self->res.kind);
+	{
+		struct verify_opts o = { .flags = VERIFY_ALLOW_PARTIAL };
+
+		EXPECT_EQ(0, verify_buffer_opts(test_key, sizeof(test_key), "audit.jsonl",
+						buf + g->off[149], len - g->off[149], &o,
+						&self->res));
+		EXPECT_TRUE(self->res.partial);
+		EXPECT_EQ(149, self->res.continues_from);
+	}
 	free(buf);
 
 	/* It claims 150..158, but 159 is missing too. */
@@ -715,11 +729,27 @@ TEST_F(verify, rotated)
 	}
 	EXPECT_EQ(g.nlines, self->res.lines);
 
-	/* the newest file alone starts from its prev_chain */
-	EXPECT_EQ(0, verify_files(test_key, sizeof(test_key), files + 2, 1, &self->res));
-	EXPECT_EQ(g.nlines - g.split[1], self->res.lines);
-	/* the last two */
-	EXPECT_EQ(0, verify_files(test_key, sizeof(test_key), files + 1, 2, &self->res));
+	/*
+	 * The newest file alone starts from its prev_chain: never plain "ok",
+	 * it continues a chain whose head is not given ("head"), and passes
+	 * only as a partial log.
+	 */
+	EXPECT_EQ(1, verify_files(test_key, sizeof(test_key), files + 2, 1, &self->res));
+	EXPECT_EQ(VERIFY_HEAD, self->res.kind);
+	EXPECT_EQ(1, self->res.nproblems);
+	EXPECT_EQ(g.nlines - g.split[1], self->res.lines_total);
+	{
+		struct verify_opts o = { .flags = VERIFY_ALLOW_PARTIAL };
+
+		EXPECT_EQ(0, verify_files_opts(test_key, sizeof(test_key), files + 2, 1, &o,
+					       &self->res));
+		EXPECT_EQ(g.nlines - g.split[1], self->res.lines);
+		EXPECT_EQ(g.split[1], self->res.continues_from);
+		/* the last two */
+		EXPECT_EQ(0, verify_files_opts(test_key, sizeof(test_key), files + 1, 2, &o,
+					       &self->res));
+		EXPECT_EQ(g.split[0], self->res.continues_from);
+	}
 
 	/* a rotated file alone has no clean end */
 	EXPECT_EQ(1, verify_files(test_key, sizeof(test_key), files, 1, &self->res));

@@ -36,6 +36,13 @@ struct vline {
 	uint8_t resume_chain[CHAIN_LEN];	/* the chain value of gap_last */
 	bool checkpoint;
 	bool final;		/* checkpoint with "final":true */
+	bool has_run;		/* chain_start with "run" (linked runs) */
+	uint64_t run;
+	enum chain_prev_run prev_kind;
+	uint64_t prev_run_n;
+	uint8_t prev_run_chain[CHAIN_LEN];
+	bool has_epoch;		/* a daemon line naming its key's epoch */
+	uint64_t epoch;
 };
 
 struct vfile {
@@ -54,7 +61,28 @@ struct vstate {
 	uint64_t expect;
 	const char *last_file;	/* where the last line was (truncation) */
 	uint64_t last_line;
+	const struct verify_opts *opts;
+	/* key_e for each epoch e met so far, derived from key_0 */
+	uint8_t (*keys)[CHAIN_KEY_MAX];
+	size_t *key_lens;
+	size_t nkeys;
+	uint64_t epoch;		/* of the last line verified */
+	bool epoch_known;	/* a line named it */
+	bool lost_sync;		/* looking for a line to go on from */
+	/* the run being verified: its number and the lines a state could name */
+	bool run_have;
+	bool run_link_broken;	/* its chain_start's link was reported */
+	uint64_t run;
+	uint64_t run_last_n;
+	struct vpoint {
+		uint64_t n;
+		uint8_t chain[CHAIN_LEN];
+	} *points;
+	size_t npoints, points_cap;
 };
+
+/* More epochs than a daemon makes in centuries at one a minute. */
+#define VERIFY_MAX_EPOCH	(1u << 26)
 
 static const uint8_t zero_chain[CHAIN_LEN];
 
@@ -124,6 +152,25 @@ static void parse_gap(struct vline *l)
 	l->cont = true;		/* like file_continued: may begin a file */
 }
 
+/* chain_start of a linked run: "run", "prev_run" and the line it names. */
+static void parse_run(struct vline *l)
+{
+	if (!body_u64(l, "\"run\":", &l->run) || !l->run)
+		return;
+	if (find(l->p, l->body_len, "\"prev_run\":\"none\"")) {
+		l->prev_kind = CHAIN_PREV_NONE;
+	} else if (find(l->p, l->body_len, "\"prev_run\":\"lost\"")) {
+		l->prev_kind = CHAIN_PREV_LOST;
+	} else if (find(l->p, l->body_len, "\"prev_run\":\"linked\"") &&
+		   body_u64(l, "\"prev_run_n\":", &l->prev_run_n) &&
+		   body_chain(l, "\"prev_run_chain\":\"", l->prev_run_chain)) {
+		l->prev_kind = CHAIN_PREV_LINKED;
+	} else {
+		return;
+	}
+	l->has_run = true;
+}
+
 static void parse_line(struct vline *l)
 {
 	const char *p = l->p, *f;
@@ -160,6 +207,10 @@ static void parse_line(struct vline *l)
 			l->cont = true;
 	}
 	parse_gap(l);
+	if (l->start)
+		parse_run(l);
+	if (l->start || l->checkpoint || l->cont)
+		l->has_epoch = body_u64(l, "\"epoch\":", &l->epoch);
 }
 
 /* Split buf into lines and parse them; lines is allocated. */
@@ -190,17 +241,66 @@ static int split_lines(struct vfile *vf, const char *buf, size_t len)
 	return 0;
 }
 
-static bool line_verifies(const struct vstate *st, const struct vline *l,
-			  const uint8_t prev[CHAIN_LEN], uint64_t n)
+/* key_@epoch, derived forward from the key given (key_0); NULL if too far. */
+static const uint8_t *epoch_key(struct vstate *st, uint64_t epoch, size_t *len)
+{
+	size_t want, k;
+
+	if (epoch >= VERIFY_MAX_EPOCH)
+		return NULL;
+	if (!epoch) {
+		*len = st->key_len;
+		return st->key;
+	}
+	if (epoch >= st->nkeys) {
+		uint8_t (*keys)[CHAIN_KEY_MAX];
+		size_t *lens;
+
+		want = epoch + 1 + 64;
+		keys = realloc(st->keys, want * sizeof(*keys));
+		if (!keys)
+			return NULL;
+		st->keys = keys;
+		lens = realloc(st->key_lens, want * sizeof(*lens));
+		if (!lens)
+			return NULL;
+		st->key_lens = lens;
+		if (!st->nkeys) {
+			memcpy(st->keys[0], st->key, st->key_len);
+			st->key_lens[0] = st->key_len;
+			st->nkeys = 1;
+		}
+		for (k = st->nkeys; k <= epoch; k++) {
+			if (chain_epoch_key(st->keys[k - 1], st->key_lens[k - 1], k - 1, k,
+					    st->keys[k], &st->key_lens[k]))
+				return NULL;
+			st->nkeys = k + 1;
+		}
+	}
+	*len = st->key_lens[epoch];
+	return st->keys[epoch];
+}
+
+static bool verifies_epoch(struct vstate *st, const struct vline *l,
+			   const uint8_t prev[CHAIN_LEN], uint64_t n, uint64_t epoch)
 {
 	uint8_t mac[CHAIN_LEN];
+	const uint8_t *key;
+	size_t key_len;
 
 	if (!l->ok || l->n != n)
 		return false;
-	if (chain_hmac(st->key, st->key_len, prev, CHAIN_LEN, l->p, l->body_len,
-		       mac))
+	key = epoch_key(st, epoch, &key_len);
+	if (!key || chain_hmac(key, key_len, prev, CHAIN_LEN, l->p, l->body_len, mac))
 		return false;
 	return !CRYPTO_memcmp(mac, l->chain, CHAIN_LEN);
+}
+
+/* A line is sealed with the key of the epoch it names, else the current one. */
+static bool line_verifies(struct vstate *st, const struct vline *l,
+			  const uint8_t prev[CHAIN_LEN], uint64_t n)
+{
+	return verifies_epoch(st, l, prev, n, l->has_epoch ? l->epoch : st->epoch);
 }
 
 __attribute__((format(printf, 5, 6)))
@@ -208,19 +308,43 @@ static int fail(struct vstate *st, enum verify_kind kind, const char *file,
 		uint64_t line, const char *fmt, ...)
 {
 	struct verify_result *res = st->res;
+	struct verify_problem *pr;
 	va_list ap;
 
-	res->kind = kind;
-	res->file = file;
-	res->line = line;
-	va_start(ap, fmt);
-	vsnprintf(res->detail, sizeof(res->detail), fmt, ap);
-	va_end(ap);
+	res->nproblems++;
+	if (res->nproblems <= VERIFY_MAX_PROBLEMS) {
+		pr = &res->problems[res->nproblems - 1];
+		pr->kind = kind;
+		pr->file = file;
+		pr->line = line;
+		pr->line_last = line;
+		pr->n = 0;
+		va_start(ap, fmt);
+		vsnprintf(pr->detail, sizeof(pr->detail), fmt, ap);
+		va_end(ap);
+	}
+	if (res->nproblems == 1) {
+		res->kind = kind;
+		res->file = file;
+		res->line = line;
+		va_start(ap, fmt);
+		vsnprintf(res->detail, sizeof(res->detail), fmt, ap);
+		va_end(ap);
+	}
 	return 1;
 }
 
+static struct verify_problem *last_problem(struct vstate *st)
+{
+	struct verify_result *res = st->res;
+
+	if (!res->nproblems || res->nproblems > VERIFY_MAX_PROBLEMS)
+		return NULL;
+	return &res->problems[res->nproblems - 1];
+}
+
 /* A genuine line: it verifies after the line with n - 1, found anywhere in vf. */
-static bool line_authentic(const struct vstate *st, const struct vfile *vf,
+static bool line_authentic(struct vstate *st, const struct vfile *vf,
 			   const struct vline *l)
 {
 	size_t k;
@@ -346,27 +470,112 @@ static int classify(struct vstate *st, const struct vfile *vf, size_t i)
 		    "n goes back: n=%" PRIu64 " after n=%" PRIu64, l->n, E - 1);
 }
 
+static void add_point(struct vstate *st, const struct vline *l)
+{
+	struct vpoint *pts;
+
+	if (st->npoints == st->points_cap) {
+		size_t cap = st->points_cap ? 2 * st->points_cap : 64;
+
+		pts = realloc(st->points, cap * sizeof(*pts));
+		if (!pts)
+			return;	/* a link check may then fail: never a false "ok" */
+		st->points = pts;
+		st->points_cap = cap;
+	}
+	st->points[st->npoints].n = l->n;
+	memcpy(st->points[st->npoints].chain, l->chain, CHAIN_LEN);
+	st->npoints++;
+}
+
+/* A line of the current run a chain state could name (chain_start, checkpoint). */
+static bool has_point(const struct vstate *st, uint64_t n, const uint8_t chain[CHAIN_LEN])
+{
+	size_t k;
+
+	for (k = 0; k < st->npoints; k++)
+		if (st->points[k].n == n && !memcmp(st->points[k].chain, chain, CHAIN_LEN))
+			return true;
+	return false;
+}
+
+/* The epoch a verified line names must follow the one before it. */
+static void check_epoch(struct vstate *st, const struct vfile *vf, size_t i)
+{
+	const struct vline *l = &vf->lines[i];
+	struct verify_result *res = st->res;
+	uint64_t max;
+
+	if (!l->has_epoch)
+		return;
+	/*
+	 * A clean stop evolves once after its final checkpoint, a start once
+	 * more; after a crash, lines that never reached the log may have
+	 * evolved it further (the crash itself is reported).
+	 */
+	max = st->epoch + (!l->start ? 1 : st->clean ? 2 : VERIFY_MAX_EPOCH);
+	if (st->epoch_known && !st->run_link_broken &&
+	    !(l->start && l->prev_kind == CHAIN_PREV_LOST) &&
+	    (l->epoch < st->epoch || l->epoch > max))
+		fail(st, VERIFY_EPOCH, vf->name, i + 1,
+		     "n=%" PRIu64 " names epoch %" PRIu64 " after epoch %" PRIu64 ": %s",
+		     l->n, l->epoch, st->epoch,
+		     l->epoch < st->epoch ?
+		     "the epoch goes back (lines moved, or an older part re-sealed)" :
+		     "epochs skipped: sealed with a later key than its place's (truncated and sealed on, or re-sealed)");
+	st->epoch = l->epoch;
+	st->epoch_known = true;
+	if (!res->have_epoch || l->epoch < res->first_epoch)
+		res->first_epoch = l->epoch;
+	if (!res->have_epoch || l->epoch > res->last_epoch)
+		res->last_epoch = l->epoch;
+	res->have_epoch = true;
+}
+
 static void accept(struct vstate *st, const struct vfile *vf, size_t i)
 {
 	const struct vline *l = &vf->lines[i];
 	struct verify_result *res = st->res;
 
+	/* the daemon writes nothing after a run's final checkpoint but a chain_start */
+	if (st->clean && !l->start)
+		fail(st, VERIFY_INSERTED, vf->name, i + 1,
+		     "n=%" PRIu64 " after the final checkpoint of its run: sealed later, with the key of a stopped daemon",
+		     l->n);
+	check_epoch(st, vf, i);
+	st->run_link_broken = false;
 	memcpy(st->prev, l->chain, CHAIN_LEN);
 	st->expect = l->n + 1;
 	st->clean = l->final;
-	res->lines++;
+	st->run_last_n = l->n;
+	res->lines_total++;
+	res->end_n = l->n;
+	res->end_time_ns = l->time_ns;
+	if (!res->nproblems) {
+		res->lines++;
+		res->last_n = l->n;
+		res->last_time_ns = l->time_ns;
+	}
 	res->have_last = true;
-	res->last_n = l->n;
-	res->last_time_ns = l->time_ns;
+	if (l->start || l->checkpoint)
+		add_point(st, l);
+	if (l->start)
+		res->runs++;
 	if (l->checkpoint) {
-		res->have_checkpoint = true;
-		res->checkpoint_time_ns = l->time_ns;
+		res->end_checkpoint_time_ns = l->time_ns;
+		if (!res->nproblems) {
+			res->have_checkpoint = true;
+			res->checkpoint_time_ns = l->time_ns;
+		}
 	}
 	/* Lines the sink said it could not write: accounted, not deleted. */
 	if (l->gap) {
 		memcpy(st->prev, l->resume_chain, CHAIN_LEN);
 		st->expect = l->gap_last + 1;
-		res->last_n = l->gap_last;
+		st->run_last_n = l->gap_last;
+		res->end_n = l->gap_last;
+		if (!res->nproblems)
+			res->last_n = l->gap_last;
 		if (!res->gaps) {
 			res->gap_first = l->n;
 			res->gap_last = l->gap_last;
@@ -376,38 +585,260 @@ static void accept(struct vstate *st, const struct vfile *vf, size_t i)
 	}
 }
 
+/* The log begins after its head: fine only with VERIFY_ALLOW_PARTIAL. */
+static void head_missing(struct vstate *st, const struct vfile *vf, size_t i,
+			 uint64_t from_n, uint64_t from_run, const char *what)
+{
+	struct verify_result *res = st->res;
+
+	res->partial = true;
+	res->continues_from = from_n;
+	res->continues_run = from_run;
+	if (st->opts && (st->opts->flags & VERIFY_ALLOW_PARTIAL))
+		return;
+	if (from_run)
+		fail(st, VERIFY_HEAD, vf->name, i + 1,
+		     "%s: the log continues from n=%" PRIu64 " of run %" PRIu64
+		     "; its head is not here", what, from_n, from_run);
+	else
+		fail(st, VERIFY_HEAD, vf->name, i + 1,
+		     "%s: the log continues from n=%" PRIu64 "; its head is not here",
+		     what, from_n);
+}
+
+/*
+ * A chain_start (verified on its own) begins run l->run: does it name the
+ * run before it in the log?  first: it is the log's first line.
+ */
+static void new_run(struct vstate *st, const struct vfile *vf, size_t i, bool first)
+{
+	const struct vline *l = &vf->lines[i];
+	struct verify_result *res = st->res;
+	uint64_t q = st->run, line = i + 1, problems = res->nproblems;
+
+	if (l->has_run && l->prev_kind == CHAIN_PREV_LOST)
+		fail(st, VERIFY_STATE_LOST, vf->name, line,
+		     "run %" PRIu64 ": the chain state was lost before this run (\"prev_run\":\"lost\"): its link to the run before cannot be checked",
+		     l->run);
+	else if (first && l->has_run && l->prev_kind == CHAIN_PREV_LINKED)
+		head_missing(st, vf, i, l->prev_run_n, l->run - 1, "chain_start");
+	else if (first)
+		;
+	else if (!l->has_run && st->run_have)
+		fail(st, VERIFY_RUN, vf->name, line,
+		     "an unlinked chain_start after run %" PRIu64
+		     " (no run counter): a chain from a daemon without chain state", q);
+	else if (l->has_run && !st->run_have && l->prev_kind == CHAIN_PREV_LINKED)
+		fail(st, VERIFY_RUN, vf->name, line,
+		     "run %" PRIu64 " names run %" PRIu64 " before it, but the chain before it in the log is not a linked run",
+		     l->run, l->run - 1);
+	else if (l->has_run && l->prev_kind == CHAIN_PREV_NONE && st->run_have)
+		fail(st, VERIFY_RUN, vf->name, line,
+		     "run %" PRIu64 " says it is the first run (\"prev_run\":\"none\") but follows run %" PRIu64,
+		     l->run, q);
+	else if (l->has_run && l->prev_kind == CHAIN_PREV_LINKED) {
+		if (l->run > q + 1) {
+			if (!res->nproblems) {
+				res->missing_first = 0;
+				res->missing_last = 0;
+			}
+			fail(st, VERIFY_DELETED, vf->name, line,
+			     "run%s %" PRIu64 "..%" PRIu64 " missing between run %" PRIu64
+			     " and run %" PRIu64, l->run - q > 2 ? "s" : "", q + 1,
+			     l->run - 1, q, l->run);
+		} else if (l->run == q) {
+			fail(st, VERIFY_INSERTED, vf->name, line,
+			     "run %" PRIu64 " again: a replayed run", l->run);
+		} else if (l->run < q) {
+			fail(st, VERIFY_REORDERED, vf->name, line,
+			     "run %" PRIu64 " after run %" PRIu64 ": runs out of order", l->run, q);
+		} else if (!has_point(st, l->prev_run_n, l->prev_run_chain)) {
+			if (l->prev_run_n > st->run_last_n)
+				fail(st, VERIFY_DELETED, vf->name, line,
+				     "run %" PRIu64 " ends at n=%" PRIu64 " but run %" PRIu64
+				     " names its line n=%" PRIu64 ": n=%" PRIu64 "..%" PRIu64
+				     " of run %" PRIu64 " missing (its tail was cut)",
+				     q, st->run_last_n, l->run, l->prev_run_n,
+				     st->run_last_n + 1, l->prev_run_n, q);
+			else
+				fail(st, VERIFY_RUN, vf->name, line,
+				     "run %" PRIu64 " names line n=%" PRIu64 " of run %" PRIu64
+				     " with a chain value that run does not have: a run from elsewhere?",
+				     l->run, l->prev_run_n, q);
+		}
+	}
+	st->run_link_broken = res->nproblems != problems;
+	st->run_have = l->has_run;
+	st->run = l->has_run ? l->run : 0;
+	st->run_last_n = 0;
+	st->npoints = 0;
+	if (l->has_run) {
+		if (!res->have_run || l->run < res->first_run)
+			res->first_run = l->run;
+		if (!res->have_run || l->run > res->last_run)
+			res->last_run = l->run;
+		res->have_run = true;
+	}
+}
+
+/* Line i may begin a chain here: a chain_start or file_continued verified on its own. */
+static bool begins_chain(struct vstate *st, const struct vline *l)
+{
+	if (!l->ok || !l->nl)
+		return false;
+	if (l->start && line_verifies(st, l, zero_chain, 1))
+		return true;
+	return l->cont && line_verifies(st, l, l->prev_chain, l->n);
+}
+
+/* The first line of the log. */
+static void begin(struct vstate *st, const struct vfile *vf, size_t i)
+{
+	const struct vline *l = &vf->lines[i];
+
+	st->started = true;
+	memset(st->prev, 0, CHAIN_LEN);
+	st->expect = 1;
+	if (l->cont && begins_chain(st, l)) {
+		memcpy(st->prev, l->prev_chain, CHAIN_LEN);
+		st->expect = l->n;
+		head_missing(st, vf, i, l->n - 1, 0, l->gap ? "sink_gap" : "file_continued");
+	} else if (l->start && begins_chain(st, l)) {
+		new_run(st, vf, i, true);
+	} else if (l->ok && l->n > 1 && l->nl) {
+		/* neither its chain value nor its content can be checked */
+		st->lost_sync = true;
+		st->res->unverified++;
+		if (st->opts && (st->opts->flags & VERIFY_ALLOW_PARTIAL)) {
+			head_missing(st, vf, i, l->n - 1, 0, "");
+			return;
+		}
+		st->res->partial = true;
+		st->res->continues_from = l->n - 1;
+		if (!st->res->nproblems) {
+			st->res->missing_first = 1;
+			st->res->missing_last = l->n - 1;
+			st->res->n = l->n;
+		}
+		fail(st, VERIFY_DELETED, vf->name, i + 1,
+		     "n=1..%" PRIu64 " missing (%" PRIu64 " line%s) before this line: the log's head was cut",
+		     l->n - 1, l->n - 1, l->n == 2 ? "" : "s");
+	}
+}
+
+/*
+ * After a problem at line i (or, lost_sync, from line i on): the first line
+ * the chain can be followed from again: one that goes on from the last good
+ * line, a chain_start or file_continued verified on its own, or a line that
+ * verifies after the chain value of the line before it.  The lines skipped
+ * are not verified and belong to the last problem's range.
+ * Return: the index to go on at (vf->nlines: none in this file).
+ */
+static size_t resync(struct vstate *st, const struct vfile *vf, size_t i)
+{
+	bool lost = st->lost_sync;
+	struct verify_problem *pr;
+	size_t j;
+
+	for (j = i; j < vf->nlines; j++) {
+		const struct vline *l = &vf->lines[j];
+		const struct vline *o = j ? &vf->lines[j - 1] : NULL;
+
+		if (!l->ok || !l->nl)
+			continue;
+		if (j > i && !lost && line_verifies(st, l, st->prev, st->expect))
+			break;
+		if ((j > i || lost) && l->start && line_verifies(st, l, zero_chain, 1)) {
+			new_run(st, vf, j, false);
+			memset(st->prev, 0, CHAIN_LEN);
+			st->expect = 1;
+			break;
+		}
+		if ((j > i || lost) && l->cont && line_verifies(st, l, l->prev_chain, l->n)) {
+			memcpy(st->prev, l->prev_chain, CHAIN_LEN);
+			st->expect = l->n;
+			break;
+		}
+		if (o && (j > i || lost) && o->ok && o->n + 1 == l->n) {
+			if (l->has_epoch ? verifies_epoch(st, l, o->chain, l->n, l->epoch) :
+			    verifies_epoch(st, l, o->chain, l->n, st->epoch)) {
+				;
+			} else if (!l->has_epoch &&
+				   verifies_epoch(st, l, o->chain, l->n, st->epoch + 1)) {
+				st->epoch++;
+			} else {
+				continue;
+			}
+			memcpy(st->prev, o->chain, CHAIN_LEN);
+			st->expect = l->n;
+			break;
+		}
+	}
+	st->res->unverified += j - i;
+	pr = last_problem(st);
+	if (pr && j > i && pr->file == vf->name && pr->line_last < j)
+		pr->line_last = j;
+	st->lost_sync = j == vf->nlines;
+	return j;
+}
+
 static int verify_vfile(struct vstate *st, const struct vfile *vf)
 {
-	size_t i;
+	struct verify_result *res = st->res;
+	size_t i = 0, failed_at = (size_t)-1;
 
-	for (i = 0; i < vf->nlines; i++) {
+	while (i < vf->nlines) {
 		const struct vline *l = &vf->lines[i];
 
 		st->last_file = vf->name;
 		st->last_line = i + 1;
+		if (st->lost_sync) {
+			i = resync(st, vf, i);
+			continue;
+		}
 		if (!st->started) {
-			st->started = true;
-			if (l->cont) {	/* a rotated file: trust its prev_chain */
-				memcpy(st->prev, l->prev_chain, CHAIN_LEN);
-				st->expect = l->n;
-			} else {
-				memset(st->prev, 0, CHAIN_LEN);
-				st->expect = 1;
+			begin(st, vf, i);
+			if (st->lost_sync) {
+				i++;
+				continue;
 			}
 		} else if (l->start && st->expect != 1 &&
 			   line_verifies(st, l, zero_chain, 1)) {
-			/* a new chain: the daemon restarted */
+			/* a new run: the daemon restarted */
 			if (!st->clean)
-				return fail(st, VERIFY_TRUNCATED, vf->name, i + 1,
-					    "the chain before this chain_start ends at n=%" PRIu64
-					    " without a final checkpoint (tail cut or daemon crash)",
-					    st->res->last_n);
+				fail(st, VERIFY_TRUNCATED, vf->name, i + 1,
+				     "the chain before this chain_start ends at n=%" PRIu64
+				     " without a final checkpoint (tail cut or daemon crash)",
+				     res->end_n);
+			new_run(st, vf, i, false);
 			memset(st->prev, 0, CHAIN_LEN);
 			st->expect = 1;
 		}
-		if (!l->nl || !line_verifies(st, l, st->prev, st->expect))
-			return classify(st, vf, i);
+		if (!l->nl || !line_verifies(st, l, st->prev, st->expect)) {
+			uint64_t n = res->n, mf = res->missing_first, ml = res->missing_last;
+			uint64_t before = res->nproblems;
+			struct verify_problem *pr;
+
+			if (i == failed_at) {	/* cannot happen: resync found this line */
+				i++;
+				res->unverified++;
+				continue;
+			}
+			classify(st, vf, i);
+			if (before) {	/* res->n etc. describe the first problem */
+				res->n = n;
+				res->missing_first = mf;
+				res->missing_last = ml;
+			}
+			pr = last_problem(st);
+			if (pr)
+				pr->n = l->ok ? l->n : 0;
+			failed_at = i;
+			i = resync(st, vf, i);
+			continue;
+		}
 		accept(st, vf, i);
+		i++;
 	}
 	return 0;
 }
@@ -518,54 +949,111 @@ err_close:
 	return ret;
 }
 
+/* The chain state (verify --state-dir) names the last line saved: is it here? */
+static void check_state(struct vstate *st)
+{
+	const struct verify_opts *o = st->opts;
+	const char *file = st->last_file;
+	uint64_t line = st->last_line;
+
+	if (!o || !o->have_state || !o->state_run)
+		return;
+	if (!st->run_have || st->run < o->state_run) {
+		fail(st, VERIFY_DELETED, file, line,
+		     "the chain state names run %" PRIu64 " but the log ends in %s%" PRIu64
+		     ": the last run%s missing (or a file rolled back)", o->state_run,
+		     st->run_have ? "run " : "an unlinked run after run ",
+		     st->run_have ? st->run : st->res->last_run,
+		     st->run_have && o->state_run - st->run == 1 ? " is" : "s are");
+		return;
+	}
+	if (st->run > o->state_run) {
+		fail(st, VERIFY_RUN, file, line,
+		     "the log has run %" PRIu64 ", after the last run the chain state knows (%" PRIu64 ")",
+		     st->run, o->state_run);
+		return;
+	}
+	if (!o->state_have_last || has_point(st, o->state_last_n, o->state_last_chain))
+		return;
+	if (o->state_last_n > st->run_last_n)
+		fail(st, VERIFY_DELETED, file, line,
+		     "the log ends at n=%" PRIu64 " of run %" PRIu64 " but the chain state saved n=%" PRIu64
+		     ": n=%" PRIu64 "..%" PRIu64 " missing (tail cut, or a file rolled back)",
+		     st->run_last_n, st->run, o->state_last_n, st->run_last_n + 1,
+		     o->state_last_n);
+	else
+		fail(st, VERIFY_RUN, file, line,
+		     "line n=%" PRIu64 " of run %" PRIu64 " does not have the chain value the chain state saved",
+		     o->state_last_n, st->run);
+}
+
 static int finish(struct vstate *st)
 {
 	struct verify_result *res = st->res;
 	char cp[64] = "no checkpoint";
 
-	if (!res->have_last)
-		return fail(st, VERIFY_TRUNCATED, st->last_file ? st->last_file : res->file,
-			    st->last_line, "no chained lines");
-	if (!st->clean) {
-		if (res->have_checkpoint)
+	if (!res->have_last) {
+		fail(st, VERIFY_TRUNCATED, st->last_file ? st->last_file : res->file,
+		     st->last_line, "no chained lines");
+	} else if (!st->clean && !st->lost_sync) {
+		if (res->end_checkpoint_time_ns)
 			snprintf(cp, sizeof(cp), "last checkpoint at time_ns %" PRIu64,
-				 res->checkpoint_time_ns);
-		res->n = res->last_n;
-		return fail(st, VERIFY_TRUNCATED, st->last_file, st->last_line,
-			    "the log ends at n=%" PRIu64 " without a final checkpoint (%s)",
-			    res->last_n, cp);
+				 res->end_checkpoint_time_ns);
+		if (!res->nproblems)
+			res->n = res->end_n;
+		fail(st, VERIFY_TRUNCATED, st->last_file, st->last_line,
+		     "the log ends at n=%" PRIu64 " without a final checkpoint (%s)",
+		     res->end_n, cp);
 	}
+	check_state(st);
+	if (res->nproblems)
+		return 1;
 	res->final_time_ns = res->last_time_ns;
 	return 0;
 }
 
 static void vstate_init(struct vstate *st, const uint8_t *key, size_t key_len,
-			struct verify_result *res)
+			const struct verify_opts *opts, struct verify_result *res)
 {
 	memset(res, 0, sizeof(*res));
 	memset(st, 0, sizeof(*st));
 	st->key = key;
 	st->key_len = key_len;
+	st->opts = opts;
 	st->res = res;
 }
 
-int verify_files(const uint8_t *key, size_t key_len, const char *const *files,
-		 int nfiles, struct verify_result *res)
+static void vstate_free(struct vstate *st)
+{
+	if (st->keys)
+		OPENSSL_cleanse(st->keys, st->nkeys * sizeof(*st->keys));
+	free(st->keys);
+	free(st->key_lens);
+	free(st->points);
+}
+
+int verify_files_opts(const uint8_t *key, size_t key_len,
+		      const char *const *files, int nfiles,
+		      const struct verify_opts *opts, struct verify_result *res)
 {
 	struct vstate st;
+	char why[sizeof(res->detail)];
 	int i, ret = 0;
 
-	vstate_init(&st, key, key_len, res);
+	vstate_init(&st, key, key_len, opts, res);
 	for (i = 0; i < nfiles && !ret; i++) {
 		struct vfile vf = { .name = files[i] };
 		size_t len = 0;
 		char *buf = NULL;
 
-		res->file = files[i];
-		ret = read_file(files[i], &buf, &len, res->detail,
-				sizeof(res->detail));
-		if (ret)
-			return ret;
+		ret = read_file(files[i], &buf, &len, why, sizeof(why));
+		if (ret) {
+			res->file = files[i];
+			memcpy(res->detail, why, sizeof(why));
+			break;
+		}
+		if (!res->nproblems)
+			res->file = files[i];
 		ret = split_lines(&vf, buf, len);
 		if (!ret) {
 			if (!vf.nlines) {
@@ -574,33 +1062,50 @@ int verify_files(const uint8_t *key, size_t key_len, const char *const *files,
 			}
 			ret = verify_vfile(&st, &vf);
 		} else {
+			res->file = files[i];
 			snprintf(res->detail, sizeof(res->detail), "%s: %s",
 				 files[i], strerror(-ret));
 		}
 		free(vf.lines);
 		free(buf);
 	}
-	if (ret)
-		return ret;
-	return finish(&st);
+	if (!ret)
+		ret = finish(&st);
+	vstate_free(&st);
+	return ret;
+}
+
+int verify_files(const uint8_t *key, size_t key_len, const char *const *files,
+		 int nfiles, struct verify_result *res)
+{
+	return verify_files_opts(key, key_len, files, nfiles, NULL, res);
 }
 
 int verify_buffer(const uint8_t *key, size_t key_len, const char *name,
 		  const char *buf, size_t len, struct verify_result *res)
 {
+	return verify_buffer_opts(key, key_len, name, buf, len, NULL, res);
+}
+
+int verify_buffer_opts(const uint8_t *key, size_t key_len, const char *name,
+		       const char *buf, size_t len, const struct verify_opts *opts,
+		       struct verify_result *res)
+{
 	struct vfile vf = { .name = name };
 	struct vstate st;
 	int ret;
 
-	vstate_init(&st, key, key_len, res);
+	vstate_init(&st, key, key_len, opts, res);
 	res->file = name;
 	st.last_file = name;
 	ret = split_lines(&vf, buf, len);
-	if (ret)
-		return ret;
-	ret = verify_vfile(&st, &vf);
+	if (!ret)
+		ret = verify_vfile(&st, &vf);
 	free(vf.lines);
-	return ret ? ret : finish(&st);
+	if (!ret)
+		ret = finish(&st);
+	vstate_free(&st);
+	return ret;
 }
 
 const char *verify_kind_name(enum verify_kind kind)
@@ -612,6 +1117,10 @@ const char *verify_kind_name(enum verify_kind kind)
 		[VERIFY_INSERTED] = "inserted",
 		[VERIFY_REORDERED] = "reordered",
 		[VERIFY_TRUNCATED] = "truncated",
+		[VERIFY_HEAD] = "head",
+		[VERIFY_RUN] = "run",
+		[VERIFY_STATE_LOST] = "state_lost",
+		[VERIFY_EPOCH] = "epoch",
 	};
 
 	if ((unsigned int)kind < sizeof(names) / sizeof(names[0]))
@@ -630,44 +1139,122 @@ static void print_gaps(FILE *out, const struct verify_result *res)
 		res->gaps == 1 ? "" : "s", res->gap_first, res->gap_last);
 }
 
+static void print_range(FILE *out, const struct verify_problem *pr)
+{
+	fprintf(out, "%s:%" PRIu64, pr->file ? pr->file : "-", pr->line);
+	if (pr->line_last > pr->line)
+		fprintf(out, "-%" PRIu64, pr->line_last);
+}
+
+/* What was verified and what was not. */
+static void print_summary(FILE *out, const struct verify_result *res)
+{
+	fprintf(out, "verified: %" PRIu64 " line%s", res->lines_total,
+		res->lines_total == 1 ? "" : "s");
+	if (res->runs)
+		fprintf(out, " in %" PRIu64 " run%s", res->runs, res->runs == 1 ? "" : "s");
+	if (res->have_run)
+		fprintf(out, " (runs %" PRIu64 "..%" PRIu64 ")", res->first_run, res->last_run);
+	if (res->have_epoch)
+		fprintf(out, ", epochs %" PRIu64 "..%" PRIu64, res->first_epoch, res->last_epoch);
+	fprintf(out, "; not verified: %" PRIu64 " line%s", res->unverified,
+		res->unverified == 1 ? "" : "s");
+	if (res->partial)
+		fprintf(out, "; the log continues from n=%" PRIu64, res->continues_from);
+	if (res->partial && res->continues_run)
+		fprintf(out, " of run %" PRIu64, res->continues_run);
+	if (res->nproblems)
+		fprintf(out, "; %" PRIu64 " problem%s", res->nproblems,
+			res->nproblems == 1 ? "" : "s");
+	fputc('\n', out);
+}
+
+static void print_json(FILE *out, const struct verify_result *res)
+{
+	uint64_t k;
+
+	fprintf(out, "{\"result\":\"%s\",\"lines\":%" PRIu64,
+		verify_kind_name(res->kind), res->lines);
+	if (res->kind == VERIFY_OK) {
+		fprintf(out, ",\"final_time_ns\":%" PRIu64, res->final_time_ns);
+	} else {
+		fputs(",\"file\":", out);
+		json_fputs(out, res->file ? res->file : "");
+		fprintf(out, ",\"line\":%" PRIu64 ",\"detail\":", res->line);
+		json_fputs(out, res->detail);
+		if (res->kind == VERIFY_DELETED)
+			fprintf(out, ",\"missing_first\":%" PRIu64
+				",\"missing_last\":%" PRIu64,
+				res->missing_first, res->missing_last);
+	}
+	if (res->have_last)
+		fprintf(out, ",\"last_n\":%" PRIu64 ",\"last_time_ns\":%" PRIu64,
+			res->last_n, res->last_time_ns);
+	if (res->have_checkpoint)
+		fprintf(out, ",\"last_checkpoint_time_ns\":%" PRIu64,
+			res->checkpoint_time_ns);
+	if (res->gaps)
+		fprintf(out, ",\"gaps\":%" PRIu64 ",\"gap_lines\":%" PRIu64,
+			res->gaps, res->gap_lines);
+	fprintf(out, ",\"lines_total\":%" PRIu64 ",\"end_n\":%" PRIu64
+		",\"unverified\":%" PRIu64 ",\"runs\":%" PRIu64, res->lines_total, res->end_n,
+		res->unverified, res->runs);
+	if (res->have_run)
+		fprintf(out, ",\"first_run\":%" PRIu64 ",\"last_run\":%" PRIu64,
+			res->first_run, res->last_run);
+	if (res->have_epoch)
+		fprintf(out, ",\"first_epoch\":%" PRIu64 ",\"last_epoch\":%" PRIu64,
+			res->first_epoch, res->last_epoch);
+	if (res->partial)
+		fprintf(out, ",\"continues_from\":%" PRIu64 ",\"continues_run\":%" PRIu64,
+			res->continues_from, res->continues_run);
+	fprintf(out, ",\"problem_count\":%" PRIu64 ",\"problems\":[", res->nproblems);
+	for (k = 0; k < res->nproblems && k < VERIFY_MAX_PROBLEMS; k++) {
+		const struct verify_problem *pr = &res->problems[k];
+
+		fprintf(out, "%s{\"kind\":\"%s\",\"file\":", k ? "," : "",
+			verify_kind_name(pr->kind));
+		json_fputs(out, pr->file ? pr->file : "");
+		fprintf(out, ",\"line\":%" PRIu64 ",\"line_last\":%" PRIu64 ",\"n\":%" PRIu64
+			",\"detail\":", pr->line, pr->line_last, pr->n);
+		json_fputs(out, pr->detail);
+		fputc('}', out);
+	}
+	fputs("]}\n", out);
+}
+
 void verify_print(FILE *out, const struct verify_result *res, bool json)
 {
+	uint64_t k;
+
 	if (json) {
-		fprintf(out, "{\"result\":\"%s\",\"lines\":%" PRIu64,
-			verify_kind_name(res->kind), res->lines);
-		if (res->kind == VERIFY_OK) {
-			fprintf(out, ",\"final_time_ns\":%" PRIu64, res->final_time_ns);
-		} else {
-			fputs(",\"file\":", out);
-			json_fputs(out, res->file ? res->file : "");
-			fprintf(out, ",\"line\":%" PRIu64 ",\"detail\":", res->line);
-			json_fputs(out, res->detail);
-			if (res->kind == VERIFY_DELETED)
-				fprintf(out, ",\"missing_first\":%" PRIu64
-					",\"missing_last\":%" PRIu64,
-					res->missing_first, res->missing_last);
-		}
-		if (res->have_last)
-			fprintf(out, ",\"last_n\":%" PRIu64 ",\"last_time_ns\":%" PRIu64,
-				res->last_n, res->last_time_ns);
-		if (res->have_checkpoint)
-			fprintf(out, ",\"last_checkpoint_time_ns\":%" PRIu64,
-				res->checkpoint_time_ns);
-		if (res->gaps)
-			fprintf(out, ",\"gaps\":%" PRIu64 ",\"gap_lines\":%" PRIu64,
-				res->gaps, res->gap_lines);
-		fputs("}\n", out);
+		print_json(out, res);
 		return;
 	}
 	if (res->kind == VERIFY_OK) {
-		fprintf(out, "ok: %" PRIu64 " lines, chain intact, clean shutdown at time_ns %"
+		if (res->partial)
+			fprintf(out, "continues from n=%" PRIu64 ": ", res->continues_from);
+		else
+			fputs("ok: ", out);
+		fprintf(out, "%" PRIu64 " lines, chain intact, clean shutdown at time_ns %"
 			PRIu64 "\n", res->lines, res->final_time_ns);
 		print_gaps(out, res);
+		if (res->have_run || res->partial)
+			print_summary(out, res);
 		return;
 	}
-	fprintf(out, "FAIL: %s:%" PRIu64 ": %s: %s\n", res->file ? res->file : "-",
-		res->line, verify_kind_name(res->kind), res->detail);
-	if (res->have_last)
+	for (k = 0; k < res->nproblems && k < VERIFY_MAX_PROBLEMS; k++) {
+		const struct verify_problem *pr = &res->problems[k];
+
+		fputs("FAIL: ", out);
+		print_range(out, pr);
+		fprintf(out, ": %s: %s\n", verify_kind_name(pr->kind), pr->detail);
+	}
+	if (res->nproblems > VERIFY_MAX_PROBLEMS)
+		fprintf(out, "FAIL: ... %" PRIu64 " more problems not listed\n",
+			res->nproblems - VERIFY_MAX_PROBLEMS);
+	/* the intact part before the first problem */
+	if (res->lines)
 		fprintf(out, "last verified: n=%" PRIu64 " time_ns=%" PRIu64,
 			res->last_n, res->last_time_ns);
 	else
@@ -676,4 +1263,5 @@ void verify_print(FILE *out, const struct verify_result *res, bool json)
 		fprintf(out, ", last checkpoint time_ns=%" PRIu64, res->checkpoint_time_ns);
 	fputc('\n', out);
 	print_gaps(out, res);
+	print_summary(out, res);
 }
