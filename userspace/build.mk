@@ -43,7 +43,7 @@ USERSPACE_CFLAGS := -Wall -Wextra -Werror -O2 -g -I$(CURDIR)/include \
 # inputauditctl: verify chained output, show status; dynamically linked
 # (libcrypto gets its updates from the distribution).
 CTL_BIN := $(USERSPACE_OUT)/inputauditctl
-CTL_SRCS := ctl/inputauditctl.c ctl/ctl_key.c chain/chain.c chain/chain_state.c chain/verify.c lib/status.c \
+CTL_SRCS := ctl/inputauditctl.c ctl/ctl_key.c ctl/verify_collector.c chain/rfc5424.c chain/chain.c chain/chain_state.c chain/verify.c lib/status.c \
 	ctl/ctl_status.c lib/log.c lib/jbuf.c lib/atomic_file.c lib/fdio.c
 CTL_OBJS := $(addprefix $(USERSPACE_OUT)/,$(CTL_SRCS:.c=.o))
 CTL_LIBS := -lcrypto

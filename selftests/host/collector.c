@@ -55,6 +55,11 @@ bool collector_port_open(unsigned int port)
 
 int collector_init(struct collector *c, const char *dir)
 {
+	return collector_init_format(c, dir, false);
+}
+
+int collector_init_format(struct collector *c, const char *dir, bool rfc5424)
+{
 	char path[192];
 	FILE *f;
 
@@ -74,13 +79,18 @@ int collector_init(struct collector *c, const char *dir)
 	fprintf(f,
 		"global(workDirectory=\"%s/collector-work\" maxMessageSize=\"64k\")\n"
 		"module(load=\"imtcp\")\n"
-		"template(name=\"t\" type=\"string\" "
-		"string=\"%%msgid%%\\t%%structured-data%%\\t%%msg%%\\n\")\n"
+		"%s"
 		"ruleset(name=\"r\") {\n"
 		"  action(type=\"omfile\" file=\"%s\" template=\"t\")\n"
 		"}\n"
 		"input(type=\"imtcp\" port=\"%u\" address=\"127.0.0.1\" ruleset=\"r\")\n",
-		dir, c->out, c->port);
+		dir, rfc5424 ?
+		/* the whole message as received: what verify --collector reads */
+		"template(name=\"t\" type=\"string\" string=\"<%PRI%>1 %TIMESTAMP:::date-rfc3339% "
+		"%HOSTNAME% %APP-NAME% %PROCID% %MSGID% %STRUCTURED-DATA% %msg%\\n\")\n" :
+		"template(name=\"t\" type=\"string\" "
+		"string=\"%msgid%\\t%structured-data%\\t%msg%\\n\")\n",
+		c->out, c->port);
 	return fclose(f) ? -errno : 0;
 }
 

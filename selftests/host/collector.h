@@ -29,6 +29,8 @@ bool collector_port_open(unsigned int port);
  * Returns 0 or -errno.
  */
 int collector_init(struct collector *c, const char *dir);
+/* The same; rfc5424: it stores each message whole, as RFC 5424 (<PRI>1 ... MSG). */
+int collector_init_format(struct collector *c, const char *dir, bool rfc5424);
 /* Starts rsyslogd and waits until it listens; 0, or -1 (not running then). */
 int collector_start(struct collector *c, int timeout_ms);
 /* SIGTERM, and waits for it; nothing if it is not running. */

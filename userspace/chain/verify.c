@@ -995,7 +995,8 @@ static int finish(struct vstate *st)
 	if (!res->have_last) {
 		fail(st, VERIFY_TRUNCATED, st->last_file ? st->last_file : res->file,
 		     st->last_line, "no chained lines");
-	} else if (!st->clean && !st->lost_sync) {
+	} else if (!st->clean && !st->lost_sync &&
+		   !(st->opts && (st->opts->flags & VERIFY_LIVE))) {
 		if (res->end_checkpoint_time_ns)
 			snprintf(cp, sizeof(cp), "last checkpoint at time_ns %" PRIu64,
 				 res->end_checkpoint_time_ns);

@@ -83,6 +83,7 @@ struct verify_problem {
 
 /* verify_files_opts() flags */
 #define VERIFY_ALLOW_PARTIAL	0x1	/* a log that continues a chain is fine */
+#define VERIFY_LIVE		0x2	/* still growing: no final checkpoint yet is fine */
 
 struct verify_opts {
 	unsigned int flags;
