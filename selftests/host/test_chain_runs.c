@@ -405,6 +405,8 @@ TEST_F(runs, attacks_on_a_multi_run_rotated_log)
 	free(buf);
 
 	/* cut the head: the log starts at run 2's chain_start; or at a rotated file */
+	free(idx);
+	idx = seq_idx(lg->n);
 	buf = join(lg, idx + r2, lg->n - r2, &len);
 	EXPECT_EQ(1, check(self, buf, len));
 	EXPECT_EQ(VERIFY_HEAD, self->res.kind);
@@ -412,11 +414,26 @@ TEST_F(runs, attacks_on_a_multi_run_rotated_log)
 	EXPECT_NE(NULL, strstr(self->res.detail, "of run 1")) {
 		dump(_metadata, &self->res);
 	}
+	EXPECT_EQ(1, self->res.nproblems);
 	free(buf);
 	buf = join(lg, idx + lg->first_line[3], lg->n - lg->first_line[3], &len);
 	EXPECT_EQ(1, check(self, buf, len));
 	EXPECT_EQ(VERIFY_HEAD, self->res.kind);
 	EXPECT_EQ(1, self->res.line);
+	EXPECT_EQ(1, self->res.nproblems) {
+		dump(_metadata, &self->res);
+	}
+	/* accepted only as a partial log: "continues from n=K" */
+	{
+		struct verify_opts o = { .flags = VERIFY_ALLOW_PARTIAL };
+
+		EXPECT_EQ(0, verify_buffer_opts(self->key0, self->key0_len, "log", buf, len,
+						&o, &self->res)) {
+			dump(_metadata, &self->res);
+		}
+		EXPECT_TRUE(self->res.partial);
+		EXPECT_EQ(lg->first_line[3], self->res.continues_from);
+	}
 	free(buf);
 	free(idx);
 
@@ -488,6 +505,10 @@ TEST_F(runs, attacks_on_a_multi_run_rotated_log)
 	}
 	EXPECT_EQ(1, check(self, buf, len));
 	EXPECT_EQ(k + 1, self->res.line) {
+		dump(_metadata, &self->res);
+	}
+	/* the whole re-sealed stretch is one problem's range, not verified */
+	EXPECT_EQ(r2, self->res.problems[0].line_last) {
 		dump(_metadata, &self->res);
 	}
 	EXPECT_EQ(k, self->res.lines);

@@ -62,16 +62,24 @@ struct vstate {
 	const char *last_file;	/* where the last line was (truncation) */
 	uint64_t last_line;
 	const struct verify_opts *opts;
-	/* key_e for each epoch e met so far, derived from key_0 */
-	uint8_t (*keys)[CHAIN_KEY_MAX];
-	size_t *key_lens;
-	size_t nkeys;
+	/*
+	 * Epoch keys derived from key_0: one every EPOCH_STRIDE epochs and the
+	 * last one asked for, so memory stays small and going back is cheap.
+	 */
+	struct ekey {
+		uint64_t epoch;
+		uint8_t key[CHAIN_KEY_MAX];
+		size_t len;
+	} *ekeys;
+	size_t nekeys, ekeys_cap;
+	struct ekey last_ekey;
 	uint64_t epoch;		/* of the last line verified */
 	bool epoch_known;	/* a line named it */
 	bool lost_sync;		/* looking for a line to go on from */
 	/* the run being verified: its number and the lines a state could name */
 	bool run_have;
 	bool run_link_broken;	/* its chain_start's link was reported */
+	bool run_unknown;	/* the log began inside a run (file_continued) */
 	uint64_t run;
 	uint64_t run_last_n;
 	struct vpoint {
@@ -81,8 +89,14 @@ struct vstate {
 	size_t npoints, points_cap;
 };
 
-/* More epochs than a daemon makes in centuries at one a minute. */
-#define VERIFY_MAX_EPOCH	(1u << 26)
+/*
+ * Epoch keys are derived one by one (about a microsecond each): a line
+ * naming an epoch further ahead than this is taken as not verifying, so a
+ * forged line cannot keep verify busy.  2^22: eight years at one epoch a
+ * minute; past the epoch already reached, 2^20 more.
+ */
+#define VERIFY_MAX_EPOCH	(1u << 22)
+#define VERIFY_EPOCH_AHEAD	(1u << 20)
 
 static const uint8_t zero_chain[CHAIN_LEN];
 
@@ -241,44 +255,69 @@ static int split_lines(struct vfile *vf, const char *buf, size_t len)
 	return 0;
 }
 
+#define EPOCH_STRIDE	4096
+
 /* key_@epoch, derived forward from the key given (key_0); NULL if too far. */
 static const uint8_t *epoch_key(struct vstate *st, uint64_t epoch, size_t *len)
 {
-	size_t want, k;
+	const struct ekey *from = NULL;
+	struct ekey *last = &st->last_ekey;
+	uint8_t next[CHAIN_KEY_MAX];
+	uint64_t e;
+	size_t k, next_len;
 
-	if (epoch >= VERIFY_MAX_EPOCH)
+	if (epoch >= VERIFY_MAX_EPOCH ||
+	    (st->epoch_known && epoch > st->epoch + VERIFY_EPOCH_AHEAD))
 		return NULL;
 	if (!epoch) {
 		*len = st->key_len;
 		return st->key;
 	}
-	if (epoch >= st->nkeys) {
-		uint8_t (*keys)[CHAIN_KEY_MAX];
-		size_t *lens;
+	if (last->epoch == epoch && last->len) {
+		*len = last->len;
+		return last->key;
+	}
+	/* the nearest known key at or below @epoch */
+	if (last->len && last->epoch < epoch)
+		from = last;
+	for (k = 0; k < st->nekeys; k++)
+		if (st->ekeys[k].epoch <= epoch && (!from || st->ekeys[k].epoch > from->epoch))
+			from = &st->ekeys[k];
+	if (from) {
+		e = from->epoch;
+		memcpy(next, from->key, from->len);
+		next_len = from->len;
+	} else {
+		e = 0;
+		memcpy(next, st->key, st->key_len);
+		next_len = st->key_len;
+	}
+	while (e < epoch) {
+		if (chain_epoch_key(next, next_len, e, e + 1, next, &next_len))
+			return NULL;
+		e++;
+		if (e % EPOCH_STRIDE == 0 && e > (st->nekeys ? st->ekeys[st->nekeys - 1].epoch : 0)) {
+			if (st->nekeys == st->ekeys_cap) {
+				size_t cap = st->ekeys_cap ? 2 * st->ekeys_cap : 16;
+				struct ekey *n = realloc(st->ekeys, cap * sizeof(*n));
 
-		want = epoch + 1 + 64;
-		keys = realloc(st->keys, want * sizeof(*keys));
-		if (!keys)
-			return NULL;
-		st->keys = keys;
-		lens = realloc(st->key_lens, want * sizeof(*lens));
-		if (!lens)
-			return NULL;
-		st->key_lens = lens;
-		if (!st->nkeys) {
-			memcpy(st->keys[0], st->key, st->key_len);
-			st->key_lens[0] = st->key_len;
-			st->nkeys = 1;
-		}
-		for (k = st->nkeys; k <= epoch; k++) {
-			if (chain_epoch_key(st->keys[k - 1], st->key_lens[k - 1], k - 1, k,
-					    st->keys[k], &st->key_lens[k]))
-				return NULL;
-			st->nkeys = k + 1;
+				if (!n)
+					return NULL;
+				st->ekeys = n;
+				st->ekeys_cap = cap;
+			}
+			st->ekeys[st->nekeys].epoch = e;
+			memcpy(st->ekeys[st->nekeys].key, next, next_len);
+			st->ekeys[st->nekeys].len = next_len;
+			st->nekeys++;
 		}
 	}
-	*len = st->key_lens[epoch];
-	return st->keys[epoch];
+	last->epoch = epoch;
+	memcpy(last->key, next, next_len);
+	last->len = next_len;
+	OPENSSL_cleanse(next, sizeof(next));
+	*len = last->len;
+	return last->key;
 }
 
 static bool verifies_epoch(struct vstate *st, const struct vline *l,
@@ -628,7 +667,22 @@ static void new_run(struct vstate *st, const struct vfile *vf, size_t i, bool fi
 		fail(st, VERIFY_RUN, vf->name, line,
 		     "an unlinked chain_start after run %" PRIu64
 		     " (no run counter): a chain from a daemon without chain state", q);
-	else if (l->has_run && !st->run_have && l->prev_kind == CHAIN_PREV_LINKED)
+	else if (l->has_run && !st->run_have && l->prev_kind == CHAIN_PREV_LINKED &&
+		 st->run_unknown) {
+		/* the log began inside run l->run - 1: its number is not known */
+		if (!has_point(st, l->prev_run_n, l->prev_run_chain) &&
+		    l->prev_run_n > st->run_last_n)
+			fail(st, VERIFY_DELETED, vf->name, line,
+			     "the run before ends at n=%" PRIu64 " but run %" PRIu64
+			     " names its line n=%" PRIu64 ": n=%" PRIu64 "..%" PRIu64 " missing (its tail was cut)",
+			     st->run_last_n, l->run, l->prev_run_n, st->run_last_n + 1,
+			     l->prev_run_n);
+		else if (!has_point(st, l->prev_run_n, l->prev_run_chain))
+			fail(st, VERIFY_RUN, vf->name, line,
+			     "run %" PRIu64 " names line n=%" PRIu64
+			     " of the run before with a chain value that run does not have",
+			     l->run, l->prev_run_n);
+	} else if (l->has_run && !st->run_have && l->prev_kind == CHAIN_PREV_LINKED)
 		fail(st, VERIFY_RUN, vf->name, line,
 		     "run %" PRIu64 " names run %" PRIu64 " before it, but the chain before it in the log is not a linked run",
 		     l->run, l->run - 1);
@@ -668,6 +722,7 @@ static void new_run(struct vstate *st, const struct vfile *vf, size_t i, bool fi
 		}
 	}
 	st->run_link_broken = res->nproblems != problems;
+	st->run_unknown = false;
 	st->run_have = l->has_run;
 	st->run = l->has_run ? l->run : 0;
 	st->run_last_n = 0;
@@ -702,12 +757,14 @@ static void begin(struct vstate *st, const struct vfile *vf, size_t i)
 	if (l->cont && begins_chain(st, l)) {
 		memcpy(st->prev, l->prev_chain, CHAIN_LEN);
 		st->expect = l->n;
+		st->run_unknown = true;
 		head_missing(st, vf, i, l->n - 1, 0, l->gap ? "sink_gap" : "file_continued");
 	} else if (l->start && begins_chain(st, l)) {
 		new_run(st, vf, i, true);
 	} else if (l->ok && l->n > 1 && l->nl) {
 		/* neither its chain value nor its content can be checked */
 		st->lost_sync = true;
+		st->run_unknown = true;
 		st->res->unverified++;
 		if (st->opts && (st->opts->flags & VERIFY_ALLOW_PARTIAL)) {
 			head_missing(st, vf, i, l->n - 1, 0, "");
@@ -736,8 +793,8 @@ static void begin(struct vstate *st, const struct vfile *vf, size_t i)
  */
 static size_t resync(struct vstate *st, const struct vfile *vf, size_t i)
 {
+	struct verify_problem *pr = last_problem(st);
 	bool lost = st->lost_sync;
-	struct verify_problem *pr;
 	size_t j;
 
 	for (j = i; j < vf->nlines; j++) {
@@ -775,7 +832,6 @@ static size_t resync(struct vstate *st, const struct vfile *vf, size_t i)
 		}
 	}
 	st->res->unverified += j - i;
-	pr = last_problem(st);
 	if (pr && j > i && pr->file == vf->name && pr->line_last < j)
 		pr->line_last = j;
 	st->lost_sync = j == vf->nlines;
@@ -1026,10 +1082,10 @@ static void vstate_init(struct vstate *st, const uint8_t *key, size_t key_len,
 
 static void vstate_free(struct vstate *st)
 {
-	if (st->keys)
-		OPENSSL_cleanse(st->keys, st->nkeys * sizeof(*st->keys));
-	free(st->keys);
-	free(st->key_lens);
+	if (st->ekeys)
+		OPENSSL_cleanse(st->ekeys, st->nekeys * sizeof(*st->ekeys));
+	free(st->ekeys);
+	OPENSSL_cleanse(&st->last_ekey, sizeof(st->last_ekey));
 	free(st->points);
 }
 

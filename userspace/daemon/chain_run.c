@@ -118,13 +118,14 @@ void chain_run_epoch(struct chain_run *cr, struct chain *c, uint64_t now_ns,
 	save(cr);
 }
 
-void chain_run_saved(struct chain_run *cr, const struct chain *c)
+void chain_run_saved(struct chain_run *cr, const struct chain *c, bool now)
 {
 	if (cr->dirfd < 0)
 		return;
 	cr->pending = true;
 	cr->pending_n = c->n;
 	memcpy(cr->pending_chain, c->prev, CHAIN_LEN);
+	cr->save_on_commit |= now;
 }
 
 void chain_run_commit(struct chain_run *cr)
@@ -136,7 +137,9 @@ void chain_run_commit(struct chain_run *cr)
 	cr->st.have_last = true;
 	cr->st.last_n = cr->pending_n;
 	memcpy(cr->st.last_chain, cr->pending_chain, CHAIN_LEN);
-	save(cr);
+	if (cr->save_on_commit)
+		save(cr);
+	cr->save_on_commit = false;
 }
 
 void chain_run_close(struct chain_run *cr)

@@ -9,10 +9,12 @@
  * The order at a chain_start or checkpoint: the key evolves (the old one
  * is erased from memory) and the state file is rewritten with the new key
  * before the line is sealed; the line is handed to the sinks; once they
- * have flushed it (chain_run_commit() from pipeline_flush()), the state is
- * saved again naming it as the last line.  So the last line a state names
- * is in the log even after a crash (SIGKILL, a failed start), and a key on
- * disk never seals a line before it.
+ * have flushed it (chain_run_commit() from pipeline_flush()), it becomes
+ * the last line the state names, written with the next epoch change, or at
+ * once for a chain_start (the run counter) and the final checkpoint.  So
+ * the last line a state names is in the log even after a crash, the state
+ * is written once per epoch (not per checkpoint), and a key on disk never
+ * seals a line before it.
  */
 #ifndef INPUTAUDITD_CHAIN_RUN_H
 #define INPUTAUDITD_CHAIN_RUN_H
@@ -33,6 +35,7 @@ struct chain_run {
 	uint64_t epoch_began_ns;	/* CLOCK_BOOTTIME of the current epoch */
 	int save_err;			/* first failed save (logged once) */
 	bool pending;			/* a line to save as the last, once flushed */
+	bool save_on_commit;		/* write the state when it is flushed */
 	uint64_t pending_n;
 	uint8_t pending_chain[CHAIN_LEN];
 };
@@ -68,8 +71,9 @@ void chain_run_epoch(struct chain_run *cr, struct chain *c, uint64_t now_ns,
  * chain_run_saved() - after sealing a chain_start or checkpoint: the last line, once flushed
  * @cr: the run
  * @c: the chain, its last line the one just sealed
+ * @now: write the state as soon as it is flushed (chain_start, final checkpoint)
  */
-void chain_run_saved(struct chain_run *cr, const struct chain *c);
+void chain_run_saved(struct chain_run *cr, const struct chain *c, bool now);
 
 /**
  * chain_run_commit() - the sinks flushed: save the line of chain_run_saved()

@@ -1211,6 +1211,7 @@ int config_init(struct ia_config *cfg)
 	cfg->daemon.state_dir = strdup("/run/inputaudit");
 	cfg->daemon.metrics_file = strdup(CONFIG_METRICS_FILE);
 	cfg->daemon.metrics_interval_ms = 15000;
+	cfg->chain_epoch_minutes = 15;
 	if (!cfg->daemon.user || !cfg->daemon.group || !cfg->daemon.state_dir ||
 	    !cfg->daemon.metrics_file) {
 		config_free(cfg);

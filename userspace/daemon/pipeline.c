@@ -187,8 +187,8 @@ void pipeline_set_run(struct pipeline *p, struct chain_run *run)
 
 /*
  * chain_start and checkpoint lines: with linked runs, the key moves to the
- * next epoch before the line is sealed, and the line is saved as the last
- * one (chain_run.h) once the sinks have flushed it.
+ * next epoch before the line is sealed, and the line becomes the last one
+ * the state names (chain_run.h) once the sinks have flushed it.
  */
 void pipeline_start(struct pipeline *p)
 {
@@ -204,7 +204,7 @@ void pipeline_start(struct pipeline *p)
 		len = chain_start_run_line(&p->chain, now, p->boot_id,
 					   &p->run->info, line, sizeof(line));
 		if (len > 0)
-			chain_run_saved(p->run, &p->chain);
+			chain_run_saved(p->run, &p->chain, true);
 	} else {
 		len = chain_start_line(&p->chain, now, p->boot_id, line,
 				       sizeof(line));
@@ -226,7 +226,7 @@ void pipeline_checkpoint(struct pipeline *p, bool final)
 	len = chain_checkpoint_wall_line(&p->chain, now, clock_ns(CLOCK_REALTIME),
 					 p->last_seq, final, line, sizeof(line));
 	if (len > 0 && p->run)
-		chain_run_saved(p->run, &p->chain);
+		chain_run_saved(p->run, &p->chain, final);
 	/*
 	 * After the last line of a run, the key on disk is the next epoch's: a
 	 * copy taken while the daemon is stopped cannot seal lines after it.
