@@ -352,4 +352,43 @@ TEST_F(col, follow_alerts_when_a_daemon_dies)
 	EXPECT_LT(interval, took);
 }
 
+/* A clean stop (a final checkpoint) is not silence: no alert. */
+TEST_F(col, follow_quiet_after_a_clean_stop)
+{
+	const char *argv[] = { INPUTAUDITD_BIN, "--no-attach", "--user", DROP_USER, "-v", "-c",
+			       self->conf, NULL };
+	static char buf[1 << 16];
+	double interval = 0.3;
+	unsigned int i;
+	int prog;
+
+	if (geteuid())
+		SKIP(return, "needs root (BPF_PROG_TEST_RUN)");
+	write_conf(self, true);
+	self->daemon = spawn_daemon(argv, self->err);
+	ASSERT_LT(0, self->daemon);
+	ASSERT_TRUE(wait_file_text(&self->daemon, self->err, "dropped privileges", 30000,
+				   buf, sizeof(buf)));
+	prog = bpf_feed_prog(self->daemon);
+	ASSERT_LE(0, prog);
+	ASSERT_TRUE(collector_has(self, "chain_start", 1, 10000));
+	self->follower = follow(self, "3");
+	ASSERT_LT(0, self->follower);
+	for (i = 0; i < 5; i++) {
+		add(&self->s, INPUTAUDIT_REC_HEARTBEAT, 0, 0, 10, 0, 0, 0);
+		ASSERT_EQ(0, bpf_feed_record(prog, &self->s.rec[self->s.n - 1]));
+		usleep((useconds_t)(interval * 1e6));
+	}
+	close(prog);
+	EXPECT_EQ(0, term_and_wait(&self->daemon));
+	ASSERT_TRUE(collector_has(self, "\"final\":true", 1, 5000));
+	/* well past 3 heartbeats: still watching, nothing said */
+	EXPECT_EQ(-1, follower_exit(&self->follower, (int)(6 * interval * 1000))) {
+		TH_LOG("follow: %s", slurp(self->fout));
+	}
+	EXPECT_EQ(NULL, strstr(slurp(self->fout), "ALERT")) {
+		TH_LOG("follow: %s", slurp(self->fout));
+	}
+}
+
 TEST_HARNESS_MAIN

@@ -480,6 +480,56 @@ static char *with_gap(const struct gen *g, unsigned int first, unsigned int last
  * A gap line that accounts for fewer lines than are missing does not hide
  * the rest, and without one a hole is still a deletion.
  */
+/*
+ * Verification goes on after a problem: a changed line, a deleted one and
+ * an inserted one further on are each reported with their place, and the
+ * lines between them verify.
+ */
+TEST_F(verify, every_problem_reported)
+{
+	struct gen *g = &self->g;
+	unsigned int *order = identity(g, 120);	/* line 120 deleted */
+	char *buf, *copy;
+	size_t len;
+
+	buf = rebuild(g, order, &len);
+	buf[g->off[41] + 3] ^= 0x01;		/* line 42 changed */
+	/* line 200 (now at 199) again after itself: a replay */
+	copy = malloc(len + 1024);
+	{
+		size_t at = g->off[200] - (g->off[120] - g->off[119]);
+		size_t l = g->off[200] - g->off[199];
+
+		memcpy(copy, buf, at);
+		memcpy(copy + at, buf + at - l, l);
+		memcpy(copy + at + l, buf + at, len - at);
+		len += l;
+	}
+	EXPECT_EQ(1, check_buf(copy, len, &self->res));
+	ASSERT_EQ(3, self->res.nproblems) {
+		for (uint64_t k = 0; k < self->res.nproblems; k++)
+			TH_LOG("%" PRIu64 "-%" PRIu64 " %s %s", self->res.problems[k].line,
+			       self->res.problems[k].line_last,
+			       verify_kind_name(self->res.problems[k].kind),
+			       self->res.problems[k].detail);
+	}
+	EXPECT_EQ(VERIFY_MODIFIED, self->res.problems[0].kind);
+	EXPECT_EQ(42, self->res.problems[0].line);
+	EXPECT_EQ(VERIFY_DELETED, self->res.problems[1].kind);
+	EXPECT_EQ(120, self->res.problems[1].line);
+	EXPECT_EQ(VERIFY_INSERTED, self->res.problems[2].kind);
+	EXPECT_EQ(200, self->res.problems[2].line);
+	/* the first problem's fields as before; the rest of the log verified */
+	EXPECT_EQ(VERIFY_MODIFIED, self->res.kind);
+	EXPECT_EQ(41, self->res.last_n);
+	EXPECT_EQ(g->nlines - 1, self->res.lines_total + self->res.unverified - 1);
+	/* line 42, the line after the deleted one (its predecessor is gone), the copy */
+	EXPECT_EQ(3, self->res.unverified);
+	free(copy);
+	free(buf);
+	free(order);
+}
+
 TEST_F(verify, sink_gap_accounts_for_lines_not_written)
 {
 	struct gen *g = &self->g;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* The daemon's record path; see pipeline.h. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -430,6 +431,19 @@ static int gap_line(struct pipeline *p, const char *sink, const struct file_gap 
 	len = record_json_sink_gap(boottime_ns(), &rg, true, line, sizeof(line));
 	if (len < 0)
 		return len;
+	/*
+	 * Sealed with the current epoch's key, which may be later than the
+	 * one of the line before the gap: it says which (verify reports a gap
+	 * across an epoch change, as it cannot tell it from a cut).
+	 */
+	if (p->chain.epochs && len >= 2) {
+		int n = snprintf(line + len - 2, sizeof(line) - (size_t)len + 2,
+				 ",\"epoch\":%" PRIu64 "}\n", p->chain.epoch);
+
+		if (n < 0 || (size_t)n >= sizeof(line) - (size_t)len + 2)
+			return -ENOSPC;
+		len += n - 2;
+	}
 	return chain_seal_at(&p->chain, prev, g->first_n - 1, line, len, out, size);
 }
 
