@@ -357,6 +357,41 @@ TEST_F(runs, attacks_on_a_multi_run_rotated_log)
 		chain_state_wipe(&st);
 	}
 
+	/* the same through inputauditctl: --key-hex (as key init prints it), --state-dir */
+	{
+		char hexfile[160], hex[2 * CHAIN_KEY_MAX + 2];
+		const char *argv[MAX_LOG_FILES + 8] = { INPUTAUDITCTL_BIN, "verify", "--key-hex",
+							hexfile, "--state-dir", self->state };
+		FILE *f;
+
+		snprintf(hexfile, sizeof(hexfile), "%s/key.hex", self->dir);
+		for (k = 0; k < self->key0_len; k++)
+			snprintf(hex + 2 * k, 3, "%02x", self->key0[k]);
+		f = fopen(hexfile, "w");
+		ASSERT_NE(NULL, f);
+		fprintf(f, "%s\n", hex);
+		fclose(f);
+		for (k = 0; k < lg->nfiles; k++)
+			argv[6 + k] = lg->files[k];
+		argv[6 + k] = NULL;
+		EXPECT_EQ(0, run_to_files(argv, self->out, self->err)) {
+			TH_LOG("%s %s", slurp_into(self->out, out, sizeof(out)),
+			       slurp_into(self->err, line, sizeof(line)));
+		}
+		EXPECT_NE(NULL, strstr(slurp_into(self->out, out, sizeof(out)),
+				       "in 3 runs (runs 1..3)")) {
+			TH_LOG("%s", out);
+		}
+		/* the last file rolled back to an earlier copy of itself: the state says more */
+		snprintf(cmd, sizeof(cmd), "head -c 100 '%s' > '%s/short' && mv '%s/short' '%s'",
+			 lg->files[lg->nfiles - 1], self->dir, self->dir, lg->files[lg->nfiles - 1]);
+		ASSERT_EQ(0, system(cmd));
+		EXPECT_EQ(1, run_to_files(argv, self->out, self->err));
+		EXPECT_NE(NULL, strstr(slurp_into(self->out, out, sizeof(out)), ": deleted: ")) {
+			TH_LOG("%s", out);
+		}
+	}
+
 	/* delete a whole run (run 2): found at run 3's chain_start */
 	idx = malloc(lg->n * sizeof(*idx));
 	for (n = 0, i = 0; i < lg->n; i++)
