@@ -725,6 +725,25 @@ TEST_F(runs, key_init_prints_the_key)
 		EXPECT_FALSE(st.have_last);
 		chain_state_wipe(&st);
 	}
+	/* --adopt: an older version's key becomes the initial key, nothing printed */
+	{
+		const char *adopt[] = { INPUTAUDITCTL_BIN, "key", "init", "--adopt", self->key,
+					"--state-dir", NULL, NULL };
+		char adopted[128];
+		struct chain_state st;
+		int fd;
+
+		snprintf(adopted, sizeof(adopted), "%s/adopted", self->dir);
+		adopt[6] = adopted;
+		ASSERT_EQ(0, run_to_files(adopt, self->out, self->err));
+		EXPECT_STREQ("", slurp_into(self->out, text, sizeof(text)));
+		fd = open(adopted, O_RDONLY | O_DIRECTORY);
+		ASSERT_EQ(0, chain_state_load(fd, &st));
+		close(fd);
+		EXPECT_EQ(self->key0_len, st.key_len);
+		EXPECT_EQ(0, memcmp(st.key, self->key0, self->key0_len));
+		chain_state_wipe(&st);
+	}
 }
 
 TEST_HARNESS_MAIN

@@ -25,12 +25,15 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: inputauditctl key init [--state-dir DIR] [--key FILE] [--force] [--no-print]\n"
+		"       inputauditctl key init --adopt KEYFILE [--state-dir DIR] [--force]\n"
 		"\n"
 		"Make a new initial chain key (32 random bytes, epoch 0) and the daemon's\n"
 		"first chain state in DIR (default " DEFAULT_CHAIN_STATE_DIR "), and print the\n"
 		"key once, in hex: keep it off this host; `inputauditctl verify --key-hex\n"
 		"FILE` takes it.  --key also writes it, raw, to FILE (0600; the [chain] key\n"
 		"of older configurations).  An existing state is kept unless --force.\n"
+		"--adopt: no new key; KEYFILE (the key an older version used) becomes the\n"
+		"initial key, so the first run after an upgrade is linked (\"none\"), not \"lost\".\n"
 		"\n"
 		"Example:\n"
 		"  inputauditctl key init > /dev/tty   # then remove it from the screen\n");
@@ -58,10 +61,12 @@ static int key_init(int argc, char **argv)
 		{ "key", required_argument, NULL, 'k' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "no-print", no_argument, NULL, 'n' },
+		{ "adopt", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *dir = DEFAULT_CHAIN_STATE_DIR, *keyfile = NULL;
+	const char *dir = DEFAULT_CHAIN_STATE_DIR, *keyfile = NULL, *adopt = NULL;
+	char err[512];
 	bool force = false, print = true;
 	struct chain_state st = { 0 };
 	char hex[2 * CHAIN_LEN + 1];
@@ -70,6 +75,10 @@ static int key_init(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "s:k:fnh", opts, NULL)) != -1) {
 		switch (c) {
+		case 'a':
+			adopt = optarg;
+			print = false;
+			break;
 		case 's':
 			dir = optarg;
 			break;
@@ -109,12 +118,26 @@ static int key_init(int argc, char **argv)
 		close(dirfd);
 		return CTL_EXIT_USAGE;
 	}
-	if (getrandom(st.key, CHAIN_LEN, 0) != CHAIN_LEN) {
-		log_warn("getrandom");
+	if (adopt && keyfile) {
+		log_warnx("key init: --adopt and --key exclude each other");
 		close(dirfd);
 		return CTL_EXIT_USAGE;
 	}
-	st.key_len = CHAIN_LEN;
+	if (adopt) {
+		ret = chain_key_load_flags(adopt, st.key, &st.key_len, CHAIN_KEY_ALLOW_EUID,
+					   err, sizeof(err));
+		if (ret) {
+			log_warnx("%s", err);
+			close(dirfd);
+			return CTL_EXIT_USAGE;
+		}
+	} else if (getrandom(st.key, CHAIN_LEN, 0) != CHAIN_LEN) {
+		log_warn("getrandom");
+		close(dirfd);
+		return CTL_EXIT_USAGE;
+	} else {
+		st.key_len = CHAIN_LEN;
+	}
 	ret = chain_key_id(st.key, st.key_len, st.key_id);
 	if (!ret && keyfile)
 		ret = write_key_file(keyfile, st.key, st.key_len, force);
