@@ -530,6 +530,63 @@ TEST_F(verify, every_problem_reported)
 	free(order);
 }
 
+/*
+ * The stream (verify --follow): the log fed a few lines at a time finds
+ * the same problems at the same lines as the whole log, and nothing in an
+ * intact one.
+ */
+TEST_F(verify, stream_in_parts)
+{
+	struct gen *g = &self->g;
+	static struct verify_result whole, part;
+	unsigned int *order = identity(g, 120);
+	struct verify_stream *vs;
+	unsigned int i, step;
+	size_t len;
+	char *buf;
+
+	for (step = 1; step <= 9; step += 4) {
+		vs = verify_stream_new(test_key, sizeof(test_key), VERIFY_LIVE, &part);
+		ASSERT_NE(NULL, vs);
+		for (i = 0; i < g->nlines; i += step) {
+			unsigned int to = i + step < g->nlines ? i + step : g->nlines;
+
+			ASSERT_LE(0, verify_stream_feed(vs, "audit.jsonl", g->buf + g->off[i],
+							g->off[to] - g->off[i]));
+		}
+		EXPECT_EQ(0, part.nproblems);
+		EXPECT_EQ(g->nlines, part.lines);
+		verify_stream_free(vs);
+	}
+
+	buf = rebuild(g, order, &len);
+	buf[g->off[41] + 3] ^= 0x01;
+	EXPECT_EQ(1, check_buf(buf, len, &whole));
+	for (step = 1; step <= 9; step += 4) {
+		size_t off = 0, next;
+		unsigned int k;
+
+		vs = verify_stream_new(test_key, sizeof(test_key), VERIFY_LIVE, &part);
+		ASSERT_NE(NULL, vs);
+		while (off < len) {
+			for (next = off, k = 0; k < step && next < len; k++)
+				next = (size_t)((char *)memchr(buf + next, '\n', len - next) - buf) + 1;
+			ASSERT_LE(0, verify_stream_feed(vs, "audit.jsonl", buf + off, next - off));
+			off = next;
+		}
+		ASSERT_EQ(2, part.nproblems) {
+			TH_LOG("step %u", step);
+		}
+		for (k = 0; k < 2; k++) {
+			EXPECT_EQ(whole.problems[k].kind, part.problems[k].kind);
+			EXPECT_EQ(whole.problems[k].line, part.problems[k].line);
+		}
+		verify_stream_free(vs);
+	}
+	free(buf);
+	free(order);
+}
+
 TEST_F(verify, sink_gap_accounts_for_lines_not_written)
 {
 	struct gen *g = &self->g;

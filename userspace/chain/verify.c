@@ -76,6 +76,10 @@ struct vstate {
 	uint64_t epoch;		/* of the last line verified */
 	bool epoch_known;	/* a line named it */
 	bool lost_sync;		/* looking for a line to go on from */
+	uint64_t line_base;	/* a stream: lines fed before this part */
+	bool tail_ok;		/* the last line of the part before (a stream) */
+	uint64_t tail_n;
+	uint8_t tail_chain[CHAIN_LEN];
 	/* the run being verified: its number and the lines a state could name */
 	bool run_have;
 	bool run_link_broken;	/* its chain_start's link was reported */
@@ -350,6 +354,7 @@ static int fail(struct vstate *st, enum verify_kind kind, const char *file,
 	struct verify_problem *pr;
 	va_list ap;
 
+	line += st->line_base;
 	res->nproblems++;
 	if (res->nproblems <= VERIFY_MAX_PROBLEMS) {
 		pr = &res->problems[res->nproblems - 1];
@@ -424,6 +429,7 @@ static int classify(struct vstate *st, const struct vfile *vf, size_t i)
 	const struct vline *l = &vf->lines[i];
 	const struct vline *next = i + 1 < vf->nlines ? &vf->lines[i + 1] : NULL;
 	uint64_t E = st->expect, lineno = i + 1;
+	size_t base = (size_t)st->line_base;	/* lines before this part (a stream) */
 	struct verify_result *res = st->res;
 	size_t j, k;
 
@@ -460,23 +466,23 @@ static int classify(struct vstate *st, const struct vfile *vf, size_t i)
 	if (j < vf->nlines) {
 		if (l->ok && l->n < E && earlier_copy(vf, i, &k))
 			return fail(st, VERIFY_INSERTED, vf->name, lineno,
-				    "copy of line %zu (n=%" PRIu64 ") replayed", k + 1,
+				    "copy of line %zu (n=%" PRIu64 ") replayed", base + k + 1,
 				    l->n);
 		if (l->ok && l->n != E && line_authentic(st, vf, l))
 			return fail(st, VERIFY_REORDERED, vf->name, lineno,
 				    "genuine line n=%" PRIu64 " appears before n=%" PRIu64
-				    " (which is at line %zu)", l->n, E, j + 1);
+				    " (which is at line %zu)", l->n, E, base + j + 1);
 		if (j == i + 1 && l->ok)
 			return fail(st, VERIFY_INSERTED, vf->name, lineno,
 				    "line with n=%" PRIu64 " is not part of the chain; it goes on at line %zu",
-				    l->n, j + 1);
+				    l->n, base + j + 1);
 		if (j == i + 1)
 			return fail(st, VERIFY_INSERTED, vf->name, lineno,
 				    "malformed line is not part of the chain; it goes on at line %zu",
-				    j + 1);
+				    base + j + 1);
 		return fail(st, VERIFY_INSERTED, vf->name, lineno,
 			    "%zu lines (%" PRIu64 "..%zu) are not part of the chain; it goes on at line %zu",
-			    j - i, lineno, j, j + 1);
+			    j - i, base + lineno, base + j, base + j + 1);
 	}
 	if (!l->ok)
 		return fail(st, VERIFY_MODIFIED, vf->name, lineno,
@@ -504,7 +510,7 @@ static int classify(struct vstate *st, const struct vfile *vf, size_t i)
 	}
 	if (earlier_copy(vf, i, &k))
 		return fail(st, VERIFY_INSERTED, vf->name, lineno,
-			    "copy of line %zu (n=%" PRIu64 ") replayed", k + 1, l->n);
+			    "copy of line %zu (n=%" PRIu64 ") replayed", base + k + 1, l->n);
 	return fail(st, VERIFY_REORDERED, vf->name, lineno,
 		    "n goes back: n=%" PRIu64 " after n=%" PRIu64, l->n, E - 1);
 }
@@ -803,7 +809,7 @@ static size_t resync(struct vstate *st, const struct vfile *vf, size_t i)
 
 		if (!l->ok || !l->nl)
 			continue;
-		if (j > i && !lost && line_verifies(st, l, st->prev, st->expect))
+		if ((j > i || lost) && st->started && line_verifies(st, l, st->prev, st->expect))
 			break;
 		if ((j > i || lost) && l->start && line_verifies(st, l, zero_chain, 1)) {
 			new_run(st, vf, j, false);
@@ -816,24 +822,30 @@ static size_t resync(struct vstate *st, const struct vfile *vf, size_t i)
 			st->expect = l->n;
 			break;
 		}
-		if (o && (j > i || lost) && o->ok && o->n + 1 == l->n) {
-			if (l->has_epoch ? verifies_epoch(st, l, o->chain, l->n, l->epoch) :
-			    verifies_epoch(st, l, o->chain, l->n, st->epoch)) {
+		/* the line before: in this part, or the last one of the part before */
+		if (o ? o->ok : (lost && st->tail_ok)) {
+			const uint8_t *oc = o ? o->chain : st->tail_chain;
+			uint64_t on = o ? o->n : st->tail_n;
+
+			if (!(j > i || lost) || on + 1 != l->n)
+				continue;
+			if (l->has_epoch ? verifies_epoch(st, l, oc, l->n, l->epoch) :
+			    verifies_epoch(st, l, oc, l->n, st->epoch)) {
 				;
 			} else if (!l->has_epoch &&
-				   verifies_epoch(st, l, o->chain, l->n, st->epoch + 1)) {
+				   verifies_epoch(st, l, oc, l->n, st->epoch + 1)) {
 				st->epoch++;
 			} else {
 				continue;
 			}
-			memcpy(st->prev, o->chain, CHAIN_LEN);
+			memcpy(st->prev, oc, CHAIN_LEN);
 			st->expect = l->n;
 			break;
 		}
 	}
 	st->res->unverified += j - i;
-	if (pr && j > i && pr->file == vf->name && pr->line_last < j)
-		pr->line_last = j;
+	if (pr && j > i && pr->file == vf->name && pr->line_last < st->line_base + j)
+		pr->line_last = st->line_base + j;
 	st->lost_sync = j == vf->nlines;
 	return j;
 }
@@ -895,6 +907,13 @@ static int verify_vfile(struct vstate *st, const struct vfile *vf)
 		}
 		accept(st, vf, i);
 		i++;
+	}
+	if (vf->nlines) {
+		const struct vline *t = &vf->lines[vf->nlines - 1];
+
+		st->tail_ok = t->ok && t->nl;
+		st->tail_n = t->n;
+		memcpy(st->tail_chain, t->chain, CHAIN_LEN);
 	}
 	return 0;
 }
@@ -1321,4 +1340,53 @@ void verify_print(FILE *out, const struct verify_result *res, bool json)
 	fputc('\n', out);
 	print_gaps(out, res);
 	print_summary(out, res);
+}
+
+/* ---- a growing log, verified as its lines come (verify --follow) ---- */
+
+struct verify_stream {
+	struct vstate st;
+	struct verify_opts opts;
+	uint8_t key[CHAIN_KEY_MAX];
+};
+
+struct verify_stream *verify_stream_new(const uint8_t *key, size_t key_len,
+					unsigned int flags, struct verify_result *res)
+{
+	struct verify_stream *vs = calloc(1, sizeof(*vs));
+
+	if (!vs || key_len > CHAIN_KEY_MAX) {
+		free(vs);
+		return NULL;
+	}
+	memcpy(vs->key, key, key_len);
+	vs->opts.flags = flags;
+	vstate_init(&vs->st, vs->key, key_len, &vs->opts, res);
+	return vs;
+}
+
+int verify_stream_feed(struct verify_stream *vs, const char *name, const char *buf,
+		       size_t len)
+{
+	struct vfile vf = { .name = name };
+	uint64_t before = vs->st.res->nproblems;
+	int ret;
+
+	ret = split_lines(&vf, buf, len);
+	if (ret)
+		return ret;
+	vs->st.last_file = name;
+	ret = verify_vfile(&vs->st, &vf);
+	vs->st.line_base += vf.nlines;
+	free(vf.lines);
+	return ret < 0 ? ret : (int)(vs->st.res->nproblems - before);
+}
+
+void verify_stream_free(struct verify_stream *vs)
+{
+	if (!vs)
+		return;
+	vstate_free(&vs->st);
+	OPENSSL_cleanse(vs, sizeof(*vs));
+	free(vs);
 }

@@ -204,6 +204,42 @@ int verify_buffer_opts(const uint8_t *key, size_t key_len, const char *name,
 		       const char *buf, size_t len, const struct verify_opts *opts,
 		       struct verify_result *res);
 
+struct verify_stream;
+
+/**
+ * verify_stream_new() - verify a log as it grows, part by part
+ * @key: the initial key
+ * @key_len: its length
+ * @flags: VERIFY_* (a log that may not have begun here: VERIFY_ALLOW_PARTIAL)
+ * @res: where the outcome accumulates (cleared here); kept by the stream
+ *
+ * Each part is verified from where the last one ended (the chain value,
+ * n, epoch, run and its lines), so the cost is that of the new lines.
+ * Problem lines count from the first line ever fed.
+ *
+ * Return: the stream, or NULL (no memory, or a key too long).
+ */
+struct verify_stream *verify_stream_new(const uint8_t *key, size_t key_len,
+					unsigned int flags, struct verify_result *res);
+
+/**
+ * verify_stream_feed() - verify the next whole lines
+ * @vs: the stream
+ * @name: the name for problems (must stay valid as long as @vs)
+ * @buf: whole lines, each ending in a newline
+ * @len: their length
+ *
+ * Return: how many problems these lines showed, or a negative errno.
+ */
+int verify_stream_feed(struct verify_stream *vs, const char *name, const char *buf,
+		       size_t len);
+
+/**
+ * verify_stream_free() - forget the stream (and its key)
+ * @vs: the stream, or NULL
+ */
+void verify_stream_free(struct verify_stream *vs);
+
 /**
  * verify_kind_name() - "ok", "modified", "deleted", ...
  * @kind: the kind

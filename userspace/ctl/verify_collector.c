@@ -37,6 +37,12 @@ struct host {
 	bool no_key;
 	bool dirty;		/* lines since the last verification */
 	uint64_t reported;	/* problems alerted so far */
+	/* --follow: verified as they come; buf and the map hold the new lines only */
+	struct verify_stream *vs;
+	struct verify_result *res;
+	uint64_t map_base;	/* lines verified before the ones in buf */
+	unsigned int last_file;	/* where its last line was stored */
+	uint64_t last_file_line;
 	double last_cp, prev_cp;	/* arrival of its last two checkpoints, s */
 	uint64_t last_rt, prev_rt;	/* their realtime_ns (the host's clock) */
 	bool final;		/* its last line is a final checkpoint */
@@ -144,6 +150,8 @@ static int host_add(struct host *h, const char *msg, size_t len, unsigned int fi
 	h->len += len + 1;
 	h->file_idx[h->nlines] = file;
 	h->file_line[h->nlines] = line;
+	h->last_file = file;
+	h->last_file_line = line;
 	h->nlines++;
 	h->dirty = true;
 	return 0;
@@ -154,6 +162,8 @@ static void hosts_free(struct hosts *hs)
 	size_t i;
 
 	for (i = 0; i < hs->n; i++) {
+		verify_stream_free(hs->h[i].vs);
+		free(hs->h[i].res);
 		OPENSSL_cleanse(hs->h[i].key, sizeof(hs->h[i].key));
 		free(hs->h[i].buf);
 		free(hs->h[i].file_idx);
@@ -205,8 +215,8 @@ static void place(const struct hosts *hs, const struct host *h, uint64_t line,
 		*fl = 0;
 		return;
 	}
-	if (line < 1)
-		line = 1;
+	/* --follow keeps only the lines of this batch: earlier ones at its first */
+	line = line > h->map_base ? line - h->map_base : 1;
 	if (line > h->nlines)
 		line = h->nlines;
 	*file = hs->files[h->file_idx[line - 1]];
@@ -337,10 +347,25 @@ static void on_stop(int sig)
 	stop_follow = 1;
 }
 
+/* The host's new lines, verified from where its last ones ended. */
+static int follow_host(struct host *h, const struct collector_opts *o)
+{
+	h->dirty = false;
+	if (!h->vs) {
+		h->res = calloc(1, sizeof(*h->res));
+		if (h->res)
+			h->vs = verify_stream_new(h->key, h->key_len,
+						  o->flags | VERIFY_LIVE | VERIFY_ALLOW_PARTIAL,
+						  h->res);
+		if (!h->vs)
+			fatalx("out of memory");
+	}
+	return verify_stream_feed(h->vs, h->name, h->buf, h->len);
+}
+
 /* New problems of the hosts that got lines, and hosts gone silent. */
 static bool check_hosts(struct hosts *hs, const struct collector_opts *o, double now)
 {
-	static struct verify_result res;
 	bool alerted = false;
 	size_t k;
 
@@ -357,14 +382,24 @@ static bool check_hosts(struct hosts *hs, const struct collector_opts *o, double
 				alerted = true;
 			}
 		}
-		if (h->dirty && verify_host(h, o->flags | VERIFY_LIVE | VERIFY_ALLOW_PARTIAL,
-					    &res) >= 0) {
-			for (p = h->reported; p < res.nproblems && p < VERIFY_MAX_PROBLEMS; p++) {
-				print_problem(stdout, hs, h, &res.problems[p], true);
+		if (h->dirty && !h->no_key && follow_host(h, o) >= 0) {
+			const struct verify_result *r = h->res;
+
+			for (p = h->reported; p < r->nproblems; p++) {
+				if (p < VERIFY_MAX_PROBLEMS) {
+					print_problem(stdout, hs, h, &r->problems[p], true);
+				} else if (p == VERIFY_MAX_PROBLEMS) {
+					printf("ALERT host=%s kind=more detail=more problems, not listed\n",
+					       h->name);
+				}
 				alerted = true;
 			}
-			if (res.nproblems > h->reported)
-				h->reported = res.nproblems;
+			h->reported = r->nproblems;
+		}
+		if (!h->dirty) {	/* verified: only new lines are kept */
+			h->map_base += h->nlines;
+			h->len = 0;
+			h->nlines = 0;
 		}
 		/*
 		 * The heartbeat: given, or the host's own time between its last two
@@ -381,8 +416,8 @@ static bool check_hosts(struct hosts *hs, const struct collector_opts *o, double
 			h->silent = true;
 			printf("ALERT host=%s kind=silent at=%s:%" PRIu64
 			       " detail=no checkpoint for %.1f s (%u heartbeats of %.1f s) and no final checkpoint\n",
-			       h->name, hs->files[h->file_idx[h->nlines - 1]],
-			       h->file_line[h->nlines - 1], now - h->last_cp, o->max_missed,
+			       h->name, hs->files[h->last_file], h->last_file_line,
+			       now - h->last_cp, o->max_missed,
 			       interval);
 			alerted = true;
 		}

@@ -4,7 +4,8 @@
  * (RFC 5424 messages, rfc5424.h), one chain per host (its HOSTNAME), each
  * with its runs; and --follow: the same on a growing file, continuously,
  * with an alert line for each problem as soon as the line that shows it
- * arrives, and for a host whose checkpoints stop for longer than
+ * arrives (each host's chain verified as it grows, verify_stream_feed()),
+ * and for a host whose checkpoints stop for longer than
  * max_missed heartbeats without a final checkpoint (a daemon stopped
  * uncleanly, a host cut off).
  *
