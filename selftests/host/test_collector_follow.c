@@ -246,6 +246,39 @@ TEST_F(col, collector_verifies_and_follow_alerts_at_a_break)
 		TH_LOG("%s", slurp(self->out));
 	}
 	EXPECT_NE(NULL, strstr(slurp(self->out), "(runs 1..2)"));
+	/* a key per host: DIR/HOST.hex, as key init prints it; another host has none */
+	{
+		char keydir[160], path[512], hex[80];
+		const char *bykey[] = { INPUTAUDITCTL_BIN, "verify", "--collector", "--key-dir",
+					keydir, self->c.out, NULL };
+		unsigned char k[64];
+		ssize_t n;
+		int fd;
+		FILE *f;
+
+		snprintf(keydir, sizeof(keydir), "%s/hosts", self->dir);
+		ASSERT_EQ(0, mkdir(keydir, 0700));
+		fd = open(self->key, O_RDONLY);
+		ASSERT_LE(0, fd);
+		n = read(fd, k, sizeof(k));
+		close(fd);
+		ASSERT_EQ(32, n);
+		for (i = 0; i < 32; i++)
+			snprintf(hex + 2 * i, 3, "%02x", k[i]);
+		snprintf(path, sizeof(path), "%s/%s.hex", keydir, self->host);
+		f = fopen(path, "w");
+		ASSERT_NE(NULL, f);
+		fprintf(f, "%s\n", hex);
+		fclose(f);
+		EXPECT_EQ(0, run_to_files(bykey, self->out, self->err)) {
+			TH_LOG("%s %s", slurp(self->out), slurp(self->err));
+		}
+		unlink(path);
+		EXPECT_EQ(1, run_to_files(bykey, self->out, self->err));
+		EXPECT_NE(NULL, strstr(slurp(self->out), ": no key for it")) {
+			TH_LOG("%s", slurp(self->out));
+		}
+	}
 
 	self->follower = follow(self, "3");
 	ASSERT_LT(0, self->follower);

@@ -35,6 +35,7 @@ static int parse(char *buf, struct chain_state *st)
 	char key_hex[2 * CHAIN_KEY_MAX + 2], last_hex[CHAIN_HEX_LEN + 2];
 	char *line, *save = NULL;
 	unsigned int seen = 0;
+	int ret = -EINVAL;
 
 	if (strncmp(buf, STATE_MAGIC, strlen(STATE_MAGIC)))
 		return -EINVAL;
@@ -53,7 +54,7 @@ static int parse(char *buf, struct chain_state *st)
 			len = strlen(key_hex);
 			if (len % 2 || len < 2 * CHAIN_KEY_MIN || len > 2 * CHAIN_KEY_MAX ||
 			    unhex_n(key_hex, len, st->key))
-				return -EINVAL;
+				goto out;
 			st->key_len = len / 2;
 			seen |= 8;
 		} else if (!strcmp(line, "last none")) {
@@ -65,11 +66,14 @@ static int parse(char *buf, struct chain_state *st)
 			st->have_last = true;
 			seen |= 16;
 		} else {
-			return -EINVAL;
+			goto out;
 		}
 	}
+	if (seen == 31)
+		ret = 0;
+out:
 	OPENSSL_cleanse(key_hex, sizeof(key_hex));
-	return seen == 31 ? 0 : -EINVAL;
+	return ret;
 }
 
 int chain_state_load(int dirfd, struct chain_state *st)
