@@ -68,6 +68,11 @@ json=$(per_record --no-config -o /dev/null)
 row "daemon instructions per record, JSON Lines" "$json" "instr/record" "<= 1500" "$(verdict "$json" 1500)"
 chained=$(per_record --no-config --chain-key "$tmp/chain.key" -o /dev/null)
 row "daemon instructions per record, JSON Lines + chain (HMAC-SHA256)" "$chained" "instr/record" "-" "-"
+# Linked runs with the key evolving at every checkpoint (issue 18; the most costly setting).
+printf '[chain]\nkey = %s\nstate_dir = %s\nepoch_minutes = 0\n' "$tmp/chain.key" "$tmp/chain-state" \
+	>"$tmp/linked.conf"
+linked=$(per_record -c "$tmp/linked.conf" -o /dev/null)
+row "daemon instructions per record, chain + linked runs, epoch per checkpoint" "$linked" "instr/record" "-" "-"
 syslog=$(per_record -c "$tmp/syslog.conf")
 kill "$sink_pid"; wait "$sink_pid" || true; sink_pid=
 bytes=$(cat "$tmp/sink.bytes")

@@ -30,9 +30,9 @@ USERSPACE_INC := $(addprefix -I$(CURDIR)/userspace/,$(USERSPACE_DIRS))
 USERSPACE_SRCS := daemon/inputauditd.c daemon/capture.c lib/log.c \
 	daemon/record_json.c daemon/seqtrack.c daemon/privdrop.c daemon/config.c \
 	daemon/policy.c daemon/recfile.c daemon/ksettings.c daemon/pipeline.c \
-	daemon/options.c chain/chain.c lib/status.c sink/json_fields.c \
-	sink/sink_file.c sink/sink_journal.c sink/sink_syslog.c sink/rfc5424.c sink/spool.c \
-	sink/tls_client.c sink/sink_relp.c lib/secret_file.c lib/keyfile.c \
+	daemon/options.c daemon/chain_run.c chain/chain.c chain/chain_state.c lib/status.c \
+	sink/json_fields.c sink/sink_file.c sink/sink_journal.c sink/sink_syslog.c sink/rfc5424.c \
+	sink/spool.c sink/tls_client.c sink/sink_relp.c lib/secret_file.c lib/keyfile.c \
 	lib/jbuf.c lib/fdio.c lib/sandbox.c lib/atomic_file.c lib/sha256.c \
 	lib/metrics.c
 USERSPACE_OBJS := $(addprefix $(USERSPACE_OUT)/,$(USERSPACE_SRCS:.c=.o))
@@ -46,7 +46,7 @@ USERSPACE_CFLAGS := -Wall -Wextra -Werror -O2 -g -I$(CURDIR)/include \
 # inputauditctl: verify chained output, show status; dynamically linked
 # (libcrypto gets its updates from the distribution).
 CTL_BIN := $(USERSPACE_OUT)/inputauditctl
-CTL_SRCS := ctl/inputauditctl.c chain/chain.c chain/verify.c lib/status.c \
+CTL_SRCS := ctl/inputauditctl.c ctl/ctl_key.c ctl/verify_collector.c chain/rfc5424_parse.c chain/chain.c chain/chain_state.c chain/verify.c lib/status.c \
 	ctl/ctl_status.c lib/log.c lib/jbuf.c lib/atomic_file.c lib/fdio.c
 CTL_OBJS := $(addprefix $(USERSPACE_OUT)/,$(CTL_SRCS:.c=.o))
 CTL_LIBS := -lcrypto

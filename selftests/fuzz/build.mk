@@ -46,7 +46,8 @@ $(FUZZ_OUT)/fuzz_config: $(FUZZ_OUT)/fuzz_config.o $(FUZZ_OUT)/userspace/daemon/
 $(FUZZ_OUT)/fuzz_config: FUZZ_LIBS := -linih -lcrypto
 $(FUZZ_OUT)/fuzz_record: $(FUZZ_OUT)/fuzz_record.o $(addprefix $(FUZZ_OUT)/userspace/,\
 	daemon/pipeline.o daemon/policy.o daemon/config.o daemon/record_json.o \
-	daemon/seqtrack.o chain/chain.o sink/sink_file.o lib/sandbox.o lib/log.o daemon/recfile.o \
+	daemon/seqtrack.o chain/chain.o daemon/chain_run.o chain/chain_state.o lib/atomic_file.o \
+	sink/sink_file.o lib/sandbox.o lib/log.o daemon/recfile.o \
 	sink/json_fields.o lib/jbuf.o lib/fdio.o lib/sha256.o)
 $(FUZZ_OUT)/fuzz_record: FUZZ_LIBS := -linih -lcrypto
 $(FUZZ_OUT)/fuzz_verify: $(FUZZ_OUT)/fuzz_verify.o $(addprefix $(FUZZ_OUT)/userspace/,\

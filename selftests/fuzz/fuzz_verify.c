@@ -11,7 +11,9 @@
  *              with bit 3, one line chosen by the last byte is then dropped.
  * The verifier must never crash, and an odd-mode chain with a start line,
  * a final checkpoint, no dropped line and only lines that are JSON objects
- * ending in '}' must verify OK.
+ * ending in '}' must verify OK, unless a line poses as a daemon line
+ * (a "checkpoint" naming an "epoch" or "final":true, a "chain_start").
+ * Epochs a line names are bounded (verify.c), so no input runs long.
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -28,7 +28,8 @@ HOST_TESTS := $(addprefix $(HOST_TEST_OUT)/,test_record_json test_seqtrack \
 	test_bpf_ring test_config test_policy test_recfile test_ksettings_fake \
 	test_replay test_privdrop test_chain test_verify test_ctl_status \
 	test_sink_file test_sink_journal test_sink_syslog test_spool \
-	test_json_fields test_start test_disk_full test_metrics test_sink_tls test_sink_relp)
+	test_json_fields test_start test_disk_full test_metrics test_sink_tls test_sink_relp \
+	test_chain_runs test_collector_follow)
 
 .PHONY: host-tests run-host-tests
 host-tests: $(HOST_TESTS)
@@ -172,6 +173,26 @@ $(HOST_TEST_OUT)/test_privdrop: HOST_TEST_LIBS := -lseccomp -lcap-ng
 $(HOST_TEST_OUT)/test_chain: $(HOST_TEST_OUT)/test_chain.o \
 		$(HOST_TEST_US)/chain/chain.o $(HOST_TEST_US)/lib/jbuf.o $(HOST_TEST_US)/lib/log.o
 $(HOST_TEST_OUT)/test_chain: HOST_TEST_LIBS := -lcrypto
+# test_chain_runs: the real daemon (linked runs, epochs) and inputauditctl key init.
+$(HOST_TEST_OUT)/test_chain_runs.o: HOST_TEST_CFLAGS += \
+	-DINPUTAUDITD_BIN='"$(HOST_TEST_DAEMON)"' \
+	-DINPUTAUDITCTL_BIN='"$(HOST_TEST_CTL)"'
+$(HOST_TEST_OUT)/test_chain_runs: $(HOST_TEST_OUT)/test_chain_runs.o $(HOST_TEST_OUT)/daemon_run.o \
+		$(HOST_TEST_US)/chain/chain.o $(HOST_TEST_US)/chain/chain_state.o \
+		$(HOST_TEST_US)/chain/verify.o $(HOST_TEST_US)/lib/jbuf.o $(HOST_TEST_US)/lib/log.o \
+		$(HOST_TEST_US)/lib/atomic_file.o $(HOST_TEST_US)/lib/fdio.o \
+		$(HOST_TEST_US)/daemon/recfile.o | $(HOST_TEST_DAEMON) $(HOST_TEST_OUT)/inputauditctl
+$(HOST_TEST_OUT)/test_chain_runs: HOST_TEST_LIBS := -lcrypto
+# test_collector_follow: the daemon's syslog sink to a real rsyslogd storing RFC 5424,
+# inputauditctl verify --collector and --follow on its file.
+$(HOST_TEST_OUT)/test_collector_follow.o: HOST_TEST_CFLAGS += \
+	-DINPUTAUDITD_BIN='"$(HOST_TEST_DAEMON)"' \
+	-DINPUTAUDITCTL_BIN='"$(HOST_TEST_CTL)"'
+$(HOST_TEST_OUT)/test_collector_follow: $(HOST_TEST_OUT)/test_collector_follow.o \
+		$(HOST_TEST_OUT)/daemon_run.o $(HOST_TEST_OUT)/collector.o $(HOST_TEST_OUT)/bpf_feed.o \
+		$(HOST_TEST_US)/daemon/recfile.o $(HOST_TEST_US)/lib/fdio.o \
+		| $(HOST_TEST_DAEMON) $(HOST_TEST_OUT)/inputauditctl
+$(HOST_TEST_OUT)/test_collector_follow: HOST_TEST_LIBS := $(HOST_TEST_BPF_LIBS)
 # test_verify also runs the real inputauditctl, built with the sanitizers.
 $(HOST_TEST_OUT)/test_verify: $(HOST_TEST_OUT)/test_verify.o \
 		$(HOST_TEST_US)/chain/chain.o $(HOST_TEST_US)/chain/verify.o $(HOST_TEST_US)/lib/jbuf.o \

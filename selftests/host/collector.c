@@ -61,7 +61,9 @@ bool collector_tls_available(const char *driver)
 	return !access(path, R_OK);
 }
 
-int collector_init_tls(struct collector *c, const char *dir, const struct collector_tls *t)
+/* rsyslogd's configuration for @c in @dir: TLS if @t, whole RFC 5424 messages if @rfc5424. */
+static int write_conf(struct collector *c, const char *dir, const struct collector_tls *t,
+		      bool rfc5424)
 {
 	char path[192];
 	FILE *f;
@@ -99,19 +101,34 @@ int collector_init_tls(struct collector *c, const char *dir, const struct collec
 		fprintf(f, "module(load=\"imtcp\")\n");
 	}
 	fprintf(f,
-		"template(name=\"t\" type=\"string\" "
-		"string=\"%%msgid%%\\t%%structured-data%%\\t%%msg%%\\n\")\n"
+		"%s"
 		"ruleset(name=\"r\") {\n"
 		"  action(type=\"omfile\" file=\"%s\" template=\"t\")\n"
 		"}\n"
 		"input(type=\"imtcp\" port=\"%u\" address=\"127.0.0.1\" ruleset=\"r\")\n",
+		rfc5424 ?
+		/* the whole message as received: what verify --collector reads */
+		"template(name=\"t\" type=\"string\" string=\"<%PRI%>1 %TIMESTAMP:::date-rfc3339% "
+		"%HOSTNAME% %APP-NAME% %PROCID% %MSGID% %STRUCTURED-DATA% %msg%\\n\")\n" :
+		"template(name=\"t\" type=\"string\" "
+		"string=\"%msgid%\\t%structured-data%\\t%msg%\\n\")\n",
 		c->out, c->port);
 	return fclose(f) ? -errno : 0;
 }
 
 int collector_init(struct collector *c, const char *dir)
 {
-	return collector_init_tls(c, dir, NULL);
+	return write_conf(c, dir, NULL, false);
+}
+
+int collector_init_tls(struct collector *c, const char *dir, const struct collector_tls *t)
+{
+	return write_conf(c, dir, t, false);
+}
+
+int collector_init_format(struct collector *c, const char *dir, bool rfc5424)
+{
+	return write_conf(c, dir, NULL, rfc5424);
 }
 
 int collector_start(struct collector *c, int timeout_ms)

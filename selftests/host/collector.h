@@ -49,6 +49,8 @@ int collector_init(struct collector *c, const char *dir);
 int collector_init_tls(struct collector *c, const char *dir, const struct collector_tls *t);
 /* Whether rsyslog's netstream driver @driver ("ossl", "gtls") is installed. */
 bool collector_tls_available(const char *driver);
+/* The same as collector_init(); rfc5424: it stores each message whole, as RFC 5424 (<PRI>1 ... MSG). */
+int collector_init_format(struct collector *c, const char *dir, bool rfc5424);
 /* Starts rsyslogd and waits until it listens; 0, or -1 (not running then). */
 int collector_start(struct collector *c, int timeout_ms);
 /* SIGTERM, and waits for it; nothing if it is not running. */

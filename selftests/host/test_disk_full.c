@@ -232,7 +232,8 @@ TEST(replay_full_disk_keeps_other_sinks)
 	}
 	EXPECT_TRUE(n_consecutive(b_text, &lines_b, &last_b));
 	EXPECT_EQ(lines_b, last_b);
-	EXPECT_EQ(1, count(b_text, "\"type\":\"checkpoint\",\"lines\""));
+	/* checkpoints carry the wall-clock time before "lines" (issue 18) */
+	EXPECT_EQ(1, count(b_text, "\"type\":\"checkpoint\",\"realtime_ns\":"));
 	EXPECT_NE(NULL, strstr(line_with(b_text, "\"type\":\"checkpoint\""), "\"final\":true"));
 	/* The full sink: whole lines 1..k, no gap line (space never came back). */
 	EXPECT_TRUE(n_consecutive(a_text, &lines_a, &last_a)) {

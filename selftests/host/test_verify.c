@@ -480,6 +480,113 @@ static char *with_gap(const struct gen *g, unsigned int first, unsigned int last
  * A gap line that accounts for fewer lines than are missing does not hide
  * the rest, and without one a hole is still a deletion.
  */
+/*
+ * Verification goes on after a problem: a changed line, a deleted one and
+ * an inserted one further on are each reported with their place, and the
+ * lines between them verify.
+ */
+TEST_F(verify, every_problem_reported)
+{
+	struct gen *g = &self->g;
+	unsigned int *order = identity(g, 120);	/* line 120 deleted */
+	char *buf, *copy;
+	size_t len;
+
+	buf = rebuild(g, order, &len);
+	buf[g->off[41] + 3] ^= 0x01;		/* line 42 changed */
+	/* line 200 (now at 199) again after itself: a replay */
+	copy = malloc(len + 1024);
+	{
+		size_t at = g->off[200] - (g->off[120] - g->off[119]);
+		size_t l = g->off[200] - g->off[199];
+
+		memcpy(copy, buf, at);
+		memcpy(copy + at, buf + at - l, l);
+		memcpy(copy + at + l, buf + at, len - at);
+		len += l;
+	}
+	EXPECT_EQ(1, check_buf(copy, len, &self->res));
+	ASSERT_EQ(3, self->res.nproblems) {
+		for (uint64_t k = 0; k < self->res.nproblems; k++)
+			TH_LOG("%" PRIu64 "-%" PRIu64 " %s %s", self->res.problems[k].line,
+			       self->res.problems[k].line_last,
+			       verify_kind_name(self->res.problems[k].kind),
+			       self->res.problems[k].detail);
+	}
+	EXPECT_EQ(VERIFY_MODIFIED, self->res.problems[0].kind);
+	EXPECT_EQ(42, self->res.problems[0].line);
+	EXPECT_EQ(VERIFY_DELETED, self->res.problems[1].kind);
+	EXPECT_EQ(120, self->res.problems[1].line);
+	EXPECT_EQ(VERIFY_INSERTED, self->res.problems[2].kind);
+	EXPECT_EQ(200, self->res.problems[2].line);
+	/* the first problem's fields as before; the rest of the log verified */
+	EXPECT_EQ(VERIFY_MODIFIED, self->res.kind);
+	EXPECT_EQ(41, self->res.last_n);
+	EXPECT_EQ(g->nlines - 1, self->res.lines_total + self->res.unverified - 1);
+	/* line 42, the line after the deleted one (its predecessor is gone), the copy */
+	EXPECT_EQ(3, self->res.unverified);
+	free(copy);
+	free(buf);
+	free(order);
+}
+
+/*
+ * The stream (verify --follow): the log fed a few lines at a time finds
+ * the same problems at the same lines as the whole log, and nothing in an
+ * intact one.
+ */
+TEST_F(verify, stream_in_parts)
+{
+	struct gen *g = &self->g;
+	static struct verify_result whole, part;
+	unsigned int *order = identity(g, 120);
+	struct verify_stream *vs;
+	unsigned int i, step;
+	size_t len;
+	char *buf;
+
+	for (step = 1; step <= 9; step += 4) {
+		vs = verify_stream_new(test_key, sizeof(test_key), VERIFY_LIVE, &part);
+		ASSERT_NE(NULL, vs);
+		for (i = 0; i < g->nlines; i += step) {
+			unsigned int to = i + step < g->nlines ? i + step : g->nlines;
+
+			ASSERT_LE(0, verify_stream_feed(vs, "audit.jsonl", g->buf + g->off[i],
+							g->off[to] - g->off[i]));
+		}
+		EXPECT_EQ(0, part.nproblems);
+		EXPECT_EQ(g->nlines, part.lines);
+		verify_stream_free(vs);
+	}
+
+	buf = rebuild(g, order, &len);
+	buf[g->off[41] + 3] ^= 0x01;
+	EXPECT_EQ(1, check_buf(buf, len, &whole));
+	for (step = 1; step <= 9; step += 4) {
+		size_t off = 0, next;
+		unsigned int k;
+
+		vs = verify_stream_new(test_key, sizeof(test_key), VERIFY_LIVE, &part);
+		ASSERT_NE(NULL, vs);
+		while (off < len) {
+			for (next = off, k = 0; k < step && next < len; k++)
+				next = (size_t)((char *)memchr(buf + next, '\n', len - next) - buf) + 1;
+			ASSERT_LE(0, verify_stream_feed(vs, "audit.jsonl", buf + off, next - off));
+			off = next;
+		}
+		ASSERT_EQ(2, part.nproblems) {
+			TH_LOG("step %u", step);
+		}
+		for (k = 0; k < 2; k++) {
+			EXPECT_EQ(whole.problems[k].kind, part.problems[k].kind);
+			EXPECT_EQ(whole.problems[k].line, part.problems[k].line);
+		}
+		verify_stream_free(vs);
+	}
+	free(buf);
+	free(order);
+}
+
 TEST_F(verify, sink_gap_accounts_for_lines_not_written)
 {
 	struct gen *g = &self->g;
@@ -496,8 +603,22 @@ TEST_F(verify, sink_gap_accounts_for_lines_not_written)
 	EXPECT_EQ(150, self->res.gap_first);
 	EXPECT_EQ(159, self->res.gap_last);
 	EXPECT_EQ(g->nlines - 10 + 1, self->res.lines);
-	/* At a file's start (its predecessor rotated away) it is trusted. */
-	EXPECT_EQ(0, check_buf(buf + g->off[149], len - g->off[149], &self->res));
+	/*
+	 * At a file's start (its predecessor rotated away) it is trusted, but
+	 * the log then only continues a chain: "head" unless a partial log
+	 * is asked for.
+	 */
+	EXPECT_EQ(1, check_buf(buf + g->off[149], len - g->off[149], &self->res));
+	EXPECT_EQ(VERIFY_HEAD, self->res.kind);
+	{
+		struct verify_opts o = { .flags = VERIFY_ALLOW_PARTIAL };
+
+		EXPECT_EQ(0, verify_buffer_opts(test_key, sizeof(test_key), "audit.jsonl",
+						buf + g->off[149], len - g->off[149], &o,
+						&self->res));
+		EXPECT_TRUE(self->res.partial);
+		EXPECT_EQ(149, self->res.continues_from);
+	}
 	free(buf);
 
 	/* It claims 150..158, but 159 is missing too. */
@@ -715,11 +836,27 @@ TEST_F(verify, rotated)
 	}
 	EXPECT_EQ(g.nlines, self->res.lines);
 
-	/* the newest file alone starts from its prev_chain */
-	EXPECT_EQ(0, verify_files(test_key, sizeof(test_key), files + 2, 1, &self->res));
-	EXPECT_EQ(g.nlines - g.split[1], self->res.lines);
-	/* the last two */
-	EXPECT_EQ(0, verify_files(test_key, sizeof(test_key), files + 1, 2, &self->res));
+	/*
+	 * The newest file alone starts from its prev_chain: never plain "ok",
+	 * it continues a chain whose head is not given ("head"), and passes
+	 * only as a partial log.
+	 */
+	EXPECT_EQ(1, verify_files(test_key, sizeof(test_key), files + 2, 1, &self->res));
+	EXPECT_EQ(VERIFY_HEAD, self->res.kind);
+	EXPECT_EQ(1, self->res.nproblems);
+	EXPECT_EQ(g.nlines - g.split[1], self->res.lines_total);
+	{
+		struct verify_opts o = { .flags = VERIFY_ALLOW_PARTIAL };
+
+		EXPECT_EQ(0, verify_files_opts(test_key, sizeof(test_key), files + 2, 1, &o,
+					       &self->res));
+		EXPECT_EQ(g.nlines - g.split[1], self->res.lines);
+		EXPECT_EQ(g.split[1], self->res.continues_from);
+		/* the last two */
+		EXPECT_EQ(0, verify_files_opts(test_key, sizeof(test_key), files + 1, 2, &o,
+					       &self->res));
+		EXPECT_EQ(g.split[0], self->res.continues_from);
+	}
 
 	/* a rotated file alone has no clean end */
 	EXPECT_EQ(1, verify_files(test_key, sizeof(test_key), files, 1, &self->res));

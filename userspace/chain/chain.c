@@ -267,7 +267,74 @@ int chain_init(struct chain *c, const uint8_t *key, size_t key_len)
 	c->key_len = key_len;
 	if (chain_mac_fetch())
 		return -ENOSYS;
+	if (chain_key_id(c->key, c->key_len, c->key_id))
+		return -ENOSYS;
 	/* key the HMAC now, while OpenSSL may still load what it needs */
+	chain_keyed(c->key, c->key_len);
+	return 0;
+}
+
+int chain_init_epoch(struct chain *c, const uint8_t *key, size_t key_len,
+		     uint64_t epoch, const char *key_id)
+{
+	int err = chain_init(c, key, key_len);
+
+	if (err)
+		return err;
+	c->epoch = epoch;
+	c->epochs = true;
+	snprintf(c->key_id, sizeof(c->key_id), "%s", key_id);
+	return 0;
+}
+
+/* key_{epoch} from key_{epoch-1}: HMAC(key, "inputaudit epoch <epoch>"). */
+static int epoch_next(const uint8_t *key, size_t key_len, uint64_t epoch,
+		      uint8_t out[CHAIN_LEN])
+{
+	char label[64];
+	int n = snprintf(label, sizeof(label), CHAIN_EPOCH_LABEL "%" PRIu64, epoch);
+
+	return chain_hmac(key, key_len, label, (size_t)n, NULL, 0, out);
+}
+
+int chain_epoch_key(const uint8_t *key, size_t key_len, uint64_t from,
+		    uint64_t epoch, uint8_t out[CHAIN_KEY_MAX], size_t *out_len)
+{
+	uint8_t next[CHAIN_LEN];
+
+	if (epoch < from || key_len > CHAIN_KEY_MAX)
+		return -EINVAL;
+	memmove(out, key, key_len);
+	*out_len = key_len;
+	for (; from < epoch; from++) {
+		if (epoch_next(out, *out_len, from + 1, next)) {
+			OPENSSL_cleanse(next, sizeof(next));
+			return -EIO;
+		}
+		OPENSSL_cleanse(out, CHAIN_KEY_MAX);
+		memcpy(out, next, CHAIN_LEN);
+		*out_len = CHAIN_LEN;
+	}
+	OPENSSL_cleanse(next, sizeof(next));
+	return 0;
+}
+
+int chain_evolve(struct chain *c)
+{
+	uint8_t next[CHAIN_LEN];
+
+	if (epoch_next(c->key, c->key_len, c->epoch + 1, next))
+		return -EIO;
+	/* the cached HMAC context holds the old key too */
+	if (chain_ctx && c->key_len == chain_ctx_len &&
+	    !CRYPTO_memcmp(c->key, chain_ctx_key, c->key_len))
+		chain_ctx_drop();
+	OPENSSL_cleanse(c->key, sizeof(c->key));
+	memcpy(c->key, next, CHAIN_LEN);
+	c->key_len = CHAIN_LEN;
+	OPENSSL_cleanse(next, sizeof(next));
+	c->epoch++;
+	c->epochs = true;
 	chain_keyed(c->key, c->key_len);
 	return 0;
 }
@@ -351,32 +418,77 @@ static int seal_fmt(struct chain *c, char *out, size_t size,
 	return chain_seal(c, line, n, out, size);
 }
 
+/* A UUID or machine id; anything else is replaced so the line stays valid JSON. */
+static void id_clean(const char *in, char *out, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < size - 1 && in[i]; i++)
+		out[i] = (in[i] == '-' || (in[i] >= '0' && in[i] <= '9') ||
+			  (in[i] >= 'a' && in[i] <= 'f')) ? in[i] : '?';
+	out[i] = '\0';
+}
+
 int chain_start_line(struct chain *c, uint64_t time_ns, const char *boot_id,
 		     char *out, size_t size)
 {
-	char id[CHAIN_KEY_ID_LEN + 1];
-	char boot[37];
-	size_t i;
+	return chain_start_run_line(c, time_ns, boot_id, NULL, out, size);
+}
 
-	if (chain_key_id(c->key, c->key_len, id))
-		return -EIO;
-	/* A UUID; anything else is replaced so the line stays valid JSON. */
-	for (i = 0; i < sizeof(boot) - 1 && boot_id[i]; i++)
-		boot[i] = (boot_id[i] == '-' || (boot_id[i] >= '0' && boot_id[i] <= '9') ||
-			   (boot_id[i] >= 'a' && boot_id[i] <= 'f')) ? boot_id[i] : '?';
-	boot[i] = '\0';
+int chain_start_run_line(struct chain *c, uint64_t time_ns, const char *boot_id,
+			 const struct chain_run_info *ri, char *out, size_t size)
+{
+	static const char *const prev_names[] = {
+		[CHAIN_PREV_NONE] = "none",
+		[CHAIN_PREV_LOST] = "lost",
+		[CHAIN_PREV_LINKED] = "linked",
+	};
+	char run[512] = "", epoch[48] = "", link[160] = "";
+	char boot[37], machine[33], hex[CHAIN_HEX_LEN + 1];
+
+	id_clean(boot_id, boot, sizeof(boot));
+	if (c->epochs)
+		snprintf(epoch, sizeof(epoch), ",\"epoch\":%" PRIu64, c->epoch);
+	if (ri && ri->prev != CHAIN_PREV_UNLINKED) {
+		id_clean(ri->machine_id ? ri->machine_id : "", machine, sizeof(machine));
+		if (ri->prev == CHAIN_PREV_LINKED) {
+			chain_hex(ri->prev_run_chain, hex);
+			snprintf(link, sizeof(link),
+				 ",\"prev_run_n\":%" PRIu64 ",\"prev_run_chain\":\"%s\"",
+				 ri->prev_run_n, hex);
+		}
+		snprintf(run, sizeof(run),
+			 ",\"run\":%" PRIu64 ",\"machine_id\":\"%s\",\"realtime_ns\":%" PRIu64
+			 "%s,\"prev_run\":\"%s\"%s",
+			 ri->run, machine, ri->realtime_ns, epoch, prev_names[ri->prev], link);
+	} else {
+		memcpy(run, epoch, sizeof(epoch));
+	}
 	return seal_fmt(c, out, size,
-			"{\"time_ns\":%" PRIu64 ",\"type\":\"chain_start\",\"boot_id\":\"%s\",\"key_id\":\"%s\"}\n",
-			time_ns, boot, id);
+			"{\"time_ns\":%" PRIu64 ",\"type\":\"chain_start\",\"boot_id\":\"%s\",\"key_id\":\"%s\"%s}\n",
+			time_ns, boot, c->key_id, run);
 }
 
 int chain_checkpoint_line(struct chain *c, uint64_t time_ns, uint64_t last_seq,
 			  bool final, char *out, size_t size)
 {
+	return chain_checkpoint_wall_line(c, time_ns, 0, last_seq, final, out, size);
+}
+
+int chain_checkpoint_wall_line(struct chain *c, uint64_t time_ns,
+			       uint64_t realtime_ns, uint64_t last_seq,
+			       bool final, char *out, size_t size)
+{
+	char wall[48] = "", epoch[48] = "";
+
+	if (realtime_ns)
+		snprintf(wall, sizeof(wall), ",\"realtime_ns\":%" PRIu64, realtime_ns);
+	if (c->epochs)
+		snprintf(epoch, sizeof(epoch), ",\"epoch\":%" PRIu64, c->epoch);
 	return seal_fmt(c, out, size,
-			"{\"time_ns\":%" PRIu64 ",\"type\":\"checkpoint\",\"lines\":%" PRIu64
+			"{\"time_ns\":%" PRIu64 ",\"type\":\"checkpoint\"%s%s,\"lines\":%" PRIu64
 			",\"last_seq\":%" PRIu64 ",\"final\":%s}\n",
-			time_ns, c->n, last_seq, final ? "true" : "false");
+			time_ns, wall, epoch, c->n, last_seq, final ? "true" : "false");
 }
 
 /* JSON string contents: printable ASCII as is, '"' and '\' escaped, the rest \u00XX. */
@@ -404,12 +516,15 @@ int chain_file_continued_line(struct chain *c, uint64_t time_ns,
 {
 	char hex[CHAIN_HEX_LEN + 1];
 	char name[6 * 256 + 1];
+	char epoch[48] = "";
 
 	json_escape(prev_file, name, sizeof(name));
 	chain_hex(c->prev, hex);
+	if (c->epochs)
+		snprintf(epoch, sizeof(epoch), ",\"epoch\":%" PRIu64, c->epoch);
 	return seal_fmt(c, out, size,
-			"{\"time_ns\":%" PRIu64 ",\"type\":\"file_continued\",\"prev_file\":\"%s\",\"prev_chain\":\"%s\"}\n",
-			time_ns, name, hex);
+			"{\"time_ns\":%" PRIu64 ",\"type\":\"file_continued\",\"prev_file\":\"%s\",\"prev_chain\":\"%s\"%s}\n",
+			time_ns, name, hex, epoch);
 }
 
 int chain_boot_id(char id[37])
@@ -427,6 +542,31 @@ int chain_boot_id(char id[37])
 		ret = -EIO;
 	else
 		id[36] = '\0';
+	close(fd);
+	return ret;
+}
+
+int chain_machine_id(char id[33])
+{
+	char buf[34];
+	ssize_t n;
+	int fd, i, ret = 0;
+
+	fd = open("/etc/machine-id", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf));
+	if (n < 0)
+		ret = -errno;
+	else if (n < 32)
+		ret = -EINVAL;
+	for (i = 0; !ret && i < 32; i++)
+		if (!((buf[i] >= '0' && buf[i] <= '9') || (buf[i] >= 'a' && buf[i] <= 'f')))
+			ret = -EINVAL;
+	if (!ret) {
+		memcpy(id, buf, 32);
+		id[32] = '\0';
+	}
 	close(fd);
 	return ret;
 }

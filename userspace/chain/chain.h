@@ -40,6 +40,36 @@ struct chain {
 	size_t key_len;
 	uint8_t prev[CHAIN_LEN];	/* chain value of line n */
 	uint64_t n;			/* last line sealed; 0 before the first */
+	uint64_t epoch;			/* the key's epoch (chain_evolve()) */
+	bool epochs;			/* forward-secure: lines name their epoch */
+	char key_id[CHAIN_KEY_ID_LEN + 1];	/* of the initial (epoch 0) key */
+};
+
+/*
+ * Forward security (epoch keys): key_{e+1} = HMAC-SHA256(key_e,
+ * "inputaudit epoch " || decimal(e + 1)); key_0 is the initial key, the one
+ * `inputauditctl key init` prints for escrow.  Knowing key_e gives every
+ * later key and no earlier one.  A line is sealed with the key of its epoch:
+ * the epoch named by the last chain_start, checkpoint or file_continued
+ * line before it (or itself); an epoch begins at such a line.
+ */
+#define CHAIN_EPOCH_LABEL	"inputaudit epoch "
+
+/* How the chain_start of a run links to the run before it (chain_state.h). */
+enum chain_prev_run {
+	CHAIN_PREV_UNLINKED,	/* no chain state kept: the fields are left out */
+	CHAIN_PREV_NONE,	/* the first run after `key init` */
+	CHAIN_PREV_LOST,	/* the state file was missing: the link is lost */
+	CHAIN_PREV_LINKED,	/* prev_run_n / prev_run_chain: the last line saved */
+};
+
+struct chain_run_info {
+	enum chain_prev_run prev;
+	uint64_t run;			/* run counter, 1 for the first */
+	uint64_t realtime_ns;		/* CLOCK_REALTIME */
+	const char *machine_id;		/* /etc/machine-id, "" if unknown */
+	uint64_t prev_run_n;		/* LINKED: n of the last line saved */
+	uint8_t prev_run_chain[CHAIN_LEN];	/* LINKED: its chain value */
 };
 
 /**
@@ -85,6 +115,41 @@ int chain_key_load(const char *path, uint8_t key[CHAIN_KEY_MAX],
  * fails too).
  */
 int chain_init(struct chain *c, const uint8_t *key, size_t key_len);
+
+/**
+ * chain_init_epoch() - chain_init() with an evolved key
+ * @c: the chain
+ * @key: key_@epoch
+ * @key_len: its length
+ * @epoch: its epoch; lines will name it (c->epochs)
+ * @key_id: the initial key's id (chain_key_id() of key_0)
+ *
+ * Return: as chain_init().
+ */
+int chain_init_epoch(struct chain *c, const uint8_t *key, size_t key_len,
+		     uint64_t epoch, const char *key_id);
+
+/**
+ * chain_evolve() - move the chain to the next epoch's key
+ * @c: the chain; c->key becomes key_{epoch+1}, the old one is erased
+ *
+ * Return: 0 or -EIO (@c unchanged).
+ */
+int chain_evolve(struct chain *c);
+
+/**
+ * chain_epoch_key() - derive key_@epoch from key_@from
+ * @key: key_@from
+ * @key_len: its length
+ * @from: its epoch
+ * @epoch: the epoch wanted (>= @from)
+ * @out: CHAIN_KEY_MAX bytes
+ * @out_len: its length
+ *
+ * Return: 0, -EINVAL if @epoch < @from, or -EIO.
+ */
+int chain_epoch_key(const uint8_t *key, size_t key_len, uint64_t from,
+		    uint64_t epoch, uint8_t out[CHAIN_KEY_MAX], size_t *out_len);
 
 /**
  * chain_wipe() - forget the key
@@ -184,6 +249,44 @@ int chain_start_line(struct chain *c, uint64_t time_ns, const char *boot_id,
 		     char *out, size_t size);
 
 /**
+ * chain_start_run_line() - the chain_start line of a linked run
+ * @c: the chain (fresh: its line is n = 1)
+ * @time_ns: CLOCK_BOOTTIME
+ * @boot_id: as chain_start_line()
+ * @ri: the run; CHAIN_PREV_UNLINKED gives chain_start_line()'s line
+ * @out: the sealed line, NUL terminated
+ * @size: size of @out (1024 is enough)
+ *
+ * {"time_ns":T,"type":"chain_start","boot_id":"..","key_id":"..","run":R,
+ *  "machine_id":"..","realtime_ns":W[,"epoch":E],"prev_run":"linked",
+ *  "prev_run_n":K,"prev_run_chain":"<64 hex>","n":1,"chain":".."}
+ * ("prev_run":"none" or "lost" without prev_run_n/prev_run_chain).
+ *
+ * Return: the line's length, or a negative errno as chain_seal().
+ */
+int chain_start_run_line(struct chain *c, uint64_t time_ns, const char *boot_id,
+			 const struct chain_run_info *ri, char *out, size_t size);
+
+/**
+ * chain_checkpoint_wall_line() - a checkpoint line with the wall-clock time
+ * @c: the chain
+ * @time_ns: CLOCK_BOOTTIME
+ * @realtime_ns: CLOCK_REALTIME
+ * @last_seq: last kernel sequence number written
+ * @final: true for the last line of a clean shutdown
+ * @out: the sealed line, NUL terminated
+ * @size: size of @out (512 is enough)
+ *
+ * {"time_ns":T,"type":"checkpoint","realtime_ns":W[,"epoch":E],"lines":N-1,
+ *  "last_seq":S,"final":false,"n":N,"chain":".."}
+ *
+ * Return: the line's length, or a negative errno as chain_seal().
+ */
+int chain_checkpoint_wall_line(struct chain *c, uint64_t time_ns,
+			       uint64_t realtime_ns, uint64_t last_seq,
+			       bool final, char *out, size_t size);
+
+/**
  * chain_checkpoint_line() - format and seal a checkpoint line
  * @c: the chain
  * @time_ns: CLOCK_BOOTTIME
@@ -207,7 +310,7 @@ int chain_checkpoint_line(struct chain *c, uint64_t time_ns, uint64_t last_seq,
  * @out: the sealed line, NUL terminated
  * @size: size of @out (1024 is enough for a 255-byte name)
  *
- * {"time_ns":T,"type":"file_continued","prev_file":"..","prev_chain":"<chain_{N-1}>","n":N,"chain":".."}
+ * {"time_ns":T,"type":"file_continued","prev_file":"..","prev_chain":"<chain_{N-1}>"[,"epoch":E],"n":N,"chain":".."}
  *
  * Return: the line's length, or a negative errno as chain_seal().
  */
@@ -221,5 +324,13 @@ int chain_file_continued_line(struct chain *c, uint64_t time_ns,
  * Return: 0 or a negative errno.
  */
 int chain_boot_id(char id[37]);
+
+/**
+ * chain_machine_id() - read /etc/machine-id (before the privilege drop)
+ * @id: 33 bytes: 32 lowercase hex digits, NUL terminated
+ *
+ * Return: 0 or a negative errno (-EINVAL: not 32 hex digits).
+ */
+int chain_machine_id(char id[33]);
 
 #endif /* INPUTAUDITD_CHAIN_H */

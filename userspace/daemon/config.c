@@ -88,7 +88,8 @@ static const char *const daemon_keys[] = {
 	"stats_interval_ms", "state_dir", "metrics_file", "metrics_interval_ms",
 };
 
-static const char *const chain_keys[] = { "key" };
+enum { CK_KEY, CK_STATE_DIR, CK_EPOCH_MINUTES };
+static const char *const chain_keys[] = { "key", "state_dir", "epoch_minutes" };
 
 static const char *const policy_keys[] = { "default" };
 
@@ -1261,6 +1262,32 @@ bad:
 	return 0;
 }
 
+/* [chain]: key (the initial key), state_dir, epoch_minutes. */
+static int set_chain(struct parser *ps, size_t k, const char *v)
+{
+	struct ia_config *cfg = ps->cfg;
+	uint64_t n;
+
+	if (k == CK_EPOCH_MINUTES) {
+		if (!parse_range(v, 0, 1440, &n)) {
+			error_at(ps, ps->lineno,
+				 "bad value '%s' for epoch_minutes in [chain]: expected a number from 0 to 1440",
+				 v);
+			return 0;
+		}
+		cfg->chain_epoch_minutes = (uint32_t)n;
+		return 1;
+	}
+	if (!is_abs_path(v)) {
+		error_at(ps, ps->lineno,
+			 "bad value '%s' for %s in [chain]: expected an absolute path",
+			 v, chain_keys[k]);
+		return 0;
+	}
+	replace_str(ps, k == CK_KEY ? &cfg->chain_key : &cfg->chain_state_dir, v);
+	return 1;
+}
+
 static int set_key(struct parser *ps, size_t k, const char *v)
 {
 	struct ia_config *cfg = ps->cfg;
@@ -1271,14 +1298,7 @@ static int set_key(struct parser *ps, size_t k, const char *v)
 	case SEC_DAEMON:
 		return set_daemon(ps, k, v);
 	case SEC_CHAIN:
-		if (!is_abs_path(v)) {
-			error_at(ps, ps->lineno,
-				 "bad value '%s' for key in [chain]: expected an absolute path",
-				 v);
-			return 0;
-		}
-		replace_str(ps, &cfg->chain_key, v);
-		return 1;
+		return set_chain(ps, k, v);
 	case SEC_POLICY:
 		if (!parse_action(v, &cfg->default_action)) {
 			error_at(ps, ps->lineno,
@@ -1418,6 +1438,7 @@ int config_init(struct ia_config *cfg)
 	cfg->daemon.state_dir = strdup("/run/inputaudit");
 	cfg->daemon.metrics_file = strdup(CONFIG_METRICS_FILE);
 	cfg->daemon.metrics_interval_ms = 15000;
+	cfg->chain_epoch_minutes = 15;
 	if (!cfg->daemon.user || !cfg->daemon.group || !cfg->daemon.state_dir ||
 	    !cfg->daemon.metrics_file) {
 		config_free(cfg);
@@ -1586,6 +1607,7 @@ void config_free(struct ia_config *cfg)
 	free(cfg->daemon.state_dir);
 	free(cfg->daemon.metrics_file);
 	free(cfg->chain_key);
+	free(cfg->chain_state_dir);
 	for (i = 0; i < cfg->nrules; i++) {
 		free(cfg->rules[i].name);
 		free(cfg->rules[i].name_glob);

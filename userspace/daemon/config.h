@@ -157,6 +157,8 @@ struct ia_config {
 	struct ia_kernel_conf kernel;
 	struct ia_daemon_conf daemon;
 	char *chain_key;		/* [chain] key; NULL if absent */
+	char *chain_state_dir;		/* [chain] state_dir; NULL: runs not linked */
+	uint32_t chain_epoch_minutes;	/* [chain] epoch_minutes (15); 0: every checkpoint */
 	enum ia_action default_action;	/* [policy] default; default audit */
 	struct ia_rule *rules;		/* in file order: first match wins */
 	size_t nrules;

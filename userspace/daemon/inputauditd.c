@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "chain_run.h"
 #include "clock.h"
 #include "config.h"
 #include "inputaudit.h"
@@ -81,6 +82,7 @@ struct daemon {
 	int config_dirfd;	/* the config file's directory, for reload */
 	int emitted_fd;		/* records_emitted, opened while privileged */
 	int state_fd;		/* [daemon] state_dir, for status.json */
+	struct chain_run chain_run;	/* [chain] state_dir: linked runs */
 	struct metrics_file metrics;	/* [daemon] metrics_file */
 	uint64_t round_records;	/* records handled in this poll round */
 	uint64_t malformed;
@@ -175,6 +177,7 @@ static void setup_sandbox(struct daemon *d)
 	}
 	pipeline_sandbox(&d->pipe, &d->sandbox);
 	sandbox_add_dir(&d->sandbox, d->state_fd, true);
+	sandbox_add_dir(&d->sandbox, d->chain_run.dirfd, true);
 	sandbox_add_dir(&d->sandbox, d->metrics.dirfd, true);
 	sandbox_add_dir(&d->sandbox, d->config_dirfd, false);
 	d->priv.sandbox = &d->sandbox;
@@ -341,13 +344,31 @@ static void setup_sinks(struct daemon *d)
 	}
 }
 
+/*
+ * With a chain state directory the key comes from its state file (the
+ * current epoch's key), or, when that is missing, from the initial key
+ * file; without one, every run is a chain of its own under the key file.
+ */
 static void setup_chain(struct daemon *d)
 {
 	const char *path = d->opt.chain_key ?: d->cfg.chain_key;
+	const char *state = d->opt.chain_state ?: d->cfg.chain_state_dir;
 	uint8_t key[CHAIN_KEY_MAX];
 	size_t len;
 	int err;
 
+	d->chain_run.dirfd = -1;
+	if (state && (path || d->opt.chain_state)) {
+		err = chain_run_open(&d->chain_run, &d->pipe.chain, state, path,
+				     d->priv.resolved ? d->priv.uid : (uid_t)-1,
+				     d->priv.resolved ? d->priv.gid : (gid_t)-1,
+				     d->cfg.chain_epoch_minutes);
+		if (err)
+			fatalx("%s: cannot use the chain state", state);
+		pipeline_set_run(&d->pipe, &d->chain_run);
+		memcpy(d->key_id, d->pipe.chain.key_id, sizeof(d->key_id));
+		return;
+	}
 	if (!path)
 		return;
 	err = chain_key_load(path, key, &len);
@@ -1137,6 +1158,7 @@ int main(int argc, char **argv)
 	if (!d.replaying)
 		capture_close(&d.cap);
 	metrics_close(&d.metrics);
+	chain_run_close(&d.chain_run);
 	policy_free(&d.policy);
 	config_free(&d.cfg);
 	return err;

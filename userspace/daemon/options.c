@@ -34,6 +34,9 @@ static void usage(FILE *fp)
 "                             \"-\": stdout.  Without any sink: stdout\n"
 "      --chain-key FILE       chain every line with this key (overrides\n"
 "                             [chain] key); root-owned, mode 0600/0400\n"
+"      --chain-state DIR      keep the chain's state (run counter, epoch\n"
+"                             key, last line) in DIR (overrides [chain]\n"
+"                             state_dir): runs are linked, keys evolve\n"
 "      --user NAME            run as NAME after setup (overrides [daemon]\n"
 "                             user, default inputaudit; root is refused)\n"
 "      --group NAME           with this group (default: NAME's group)\n"
@@ -93,12 +96,13 @@ void options_parse(int argc, char **argv, struct options *opt)
 {
 	enum { OPT_RING = 256, OPT_LATENCY, OPT_COUNT, OPT_STATS, OPT_NO_ATTACH,
 	       OPT_RAW, OPT_NO_CONFIG, OPT_CHECK, OPT_KEY, OPT_RECORD,
-	       OPT_REPLAY, OPT_USER, OPT_GROUP };
+	       OPT_REPLAY, OPT_USER, OPT_GROUP, OPT_CHAIN_STATE };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
 		{ "check-config", required_argument, NULL, OPT_CHECK },
 		{ "chain-key", required_argument, NULL, OPT_KEY },
+		{ "chain-state", required_argument, NULL, OPT_CHAIN_STATE },
 		{ "record", required_argument, NULL, OPT_RECORD },
 		{ "replay", required_argument, NULL, OPT_REPLAY },
 		{ "user", required_argument, NULL, OPT_USER },
@@ -131,6 +135,13 @@ void options_parse(int argc, char **argv, struct options *opt)
 			break;
 		case OPT_KEY:
 			opt->chain_key = optarg;
+			break;
+		case OPT_CHAIN_STATE:
+			if (optarg[0] != '/') {
+				fprintf(stderr, "inputauditd: --chain-state needs an absolute path\n");
+				exit(2);
+			}
+			opt->chain_state = optarg;
 			break;
 		case OPT_RECORD:
 			opt->record = optarg;

@@ -14,6 +14,7 @@ struct options {
 	const char *check_config;	/* --check-config FILE */
 	const char *output;		/* -o: one more file sink */
 	const char *chain_key;		/* --chain-key: overrides [chain] key */
+	const char *chain_state;	/* --chain-state: overrides [chain] state_dir */
 	const char *record;		/* --record FILE */
 	const char *replay;		/* --replay FILE */
 	const char *user;		/* --user: overrides [daemon] user */

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* The daemon's record path; see pipeline.h. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "chain_run.h"
 #include "clock.h"
 #include "log.h"
 #include "pipeline.h"
@@ -176,29 +178,63 @@ int pipeline_set_key(struct pipeline *p, const uint8_t *key, size_t len)
 	return 0;
 }
 
+void pipeline_set_run(struct pipeline *p, struct chain_run *run)
+{
+	p->run = run;
+	p->chained = true;
+	if (chain_boot_id(p->boot_id))
+		snprintf(p->boot_id, sizeof(p->boot_id), "unknown");
+}
+
+/*
+ * chain_start and checkpoint lines: with linked runs, the key moves to the
+ * next epoch before the line is sealed, and the line becomes the last one
+ * the state names (chain_run.h) once the sinks have flushed it.
+ */
 void pipeline_start(struct pipeline *p)
 {
 	char line[LINE_MAX_LEN];
+	uint64_t now = boottime_ns();
+	int len;
 
 	if (!p->chained)
 		return;
-	emit_sealed(p, line,
-		    chain_start_line(&p->chain, boottime_ns(), p->boot_id, line,
-				     sizeof(line)),
-		    "chain_start", 0, boottime_ns(), SINK_SEV_NOTICE);
+	if (p->run) {
+		chain_run_epoch(p->run, &p->chain, now, true);
+		p->run->info.realtime_ns = clock_ns(CLOCK_REALTIME);
+		len = chain_start_run_line(&p->chain, now, p->boot_id,
+					   &p->run->info, line, sizeof(line));
+		if (len > 0)
+			chain_run_saved(p->run, &p->chain, true);
+	} else {
+		len = chain_start_line(&p->chain, now, p->boot_id, line,
+				       sizeof(line));
+	}
+	emit_sealed(p, line, len, "chain_start", 0, now, SINK_SEV_NOTICE);
 }
 
 void pipeline_checkpoint(struct pipeline *p, bool final)
 {
 	char line[LINE_MAX_LEN];
+	uint64_t now = boottime_ns();
+	int len;
 
 	if (!p->chained)
 		return;
 	prepare_files(p, 256);
-	emit_sealed(p, line,
-		    chain_checkpoint_line(&p->chain, boottime_ns(), p->last_seq,
-					  final, line, sizeof(line)),
-		    "checkpoint", 0, boottime_ns(), SINK_SEV_INFO);
+	if (p->run)
+		chain_run_epoch(p->run, &p->chain, now, false);
+	len = chain_checkpoint_wall_line(&p->chain, now, clock_ns(CLOCK_REALTIME),
+					 p->last_seq, final, line, sizeof(line));
+	if (len > 0 && p->run)
+		chain_run_saved(p->run, &p->chain, final);
+	/*
+	 * After the last line of a run, the key on disk is the next epoch's: a
+	 * copy taken while the daemon is stopped cannot seal lines after it.
+	 */
+	if (len > 0 && p->run && final)
+		chain_run_epoch(p->run, &p->chain, now, true);
+	emit_sealed(p, line, len, "checkpoint", 0, now, SINK_SEV_INFO);
 }
 
 /* on_new_file of the file sinks: the first line of the new file. */
@@ -325,6 +361,8 @@ void pipeline_flush(struct pipeline *p)
 			p->write_err = err;
 		}
 	}
+	if (p->run)
+		chain_run_commit(p->run);
 }
 
 void pipeline_tick(struct pipeline *p, uint64_t now_ms)
@@ -393,6 +431,19 @@ static int gap_line(struct pipeline *p, const char *sink, const struct file_gap 
 	len = record_json_sink_gap(boottime_ns(), &rg, true, line, sizeof(line));
 	if (len < 0)
 		return len;
+	/*
+	 * Sealed with the current epoch's key, which may be later than the
+	 * one of the line before the gap: it says which (verify reports a gap
+	 * across an epoch change, as it cannot tell it from a cut).
+	 */
+	if (p->chain.epochs && len >= 2) {
+		int n = snprintf(line + len - 2, sizeof(line) - (size_t)len + 2,
+				 ",\"epoch\":%" PRIu64 "}\n", p->chain.epoch);
+
+		if (n < 0 || (size_t)n >= sizeof(line) - (size_t)len + 2)
+			return -ENOSPC;
+		len += n - 2;
+	}
 	return chain_seal_at(&p->chain, prev, g->first_n - 1, line, len, out, size);
 }
 
@@ -425,5 +476,7 @@ int pipeline_close(struct pipeline *p)
 		}
 	}
 	p->nsinks = 0;
+	if (p->run)
+		chain_run_commit(p->run);
 	return ret ? ret : p->write_err;
 }

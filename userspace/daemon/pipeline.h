@@ -52,6 +52,7 @@ struct pipeline {
 	unsigned int nsinks;
 	struct chain chain;
 	bool chained;		/* a key was given: lines get n and chain */
+	struct chain_run *run;	/* linked runs and epochs, or NULL */
 	/* this boot's id for chain_start, read with the key (before the privilege drop) */
 	char boot_id[37];
 	struct policy *policy;	/* NULL: forward everything, no alerts */
@@ -85,6 +86,11 @@ struct sink *pipeline_add_sink(struct pipeline *p);
 int pipeline_add_file(struct pipeline *p, const struct file_sink_conf *c);
 /* Turn the chain on and read this boot's id: before the privilege drop.  Return: 0 or -errno. */
 int pipeline_set_key(struct pipeline *p, const uint8_t *key, size_t len);
+/*
+ * Link runs and evolve the key (chain_run.h): @run is open and has keyed
+ * p->chain; read this boot's id.  Before the privilege drop.
+ */
+void pipeline_set_run(struct pipeline *p, struct chain_run *run);
 /* The chain_start line: call once after the sinks are open. */
 void pipeline_start(struct pipeline *p);
 
