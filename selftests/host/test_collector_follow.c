@@ -122,7 +122,7 @@ static void write_conf(FIXTURE_DATA(col) *self, bool user)
 	(void)user;	/* --user on the command line: its own group */
 	fprintf(f, "[chain]\nkey = %s\nstate_dir = %s\n"
 		"[alert]\ncreator = no\nnew_device = no\n"
-		"[sink syslog collector]\nhost = 127.0.0.1\nport = %u\nspool_dir = %s\n"
+		"[sink syslog collector]\ntransport = tcp\nhost = 127.0.0.1\nport = %u\nspool_dir = %s\n"
 		"backoff_min_ms = 50\nbackoff_max_ms = 200\n",
 		self->key, self->state,
 		self->c.port, self->spool);
