@@ -31,6 +31,8 @@
 #define JOURNAL_OUT	"/var/tmp/deploy-journal.jsonl"
 #define NODE_EXPORTER_DIR	"/var/lib/prometheus/node-exporter"
 #define MODPROBE_CONF	"/etc/modprobe.d/inputaudit-fleet.conf"
+/* fleet.conf's tls_ca, tls_cert, tls_key: the fleet's, not the packages' (purge keeps them). */
+#define TLS_DIR		"/etc/ssl/inputaudit"
 #define DROPIN_DIR	"/etc/systemd/system/" UNIT ".service.d"
 #define USB_KBD_NAME	"QEMU QEMU USB Keyboard"
 #define UINPUT_KBD_NAME	"deploy uinput keyboard"
@@ -170,6 +172,10 @@ TEST_F_TIMEOUT(deploy, install_packages_offline_after_preseeding, STEP_TIMEOUT)
 
 	ASSERT_EQ(0, host_request("collector", reply, sizeof(reply), 10000));
 	ASSERT_EQ(2, sscanf(reply, "collector %63s %u", host, &port)) TH_LOG("%s", reply);
+	/* The fleet's TLS material, as its configuration management lays it down. */
+	ASSERT_EQ(0, sh("install -d -m 0755 " TLS_DIR " && "
+			"install -m 0644 " PAYLOAD "/tls/ca.pem " PAYLOAD "/tls/deploy-guest.pem " TLS_DIR " && "
+			"install -m 0600 " PAYLOAD "/tls/deploy-guest.key " TLS_DIR));
 	ASSERT_EQ(0, sh("mkdir -p /etc/inputaudit " DROPIN_DIR " && "
 			"sed -e 's/@COLLECTOR_HOST@/%s/' -e 's/@COLLECTOR_PORT@/%u/' "
 			PAYLOAD "/fleet.conf >" CONF, host, port));
@@ -202,6 +208,13 @@ TEST_F_TIMEOUT(deploy, enable_now_runs_the_daemon, STEP_TIMEOUT)
 		sh_show_output(40);
 	}
 	EXPECT_EQ(0, sh("systemctl is-enabled --quiet " UNIT));
+	/*
+	 * The dropped daemon reaches the collector over TLS with the key it
+	 * read as root, and the collector proved its name (status, as root).
+	 */
+	EXPECT_EQ(0, sh("for i in $(seq 120); do inputauditctl status >/var/tmp/deploy-status 2>&1; "
+			"grep -q 'collector: transport tls, .*verified' /var/tmp/deploy-status && exit 0; "
+			"sleep 0.5; done; cat /var/tmp/deploy-status; exit 1")) sh_show_output(40);
 }
 
 /* The unit loaded the module, and modprobe read the fleet's options. */

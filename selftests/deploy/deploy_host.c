@@ -6,7 +6,9 @@
  *   deploy_host WORKDIR TIMEOUT_S -- qemu-system-x86_64 ARGS...
  *
  * It starts the collector, a real rsyslogd on the host's loopback that the
- * guest reaches through QEMU's user network (10.0.2.2), then QEMU, whose
+ * guest reaches through QEMU's user network (10.0.2.2), syslog over TLS
+ * (rsyslog's ossl driver) that accepts only the guest's client certificate
+ * (x509/name, from the CA run-deploy.sh made in WORKDIR/tls), then QEMU, whose
  * second serial port is WORKDIR/control.sock (QEMU waits for this program to
  * connect before it starts the machine) and whose QMP socket is
  * WORKDIR/qmp.sock.  Lines from the guest's control port are its TAP output,
@@ -314,7 +316,11 @@ out:
 int main(int argc, char **argv)
 {
 	struct expect ex = { 0 };
-	char sock[256], qmp_path[256], coldir[256];
+	char sock[256], qmp_path[256], coldir[256], ca[256], cert[256], key[256];
+	struct collector_tls tls = {
+		.driver = "ossl", .authmode = "x509/name",
+		.permitted_peer = "deploy-guest.inputaudit.test",
+	};
 	struct collector col;
 	long timeout;
 	int ctl, rc;
@@ -329,11 +335,23 @@ int main(int argc, char **argv)
 	snprintf(qmp_path, sizeof(qmp_path), "%s/qmp.sock", argv[1]);
 	snprintf(coldir, sizeof(coldir), "%s/collector", argv[1]);
 	mkdir(coldir, 0700);
-	if (collector_init(&col, coldir) || collector_start(&col, 10000)) {
+	/* The certificates run-deploy.sh made in WORKDIR/tls; the guest holds its client's. */
+	snprintf(ca, sizeof(ca), "%s/tls/ca.pem", argv[1]);
+	snprintf(cert, sizeof(cert), "%s/tls/collector.pem", argv[1]);
+	snprintf(key, sizeof(key), "%s/tls/collector.key", argv[1]);
+	tls.ca = ca;
+	tls.cert = cert;
+	tls.key = key;
+	if (!collector_tls_available(tls.driver)) {
+		tap(false, "rsyslog's %s netstream driver (rsyslog-openssl) is installed", tls.driver);
+		return 1;
+	}
+	if (collector_init_tls(&col, coldir, &tls) || collector_start(&col, 10000)) {
 		tap(false, "rsyslogd collector started in %s", coldir);
 		return 1;
 	}
-	fprintf(stderr, "# deploy_host: collector rsyslogd on 127.0.0.1:%u (%s)\n", col.port, col.out);
+	fprintf(stderr, "# deploy_host: collector rsyslogd on 127.0.0.1:%u, TLS with client certificates (%s)\n",
+		col.port, col.out);
 
 	qemu = fork();
 	if (qemu == 0) {

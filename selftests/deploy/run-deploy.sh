@@ -8,8 +8,9 @@
 #      its headers, the node exporter, and the daemon package's dependencies; cached)
 #   3. the same packages built as version VERSION+deploy1, to upgrade to (build/deb-upgrade)
 #   4. the payload disk: both versions of both packages, deploy_guest, the guest's entry script,
-#      the fleet's config
-#   5. deploy_host starts the collector (rsyslogd on the host's loopback) and QEMU (TCG, systemd as
+#      the fleet's config and its TLS material (a CA, the guest's client certificate and key)
+#   5. deploy_host starts the collector (rsyslogd on the host's loopback, syslog over TLS requiring
+#      the guest's client certificate) and QEMU (TCG, systemd as
 #      PID 1, QEMU's USB keyboard attached at boot, user networking to the collector); deploy_guest's
 #      TAP and its requests come over the second serial port; then deploy_host checks the collector.
 # DEPLOY_TIMEOUT: seconds for the whole boot and run (default 1500).  The console log is in
@@ -67,6 +68,26 @@ mkdir -p "$work/payload/upgrade"
 cp "$dkms_deb" "$daemon_deb" "$OUT/selftests/deploy/deploy_guest" \
 	selftests/deploy/entry selftests/deploy/fleet.conf "$work/payload/"
 cp "$up/inputaudit-dkms_${upversion}_all.deb" "$up/inputauditd_${upversion}_amd64.deb" "$work/payload/upgrade/"
+# The fleet's TLS material (README "Secure transport"), made for this run: a CA, the collector's
+# certificate (subjectAltName collector.inputaudit.test, for deploy_host's rsyslogd) and the
+# guest's client certificate (deploy-guest.inputaudit.test, the collector's permitted peer).  The
+# guest gets the CA, its certificate and its key (installed root-owned 0600 there).
+mkdir -p "$work/tls" "$work/payload/tls"
+(
+	cd "$work/tls"
+	umask 077
+	openssl req -x509 -new -newkey rsa:2048 -nodes -days 2 -subj "/CN=inputaudit deploy test CA" \
+		-keyout ca.key -out ca.pem 2>/dev/null
+	for leaf in collector deploy-guest; do
+		openssl req -new -newkey rsa:2048 -nodes -subj "/CN=$leaf" -keyout "$leaf.key" \
+			-out "$leaf.csr" 2>/dev/null
+		printf 'subjectAltName=DNS:%s.inputaudit.test\n' "$leaf" >"$leaf.ext"
+		openssl x509 -req -in "$leaf.csr" -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
+			-extfile "$leaf.ext" -out "$leaf.pem" 2>/dev/null
+	done
+	chmod 0644 ./*.pem
+)
+cp "$work/tls/ca.pem" "$work/tls/deploy-guest.pem" "$work/tls/deploy-guest.key" "$work/payload/tls/"
 truncate -s 64M "$work/payload.img"
 mke2fs -q -t ext4 -L payload -d "$work/payload" "$work/payload.img"
 
