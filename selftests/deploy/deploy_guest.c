@@ -365,8 +365,13 @@ TEST_F_TIMEOUT(deploy, verify_passes_on_a_copy_of_the_log, STEP_TIMEOUT)
 	/* Stopped: every run in the file ends cleanly. */
 	ASSERT_EQ(0, sh("systemctl stop " UNIT));
 	ASSERT_EQ(0, sh("cp " LOG_ROTATED " /var/tmp/audit-copy.jsonl.1 && cp " LOG " /var/tmp/audit-copy.jsonl"));
-	/* Oldest first: the file logrotate moved away, then the one the daemon reopened. */
+	/*
+	 * Oldest first: the file logrotate moved away, then the one the daemon
+	 * reopened; the runs linked, and the log reaches the last line the
+	 * chain state saved (nothing cut from its end).
+	 */
 	EXPECT_EQ(0, sh("inputauditctl verify --key /etc/inputaudit/chain.key "
+			"--state-dir /var/lib/inputaudit "
 			"/var/tmp/audit-copy.jsonl.1 /var/tmp/audit-copy.jsonl")) {
 		sh_show_output(10);
 	}
@@ -611,14 +616,14 @@ static void expect_gone(struct __test_metadata *_metadata, const char *list)
 
 /*
  * apt purge: no file of either package, no directory or file they made (the
- * log, the spool, the state, the chain key, the DKMS tree, the built
+ * log, the spool, the state, the chain state, the chain key, the DKMS tree, the built
  * module), no user or group, no loaded module, no file owned by the user.
  */
 TEST_F_TIMEOUT(deploy, purge_leaves_nothing_behind, STEP_TIMEOUT)
 {
 	static const char *const made[] = {
 		"/etc/inputaudit", "/var/log/inputaudit", "/var/spool/inputaudit",
-		"/run/inputaudit", "/var/lib/dkms/inputaudit", "/sys/module/inputaudit", NULL
+		"/run/inputaudit", "/var/lib/inputaudit", "/var/lib/dkms/inputaudit", "/sys/module/inputaudit", NULL
 	};
 	char uid[32];
 	struct stat st;
