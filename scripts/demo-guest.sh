@@ -77,10 +77,16 @@ say "the forwarded records: $(ls -l /var/log/inputaudit/audit.jsonl)"
 cat /var/log/inputaudit/audit.jsonl
 
 say "inputauditctl verify (tamper evidence)"
-inputauditctl verify --key /etc/inputaudit/chain.key /var/log/inputaudit/audit.jsonl
-echo "and after changing one key press into a release (line 9):"
-sed -i '9s/key_press/key_relse/' /var/log/inputaudit/audit.jsonl
-inputauditctl verify --key /etc/inputaudit/chain.key /var/log/inputaudit/audit.jsonl
+demo_rc=0
+inputauditctl verify --key /etc/inputaudit/chain.key /var/log/inputaudit/audit.jsonl || demo_rc=1
+# The first key press (its line number depends on what came before it) turned into a release.
+line=$(grep -n '"event":"key_press"' /var/log/inputaudit/audit.jsonl | head -n1 | cut -d: -f1)
+echo "and after changing the first key press (line $line) into a release:"
+sed -i "${line}s/\"key_press\"/\"key_release\"/" /var/log/inputaudit/audit.jsonl
+if inputauditctl verify --key /etc/inputaudit/chain.key /var/log/inputaudit/audit.jsonl; then
+	echo "demo: FAILED: verify did not notice the changed line"
+	demo_rc=1
+fi
 
 say "module counters (root only)"
 for f in records_emitted records_unconsumed no_consumer_ns; do
@@ -89,3 +95,4 @@ done
 cat /sys/kernel/inputaudit/counters
 dmesg | grep 'inputaudit:'
 rmmod inputaudit && echo "rmmod: ok"
+exit $demo_rc
