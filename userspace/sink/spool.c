@@ -356,52 +356,85 @@ static bool is_own_segment(int fd)
 	return !fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_nlink == 1;
 }
 
-ssize_t spool_peek(struct spool *sp, void *buf, size_t size)
+/*
+ * Segment @idx for reading: its descriptor; -ENOENT if it is gone or not
+ * ours (spool_scan()), or another negative errno.
+ */
+static int open_segment(struct spool *sp, uint64_t idx)
 {
 	char name[SEG_NAMELEN];
+	int fd;
+
+	seg_name(name, idx);
+	fd = openat(sp->dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	if (!is_own_segment(fd)) {
+		close(fd);
+		return -ENOENT;
+	}
+	return fd;
+}
+
+/*
+ * The record at @off of segment @fd into @buf: its length; 0 at the end of
+ * the segment (no whole header there); -EIO for a bad or torn record,
+ * -ENOSPC if @size is too small, or read's -errno.
+ */
+static ssize_t read_record(int fd, uint64_t off, void *buf, size_t size)
+{
 	unsigned char hdr[4];
 	uint32_t len;
 	int n;
 
+	n = pread_all(fd, hdr, 4, off);
+	if (n < 0)
+		return n;
+	if (n < 4)
+		return 0;
+	len = get_le32(hdr);
+	if (!len || len > SPOOL_RECORD_MAX)
+		return -EIO;
+	if (len > size)
+		return -ENOSPC;
+	n = pread_all(fd, buf, len, off + 4);
+	if (n < 0)
+		return n;
+	if ((uint32_t)n != len)
+		return -EIO;
+	return len;
+}
+
+ssize_t spool_peek(struct spool *sp, void *buf, size_t size)
+{
+	ssize_t len;
+
 	while (sp->records && sp->head_idx != sp->next_idx) {
 		if (sp->head_fd < 0) {
-			seg_name(name, sp->head_idx);
-			sp->head_fd = openat(sp->dirfd, name,
-					     O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-			if (sp->head_fd >= 0 && !is_own_segment(sp->head_fd)) {
-				close(sp->head_fd);	/* not ours (spool_scan()) */
+			sp->head_fd = open_segment(sp, sp->head_idx);
+			if (sp->head_fd == -ENOENT) {
 				sp->head_fd = -1;
-				errno = ENOENT;
-			}
-			if (sp->head_fd < 0) {
-				if (errno != ENOENT)
-					return -errno;
 				sp->head_idx++;
 				sp->head_off = 0;
 				continue;
 			}
+			if (sp->head_fd < 0) {
+				len = sp->head_fd;
+				sp->head_fd = -1;
+				return len;
+			}
 		}
-		n = pread_all(sp->head_fd, hdr, 4, sp->head_off);
-		if (n < 0)
-			return n;
-		if (n < 4) {
+		len = read_record(sp->head_fd, sp->head_off, buf, size);
+		if (len < 0)
+			return len;
+		if (!len) {
 			/* This segment is done; the newest one is never torn. */
 			if (sp->head_idx == sp->next_idx - 1)
 				return -EIO;
 			remove_head(sp);
 			continue;
 		}
-		len = get_le32(hdr);
-		if (!len || len > SPOOL_RECORD_MAX)
-			return -EIO;
-		if (len > size)
-			return -ENOSPC;
-		n = pread_all(sp->head_fd, buf, len, sp->head_off + 4);
-		if (n < 0)
-			return n;
-		if ((uint32_t)n != len)
-			return -EIO;
-		sp->peek_len = len;
+		sp->peek_len = (uint32_t)len;
 		return len;
 	}
 	return 0;
@@ -441,10 +474,7 @@ void spool_cursor_reset(struct spool *sp, struct spool_cursor *c)
 
 ssize_t spool_cursor_read(struct spool *sp, struct spool_cursor *c, void *buf, size_t size)
 {
-	char name[SEG_NAMELEN];
-	unsigned char hdr[4];
-	uint32_t len;
-	int n;
+	ssize_t len;
 
 	if (c->idx < sp->head_idx) {	/* behind the oldest record: never happens */
 		spool_cursor_close(c);
@@ -453,25 +483,23 @@ ssize_t spool_cursor_read(struct spool *sp, struct spool_cursor *c, void *buf, s
 	}
 	while (c->ahead < sp->records && c->idx < sp->next_idx) {
 		if (c->fd < 0) {
-			seg_name(name, c->idx);
-			c->fd = openat(sp->dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
-				       O_NONBLOCK);
-			if (c->fd >= 0 && !is_own_segment(c->fd)) {
-				spool_cursor_close(c);
-				errno = ENOENT;
-			}
-			if (c->fd < 0) {
-				if (errno != ENOENT)
-					return -errno;
+			c->fd = open_segment(sp, c->idx);
+			if (c->fd == -ENOENT) {
+				c->fd = -1;
 				c->idx++;
 				c->off = 0;
 				continue;
 			}
+			if (c->fd < 0) {
+				len = c->fd;
+				c->fd = -1;
+				return len;
+			}
 		}
-		n = pread_all(c->fd, hdr, 4, c->off);
-		if (n < 0)
-			return n;
-		if (n < 4) {
+		len = read_record(c->fd, c->off, buf, size);
+		if (len < 0)
+			return len;
+		if (!len) {
 			if (c->idx == sp->next_idx - 1)
 				return 0;	/* the newest: more may come */
 			spool_cursor_close(c);
@@ -479,17 +507,7 @@ ssize_t spool_cursor_read(struct spool *sp, struct spool_cursor *c, void *buf, s
 			c->off = 0;
 			continue;
 		}
-		len = get_le32(hdr);
-		if (!len || len > SPOOL_RECORD_MAX)
-			return -EIO;
-		if (len > size)
-			return -ENOSPC;
-		n = pread_all(c->fd, buf, len, c->off + 4);
-		if (n < 0)
-			return n;
-		if ((uint32_t)n != len)
-			return -EIO;
-		c->off += 4 + len;
+		c->off += 4 + (uint64_t)len;
 		c->ahead++;
 		return len;
 	}
