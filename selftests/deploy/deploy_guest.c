@@ -379,6 +379,64 @@ TEST_F_TIMEOUT(deploy, verify_passes_on_a_copy_of_the_log, STEP_TIMEOUT)
 	ASSERT_NE(0, wait_unit_active(UNIT, 60000));
 }
 
+/*
+ * The last chain_start line of the file sink's log contains @needle, once
+ * the log has more than @runs runs (waited for up to 10 s).
+ */
+static bool new_run_says(long runs, const char *needle)
+{
+	for (int i = 0; i < 50 && runs_in_log() == runs; i++)
+		usleep(200000);
+	return runs_in_log() == runs + 1 &&
+	       sh("grep '\"type\":\"chain_start\"' " LOG " | tail -n 1 | grep -qF '%s'", needle) == 0;
+}
+
+/*
+ * The postinst of an upgrade from a version that kept no chain state (before
+ * 0.5.0: the key in /etc/inputaudit, nothing in /var/lib/inputaudit) adopts
+ * that key as the initial key, so that the first run after the upgrade says
+ * "prev_run":"none", not "lost" (verify's state_lost, a false alarm on every
+ * machine of a fleet).  The packaged postinst is run as dpkg runs it on that
+ * upgrade ("configure OLD-VERSION"; it restarts the unit itself), on the state
+ * such a version leaves.  The control: the same, upgrading from this version,
+ * is a state lost, and the next run says so.
+ */
+TEST_F_TIMEOUT(deploy, upgrade_from_a_version_without_chain_state_adopts_its_key, STEP_TIMEOUT)
+{
+	char version[64];
+	long runs;
+
+	ASSERT_EQ(0, sh("dpkg-query -W -f='${Version}' inputauditd"));
+	ASSERT_LT(0, read_text(CMD_OUT, version, sizeof(version)));
+	ASSERT_EQ(0, sh("test -s /etc/inputaudit/chain.key"));
+
+	ASSERT_EQ(0, sh("systemctl stop " UNIT));
+	runs = runs_in_log();
+	ASSERT_EQ(0, sh("rm -rf /var/lib/inputaudit"));
+	ASSERT_EQ(0, sh("/var/lib/dpkg/info/inputauditd.postinst configure 0.4.0")) sh_show_output(10);
+	EXPECT_EQ(0, sh("test \"$(stat -c '%%U %%a' /var/lib/inputaudit)\" = 'inputaudit 700'")) {
+		sh("ls -lad /var/lib/inputaudit");
+		sh_show_output(5);
+	}
+	ASSERT_NE(0, wait_unit_active(UNIT, 60000));
+	EXPECT_TRUE(new_run_says(runs, "\"prev_run\":\"none\"")) {
+		sh("grep '\"type\":\"chain_start\"' " LOG " | tail -n 1; "
+		   "journalctl -b -u " UNIT " --no-pager | grep -F chain.state | tail -n 3");
+		sh_show_output(5);
+	}
+
+	/* The control: from this version, a missing state was lost. */
+	ASSERT_EQ(0, sh("systemctl stop " UNIT));
+	runs = runs_in_log();
+	ASSERT_EQ(0, sh("rm -rf /var/lib/inputaudit"));
+	ASSERT_EQ(0, sh("/var/lib/dpkg/info/inputauditd.postinst configure '%s'", version)) sh_show_output(10);
+	ASSERT_NE(0, wait_unit_active(UNIT, 60000));
+	EXPECT_TRUE(new_run_says(runs, "\"prev_run\":\"lost\"")) {
+		sh("grep '\"type\":\"chain_start\"' " LOG " | tail -n 1");
+		sh_show_output(5);
+	}
+}
+
 /* What is in @path (a sysfs attribute), without its newline, into @buf. */
 static char *sysfs_value(const char *path, char *buf, size_t size)
 {
