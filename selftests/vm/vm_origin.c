@@ -122,7 +122,6 @@ TEST_F_TIMEOUT(origin, uhid_keyboard_names_its_creator, TEST_TIMEOUT)
 	char buf[128], comm[32], want[64];
 	const char *line;
 	unsigned int id;
-	long open0;
 	uint64_t v;
 	int err = uhid_load_modules();
 
@@ -132,7 +131,6 @@ TEST_F_TIMEOUT(origin, uhid_keyboard_names_its_creator, TEST_TIMEOUT)
 	ASSERT_EQ(0, kmod_load("level=events"));
 	self->c.daemon = daemon_start(self->c.out, NULL);
 	ASSERT_LT(0, self->c.daemon);
-	ASSERT_TRUE(module_status_field("open", &open0));
 
 	ASSERT_EQ(0, uhid_dev_create(&self->d, UHID_KEYBOARD, FAKE_NAME, BUS_USB,
 				     FAKE_VENDOR, FAKE_PRODUCT));
@@ -149,9 +147,12 @@ TEST_F_TIMEOUT(origin, uhid_keyboard_names_its_creator, TEST_TIMEOUT)
 	 * Captured like any keyboard, once the module's handle of it is open.
 	 * Not UHID_OPEN: the console's keyboard handler opens every keyboard
 	 * as it attaches, which may be before the module's worker does (a key
-	 * typed then was not recorded, seen under load).
+	 * typed then was not recorded, seen under load).  And not "one more
+	 * open than before": every device open, as the other tests wait
+	 * (under load in a fresh make check, open reached one more while this
+	 * keyboard's capture had not started, and its key was not recorded).
 	 */
-	EXPECT_TRUE(wait_capture_open((int)open0 + 1, FIND_MS));
+	EXPECT_TRUE(wait_capture_open(-1, FIND_MS));
 	EXPECT_EQ(0, uhid_tap_key(&self->d, 0x04));
 
 	uhid_dev_destroy(&self->d);
