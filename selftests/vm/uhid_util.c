@@ -6,10 +6,12 @@
 #include <fcntl.h>
 #include <linux/uhid.h>
 #include <poll.h>
+#include <linux/netlink.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -228,6 +230,32 @@ static int uhid_write(struct uhid_dev *d, const struct uhid_event *ev)
 	return n == sizeof(*ev) ? 0 : -EIO;
 }
 
+/*
+ * A socket for the kernel's uevents, opened before UHID_CREATE2 so that the
+ * HID device's "bind" cannot be missed; -1 when there is none (the wait for
+ * the bind then fails).
+ */
+static int uevent_socket(void)
+{
+	struct sockaddr_nl addr = {
+		.nl_family = AF_NETLINK,
+		.nl_groups = 1,		/* the kernel's uevents */
+	};
+	int fd, size = 1 << 20;
+
+	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    NETLINK_KOBJECT_UEVENT);
+	if (fd < 0)
+		return -1;
+	/* Root in the guest; a full queue would lose the bind (ENOBUFS). */
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size));
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 int uhid_dev_create(struct uhid_dev *d, enum uhid_kind kind, const char *name,
 		    uint16_t bus, uint32_t vendor, uint32_t product)
 {
@@ -239,14 +267,17 @@ int uhid_dev_create(struct uhid_dev *d, enum uhid_kind kind, const char *name,
 	memset(d, 0, sizeof(*d));
 	d->kind = kind;
 	snprintf(d->name, sizeof(d->name), "%s", name);
+	d->uevent_fd = uevent_socket();
 	d->fd = open("/dev/uhid", O_RDWR | O_NONBLOCK | O_CLOEXEC);
-	if (d->fd < 0)
-		return -errno;
+	if (d->fd < 0) {
+		err = -errno;
+		goto fail;
+	}
 
 	memset(&ev, 0, sizeof(ev));
 	ev.type = UHID_CREATE2;
 	snprintf((char *)ev.u.create2.name, sizeof(ev.u.create2.name), "%s", name);
-	snprintf((char *)ev.u.create2.phys, sizeof(ev.u.create2.phys), "uhid-vm");
+	snprintf((char *)ev.u.create2.phys, sizeof(ev.u.create2.phys), UHID_PHYS);
 	ev.u.create2.rd_size = rsize;
 	ev.u.create2.bus = bus;
 	ev.u.create2.vendor = vendor;
@@ -254,10 +285,14 @@ int uhid_dev_create(struct uhid_dev *d, enum uhid_kind kind, const char *name,
 	ev.u.create2.version = 1;
 	memcpy(ev.u.create2.rd_data, rdesc, rsize);
 	err = uhid_write(d, &ev);
-	if (err) {
-		close(d->fd);
-		d->fd = -1;
-	}
+	if (!err)
+		return 0;
+	close(d->fd);
+	d->fd = -1;
+fail:
+	if (d->uevent_fd >= 0)
+		close(d->uevent_fd);
+	d->uevent_fd = -1;
 	return err;
 }
 
@@ -265,8 +300,12 @@ void uhid_dev_destroy(struct uhid_dev *d)
 {
 	struct uhid_event ev = { .type = UHID_DESTROY };
 
+	/* A fixture that never called uhid_dev_create() set only fd = -1. */
 	if (d->fd < 0)
 		return;
+	if (d->uevent_fd >= 0)
+		close(d->uevent_fd);
+	d->uevent_fd = -1;
 	uhid_write(d, &ev);
 	close(d->fd);
 	d->fd = -1;
@@ -344,20 +383,75 @@ int uhid_dev_poll(struct uhid_dev *d)
 	return r < 0 ? r : n;
 }
 
+/*
+ * Reads the pending uevents and sets d->bound when one is the "bind" of
+ * this device's HID device: SUBSYSTEM=hid with the name and phys it was
+ * created with.  0 or -errno.
+ */
+static int uhid_read_uevents(struct uhid_dev *d)
+{
+	char buf[8192], want_name[160], want_phys[64];
+
+	snprintf(want_name, sizeof(want_name), "HID_NAME=%s", d->name);
+	snprintf(want_phys, sizeof(want_phys), "HID_PHYS=%s", UHID_PHYS);
+	for (;;) {
+		bool bind = false, hid = false, name = false, phys = false;
+		ssize_t n = recv(d->uevent_fd, buf, sizeof(buf) - 1, 0);
+		size_t off;
+
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return 0;
+			return -errno;	/* ENOBUFS: the bind may be lost */
+		}
+		buf[n] = '\0';
+		/* "ACTION@DEVPATH", then KEY=VALUE strings, each NUL-terminated. */
+		for (off = 0; off < (size_t)n; off += strlen(buf + off) + 1) {
+			const char *kv = buf + off;
+
+			bind |= !strcmp(kv, "ACTION=bind");
+			hid |= !strcmp(kv, "SUBSYSTEM=hid");
+			name |= !strcmp(kv, want_name);
+			phys |= !strcmp(kv, want_phys);
+		}
+		if (bind && hid && name && phys)
+			d->bound = true;
+	}
+}
+
 int uhid_dev_wait_started(struct uhid_dev *d, int timeout_ms)
 {
 	long long end = now_ms() + timeout_ms;
 
-	while (!d->started) {
+	if (d->uevent_fd < 0)
+		return -ENOTCONN;
+	while (!d->started || !d->bound) {
+		struct pollfd pfd[2] = {
+			{ .fd = d->fd, .events = POLLIN },
+			{ .fd = d->uevent_fd, .events = POLLIN },
+		};
 		long long left = end - now_ms();
 		int r;
 
 		if (left <= 0)
 			return -ETIMEDOUT;
-		r = uhid_dev_read_event(d, left);
-		if (r < 0)
-			return r;
+		r = poll(pfd, 2, left);
+		if (r < 0 && errno != EINTR)
+			return -errno;
+		/* Answer the device's requests while the driver probes it. */
+		if (r > 0 && (pfd[0].revents & POLLIN)) {
+			r = uhid_dev_poll(d);
+			if (r < 0)
+				return r;
+		}
+		if (r > 0 && (pfd[1].revents & POLLIN)) {
+			r = uhid_read_uevents(d);
+			if (r < 0)
+				return r;
+		}
 	}
+	close(d->uevent_fd);
+	d->uevent_fd = -1;
 	return 0;
 }
 

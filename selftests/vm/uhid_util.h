@@ -26,6 +26,9 @@ int vm_modprobe(const char *const mods[]);
 /* modprobe uhid and hid-generic: what uhid_dev_create() needs. */
 int uhid_load_modules(void);
 
+/* The phys of every device uhid_dev_create() makes. */
+#define UHID_PHYS	"uhid-vm"
+
 enum uhid_kind {
 	UHID_KEYBOARD,	/* boot keyboard: modifiers, 6 keys, 5 LEDs */
 	UHID_MOUSE,	/* boot mouse: 3 buttons, relative X/Y */
@@ -33,9 +36,11 @@ enum uhid_kind {
 
 struct uhid_dev {
 	int fd;			/* /dev/uhid, non-blocking */
+	int uevent_fd;		/* uevents until the bind: uhid_dev_wait_started() */
 	enum uhid_kind kind;
 	char name[128];
-	bool started;		/* UHID_START: a HID driver (hid-generic) bound */
+	bool started;		/* UHID_START: a HID driver's probe started the device */
+	bool bound;		/* the "bind" uevent: that probe has returned */
 	bool opened;		/* UHID_OPEN seen and no UHID_CLOSE since */
 	unsigned int opens;	/* UHID_OPEN events seen */
 	unsigned int closes;	/* UHID_CLOSE events seen */
@@ -66,7 +71,15 @@ void uhid_dev_destroy(struct uhid_dev *d);
 int uhid_dev_read_event(struct uhid_dev *d, int timeout_ms);
 /* Handles every pending event without waiting; returns how many or -errno. */
 int uhid_dev_poll(struct uhid_dev *d);
-/* Reads events until a driver started the device; 0 or -ETIMEDOUT. */
+/*
+ * Waits until a HID driver has bound the device: UHID_START and then the
+ * HID device's "bind" uevent, which comes after the driver's probe returns.
+ * Reports sent before that are lost: hid-core drops input reports while the
+ * probe runs (__hid_input_report(): -EBUSY on driver_input_lock), and
+ * UHID_START, the input device's registration and the VT keyboard handler's
+ * open all happen inside the probe.  Answers the device's requests while it
+ * waits.  0, -ETIMEDOUT, or -ENOTCONN when there was no uevent socket.
+ */
 int uhid_dev_wait_started(struct uhid_dev *d, int timeout_ms);
 /* Reads events until d->opened == open; 0 or -ETIMEDOUT. */
 int uhid_dev_wait_open(struct uhid_dev *d, bool open, int timeout_ms);

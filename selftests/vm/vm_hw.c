@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -216,6 +217,38 @@ TEST_F_TIMEOUT(uhid, keyboard_reports_arrive_through_evdev, TEST_TIMEOUT)
 	EXPECT_EQ(0, expect_key(fd, KEY_A, 1, &scan, 5000));
 	EXPECT_EQ(0x70000 + HID_USAGE_A, scan);
 	EXPECT_EQ(0, expect_key(fd, KEY_A, 0, &scan, 5000));
+	close(fd);
+}
+
+/*
+ * A key pressed as soon as uhid_dev_wait_started() returns is held down in
+ * the input device.  hid-core drops every report that comes while the HID
+ * driver's probe is still running (__hid_input_report(): -EBUSY on
+ * driver_input_lock), and UHID_START, the input device and the VT keyboard
+ * handler's open all happen inside that probe: a wait for UHID_START alone
+ * let a test type into that window under load, and its key was lost.
+ * EVIOCGKEY shows the input core's key state, whoever reads the events.
+ */
+TEST_F_TIMEOUT(uhid, key_pressed_once_started_is_held, TEST_TIMEOUT)
+{
+	const uint8_t keys[6] = { HID_USAGE_A };
+	unsigned char state[KEY_MAX / 8 + 1];
+	char sys[32], event[64];
+	int fd;
+
+	ASSERT_EQ(0, uhid_dev_create(&self->d, UHID_KEYBOARD, UHID_KBD_NAME, BUS_USB,
+				     0x1d6b, 0x0112));
+	ASSERT_EQ(0, uhid_dev_wait_started(&self->d, FIND_MS));
+	ASSERT_EQ(0, uhid_key_report(&self->d, 0, keys));
+	ASSERT_EQ(0, input_find_by_name(UHID_KBD_NAME, sys, sizeof(sys), event,
+					sizeof(event), FIND_MS));
+	fd = open(event, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	memset(state, 0, sizeof(state));
+	ASSERT_LE(0, ioctl(fd, EVIOCGKEY(sizeof(state)), state));
+	EXPECT_TRUE(state[KEY_A / 8] & (1 << (KEY_A % 8)))
+		TH_LOG("the key report sent right after UHID_START was dropped");
+	ASSERT_EQ(0, uhid_key_report(&self->d, 0, NULL));
 	close(fd);
 }
 
