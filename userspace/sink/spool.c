@@ -405,25 +405,40 @@ static ssize_t read_record(int fd, uint64_t off, void *buf, size_t size)
 	return len;
 }
 
+/*
+ * For a reader at (@idx, @off) of the spool (its head, or a cursor): opens
+ * segment @idx into @fd unless it is open.  A segment that is gone (or not
+ * ours) is skipped: @idx moves to the next one, @off to 0.
+ * Return: 0 (@fd open), 1 (skipped: try again), or a negative errno.
+ */
+static int walk_open(struct spool *sp, uint64_t *idx, uint64_t *off, int *fd)
+{
+	int r;
+
+	if (*fd >= 0)
+		return 0;
+	r = open_segment(sp, *idx);
+	if (r >= 0) {
+		*fd = r;
+		return 0;
+	}
+	if (r != -ENOENT)
+		return r;
+	(*idx)++;
+	*off = 0;
+	return 1;
+}
+
 ssize_t spool_peek(struct spool *sp, void *buf, size_t size)
 {
 	ssize_t len;
 
 	while (sp->records && sp->head_idx != sp->next_idx) {
-		if (sp->head_fd < 0) {
-			sp->head_fd = open_segment(sp, sp->head_idx);
-			if (sp->head_fd == -ENOENT) {
-				sp->head_fd = -1;
-				sp->head_idx++;
-				sp->head_off = 0;
-				continue;
-			}
-			if (sp->head_fd < 0) {
-				len = sp->head_fd;
-				sp->head_fd = -1;
-				return len;
-			}
-		}
+		len = walk_open(sp, &sp->head_idx, &sp->head_off, &sp->head_fd);
+		if (len < 0)
+			return len;
+		if (len)
+			continue;
 		len = read_record(sp->head_fd, sp->head_off, buf, size);
 		if (len < 0)
 			return len;
@@ -482,20 +497,11 @@ ssize_t spool_cursor_read(struct spool *sp, struct spool_cursor *c, void *buf, s
 		c->off = sp->head_off;
 	}
 	while (c->ahead < sp->records && c->idx < sp->next_idx) {
-		if (c->fd < 0) {
-			c->fd = open_segment(sp, c->idx);
-			if (c->fd == -ENOENT) {
-				c->fd = -1;
-				c->idx++;
-				c->off = 0;
-				continue;
-			}
-			if (c->fd < 0) {
-				len = c->fd;
-				c->fd = -1;
-				return len;
-			}
-		}
+		len = walk_open(sp, &c->idx, &c->off, &c->fd);
+		if (len < 0)
+			return len;
+		if (len)
+			continue;
 		len = read_record(c->fd, c->off, buf, size);
 		if (len < 0)
 			return len;
