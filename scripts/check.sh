@@ -159,16 +159,15 @@ verdict "$rc" "$tapdir/packaging.tap" "packaging: test-packaging.sh failed"
 # dpkg) and the packages it upgrades to, then the booted Debian 12 with systemd that installs the
 # packages and runs them as a fleet does (~8 min: two DKMS builds under TCG, one host thread,
 # thread=single as the Debian kernels' guests).  It boots as soon as those are ready, beside the VM
-# runs, unless this run builds the debug kernel: that build needs the second core, so the boot then
-# waits for the VM runs and runs beside the debug guest (booting it when the build ended, beside the
-# last VM run, made a fresh run 140 s slower: 2,055 s against 1,915 s).  CHECK_DEPLOY=0 skips it. ----
+# runs, unless the debug kernel is still being built: that build needs the second core, so the boot
+# then waits for the VM runs (or the build's end) and runs beside the debug guest.  CHECK_DEPLOY=0
+# skips it. ----
 deploy_lane() {
 	local rc=0 tap=$tapdir/deploy.tap
 	if ! DEBS=$OUT/deb selftests/deploy/run-deploy.sh --prepare >"$tapdir/deploy-prepare.log" 2>&1; then
 		sed 's/^/# /' "$tapdir/deploy-prepare.log" | tail -n 20 >"$tap"
 	fi
-	# A fresh machine (the debug kernel was not cached): after the VM runs, whenever the build ends.
-	while [ -n "$debug_pid" ] && [ ! -e "$tapdir/.vm-runs-done" ]; do
+	while [ -n "$debug_pid" ] && kill -0 "$debug_pid" 2>/dev/null && [ ! -e "$tapdir/.vm-runs-done" ]; do
 		sleep 5
 	done
 	# Beside the VM runs, niced: their guests (and their time-bound tests) come first; back to
