@@ -4,9 +4,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/netlink.h>
 #include <linux/uhid.h>
 #include <poll.h>
-#include <linux/netlink.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -435,20 +435,17 @@ int uhid_dev_wait_started(struct uhid_dev *d, int timeout_ms)
 
 		if (left <= 0)
 			return -ETIMEDOUT;
-		r = poll(pfd, 2, left);
-		if (r < 0 && errno != EINTR)
+		if (poll(pfd, 2, left) < 0) {
+			if (errno == EINTR)
+				continue;
 			return -errno;
+		}
 		/* Answer the device's requests while the driver probes it. */
-		if (r > 0 && (pfd[0].revents & POLLIN)) {
-			r = uhid_dev_poll(d);
-			if (r < 0)
-				return r;
-		}
-		if (r > 0 && (pfd[1].revents & POLLIN)) {
+		r = pfd[0].revents & POLLIN ? uhid_dev_poll(d) : 0;
+		if (r >= 0 && (pfd[1].revents & POLLIN))
 			r = uhid_read_uevents(d);
-			if (r < 0)
-				return r;
-		}
+		if (r < 0)
+			return r;
 	}
 	close(d->uevent_fd);
 	d->uevent_fd = -1;
