@@ -18,7 +18,8 @@ if ! scripts/debug-kernel.sh >"$log" 2>&1; then
 	exit 1
 fi
 kdir=$(readlink -f "${CACHE:-${HOME:-/root}/.cache/inputaudit}/kernels/debug")
-echo "# debug kernel: $kdir (first build took $(cat "$kdir/build-seconds" 2>/dev/null || echo ?)s)"
+echo "# debug kernel: $kdir (its build took $(cat "$kdir/build-seconds" 2>/dev/null || echo ?)s of wall time" \
+	"in $(cat "$kdir/build-runs" 2>/dev/null || echo 1) run(s))"
 
 # What runs in the guest besides the VM suite: the stress tests (a second boot, STRESS_SECONDS long;
 # DEBUG_STRESS=0 skips it), if scripts/vm-run.sh puts a stress binary into the guest.

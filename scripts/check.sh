@@ -4,6 +4,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export OUT=$PWD/build	# the Makefile always builds into ./build
 setup_failed() { echo "not ok - setup: $1"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+# CHECK_DEBUG: the debug kernel's lane (below).
+debug_mode=${CHECK_DEBUG:-auto}
+case $debug_mode in
+0 | auto | wait) ;;
+1) debug_mode=wait ;;	# what any value but 0 meant before auto
+*) setup_failed "CHECK_DEBUG=$debug_mode: expected auto, wait or 0" ;;
+esac
 [ "${NO_DEPS:-0}" = 1 ] || scripts/deps.sh || setup_failed "scripts/deps.sh failed"
 KERNELS=$(echo ${KERNELS:-$(scripts/kernels.sh)}) || setup_failed "scripts/kernels.sh failed"
 [ -n "$KERNELS" ] || setup_failed "no kernel ABIs"
@@ -23,8 +30,8 @@ verdict() {	# verdict RC TAPFILE WHAT
 bg_pids=()
 trap 'for p in "${bg_pids[@]}"; do kill -- "-$p" 2>/dev/null || true; done' EXIT
 bg() {	# bg FUNCTION: run a function of this script in the background, in a process group of its own
-	export -f "$1" verdict
-	export KERNELS OUT tapdir debug_pid debug_log
+	export -f "$1" verdict debug_competes
+	export KERNELS OUT tapdir debug_pid debug_log debug_mode
 	setsid bash -c "$1" </dev/null &
 	bg_pid=$!
 	bg_pids+=("$bg_pid")
@@ -36,18 +43,36 @@ setsid scripts/cpu-sample.sh record "$OUT/cpu.log" </dev/null &
 cpu_pid=$!
 bg_pids+=("$cpu_pid")
 
-# ---- debug kernel, part 1: a fresh machine builds it (scripts/debug-kernel.sh, ~24 min of CPU) in the
-# background while everything below runs; part 2 boots it once it is there.  CHECK_DEBUG=0 skips both.
+# ---- debug kernel, part 1: a machine without it cached builds it (scripts/debug-kernel.sh, ~20 min of
+# CPU) in the background while everything below runs; part 2 boots it once it is there.  CHECK_DEBUG:
+#   auto (default)  the build gets idle CPU time only (SCHED_IDLE): the rest of the run goes as fast as
+#                   without it.  Booted if it is ready when the Debian kernels' VM runs end; else its lane
+#                   says SKIP, the build stops with the run and the next run goes on from where it
+#                   stopped (kbuild keeps what is built).  A fresh machine: 2 or 3 runs, each ~21 min.
+#   wait            the build at nice 10, waited for (a fresh machine: 32-37 min, the work of both on
+#                   two cores).
+#   0               neither.
 debug_pid=
 debug_log=$OUT/debug-kernel-build.log
-if [ "${CHECK_DEBUG:-}" != 0 ] && ! scripts/debug-kernel.sh --cached; then
-	echo "# debug kernel: not cached, building it in the background (log $debug_log)"
-	# Niced (debug-kernel.sh): the VM runs come first; it fills their idle time.  Not niced, it
-	# finished no sooner (the VMs leave it most of a core anyway) and made them slower.
-	setsid scripts/debug-kernel.sh >"$debug_log" 2>&1 </dev/null &
+if [ "$debug_mode" != 0 ] && ! scripts/debug-kernel.sh --cached; then
+	if [ "$debug_mode" = wait ]; then
+		echo "# debug kernel: not cached, building it in the background (log $debug_log)"
+		# Niced (debug-kernel.sh): the VM runs come first; it fills their idle time.  Not niced,
+		# it finished no sooner (the VMs leave it most of a core anyway) and made them slower.
+		setsid scripts/debug-kernel.sh >"$debug_log" 2>&1 </dev/null &
+	else
+		echo "# debug kernel: not cached ($(scripts/debug-kernel.sh --progress)), building it in idle CPU" \
+			"time (log $debug_log): booted if it is ready when the VM runs end, else kept for the next run"
+		# SCHED_IDLE: it runs only on a CPU that nothing else wants.  At nice 10 the fresh runs
+		# took 2,055-2,217 s, against 1,261 s without the debug kernel (README, A fresh machine).
+		setsid chrt --idle 0 scripts/debug-kernel.sh >"$debug_log" 2>&1 </dev/null &
+	fi
 	debug_pid=$!
 	bg_pids+=("$debug_pid")	# a process group of its own: setsid
 fi
+# The build competes with the lanes below for the CPUs (CHECK_DEBUG=wait, not cached): they then run
+# otherwise (see the host tests and the deployed system).
+debug_competes() { [ "$debug_mode" = wait ] && [ -n "$debug_pid" ] && kill -0 "$debug_pid" 2>/dev/null; }
 # Downloads meanwhile: the kernels the VMs boot, and the Debian unstable chroot the newest one's module is
 # built in (scripts/kbuild.sh waits for it); both wait on the other's lock, never fetch twice.
 prefetch() {
@@ -59,6 +84,11 @@ prefetch() {
 prefetch_log() { prefetch >"$OUT/prefetch.log" 2>&1; }
 export -f prefetch
 bg prefetch_log
+# The deployed system's image too (a fresh machine: ~5 min of mmdebstrap, mostly downloads and dpkg):
+# its list holds what the daemon package depends on (scripts/deploy-image.sh), so the deployed-system
+# lane below finds it made, or waits for it on its lock.  A failure here is that lane's to report.
+deploy_image() { scripts/deploy-image.sh >"$OUT/deploy-image.log" 2>&1 || true; }
+[ "${CHECK_DEPLOY:-}" = 0 ] || bg deploy_image
 # The fragments may not depend on $(HARNESS) themselves: extract it first.
 scripts/kselftest-src.sh || setup_failed "scripts/kselftest-src.sh failed"
 mk() { make KERNELS="$KERNELS" "$@"; }
@@ -95,13 +125,19 @@ bench_lane() {
 }
 debug_lane() {
 	local rc=0 waited=$SECONDS tap=$tapdir/debug.tap
-	if [ -n "$debug_pid" ]; then
+	if [ -n "$debug_pid" ] && [ "$debug_mode" = wait ]; then
 		while kill -0 "$debug_pid" 2>/dev/null; do sleep 5; done
 		echo "# debug kernel: background build ended, waited $((SECONDS - waited))s for it" >"$tap"
 	fi
 	# Its boot waits for the Debian kernels' VM runs: one guest at a time (a 6.12 guest died of a
 	# double fault in its slab allocator while the debug guest ran beside it; see README, Tests).
 	while [ ! -e "$tapdir/.vm-runs-done" ]; do sleep 5; done
+	if [ -n "$debug_pid" ] && kill -0 "$debug_pid" 2>/dev/null; then	# auto, and not built yet
+		echo "ok 1 - debug kernel # SKIP not built yet, $(scripts/debug-kernel.sh --progress) when the VM" \
+			"runs ended (it is built in idle CPU time; the next make check goes on with it;" \
+			"CHECK_DEBUG=wait waits for it)" >>"$tap"
+		return
+	fi
 	if ! scripts/debug-kernel.sh --cached; then
 		{ tail -n 20 "$debug_log" | sed 's/^/# /'
 		  echo "not ok - debug kernel: build failed (see $debug_log)"; } >>"$tap"
@@ -125,10 +161,10 @@ fi
 # ---- host tests, then fuzz (helper i5b: a short libFuzzer run of each target, selftests/fuzz).  With the
 # debug kernel cached they run in a lane of their own beside packaging and the VM runs (the host tests
 # mostly wait on the real rsyslogds, daemons and collectors they start; fuzz keeps one core busy for
-# ~1.5 min), which took 4 min off a cached run.  While the debug kernel is being built they stay in
-# the main lane: the CPUs are busy anyway, and the niced build needs the time a lane would take
-# from it (a fresh run with the lane took 6 min longer: the build ended 350 s later, and its boot
-# with it). ----
+# ~1.5 min), which took 4 min off a cached run.  While the debug kernel is being built at nice 10
+# (CHECK_DEBUG=wait) they stay in the main lane: the CPUs are busy anyway, and the niced build needs
+# the time a lane would take from it (a fresh run with the lane took 6 min longer: the build ended
+# 350 s later, and its boot with it). ----
 host_lane() {
 	local rc=0
 	make KERNELS="$KERNELS" -s run-host-tests >"$tapdir/host.tap" 2>&1 || rc=$?
@@ -139,7 +175,7 @@ host_lane() {
 	verdict "$rc" "$tapdir/fuzz.tap" "fuzz: make fuzz failed" >/dev/null
 }
 host_lane_pid=
-if [ -n "$debug_pid" ] && kill -0 "$debug_pid" 2>/dev/null; then
+if debug_competes; then
 	echo "# host tests and fuzz (${SECONDS}s)"
 	host_lane
 	cat "$tapdir/host.tap" "$tapdir/fuzz.tap"
@@ -159,15 +195,15 @@ verdict "$rc" "$tapdir/packaging.tap" "packaging: test-packaging.sh failed"
 # dpkg) and the packages it upgrades to, then the booted Debian 12 with systemd that installs the
 # packages and runs them as a fleet does (~8 min: two DKMS builds under TCG, one host thread,
 # thread=single as the Debian kernels' guests).  It boots as soon as those are ready, beside the VM
-# runs, unless the debug kernel is still being built: that build needs the second core, so the boot
-# then waits for the VM runs (or the build's end) and runs beside the debug guest.  CHECK_DEPLOY=0
-# skips it. ----
+# runs, unless the debug kernel is still being built at nice 10 (CHECK_DEBUG=wait): that build needs
+# the second core, so the boot then waits for the VM runs (or the build's end) and runs beside the
+# debug guest.  CHECK_DEPLOY=0 skips it. ----
 deploy_lane() {
 	local rc=0 tap=$tapdir/deploy.tap
 	if ! DEBS=$OUT/deb selftests/deploy/run-deploy.sh --prepare >"$tapdir/deploy-prepare.log" 2>&1; then
 		sed 's/^/# /' "$tapdir/deploy-prepare.log" | tail -n 20 >"$tap"
 	fi
-	while [ -n "$debug_pid" ] && kill -0 "$debug_pid" 2>/dev/null && [ ! -e "$tapdir/.vm-runs-done" ]; do
+	while debug_competes && [ ! -e "$tapdir/.vm-runs-done" ]; do
 		sleep 5
 	done
 	# Beside the VM runs, niced: their guests (and their time-bound tests) come first; back to
@@ -228,7 +264,13 @@ if [ -n "$debug_lane_pid" ]; then
 fi
 cat "$tapdir/debug.tap"
 
-kill -- "-$cpu_pid" 2>/dev/null || true	# the exec below skips the EXIT trap
+# The exec below skips the EXIT trap: stop the sampler, and a debug kernel build still going (auto: it
+# was not ready; kbuild goes on from what it built next time).
+kill -- "-$cpu_pid" 2>/dev/null || true
+if [ -n "$debug_pid" ] && kill -0 "$debug_pid" 2>/dev/null; then
+	kill -- "-$debug_pid" 2>/dev/null || true
+	echo "# debug kernel: build stopped with the run ($(scripts/debug-kernel.sh --progress))"
+fi
 scripts/cpu-sample.sh report "$OUT/cpu.log" || true
 echo "# summary (${SECONDS}s)"
 exec scripts/tap-summary.sh "$tapdir"/*.tap

@@ -8,6 +8,8 @@
 #   debug-kernel.sh            build if needed, point $CACHE/kernels/debug at it
 #   debug-kernel.sh --cached   exit 0 if the current key is built (no build, no output)
 #   debug-kernel.sh --key      print the cache key
+#   debug-kernel.sh --progress print how far the build of the current key has come (a build that was
+#                              stopped goes on from there: kbuild keeps what it built)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${CACHE:-${HOME:-/root}/.cache/inputaudit}
@@ -18,7 +20,7 @@ base=$CACHE/debug-kernel
 tarball=$(ls /usr/src/linux-source-6.12.tar.xz 2>/dev/null || true)
 pkgver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null || true)
 if [ -z "$tarball" ] || [ -z "$pkgver" ]; then
-	[ "${1:-}" = --cached ] && exit 1
+	case ${1:-} in --cached) exit 1 ;; --progress) echo "not started"; exit 0 ;; esac
 	echo "debug-kernel: linux-source-6.12 is not installed; run scripts/deps.sh" >&2
 	exit 1
 fi
@@ -36,6 +38,15 @@ have() { [ -s "$kdir/vmlinuz" ] && [ -s "$kdir/uinput.ko" ] && [ -s "$kdir/evdev
 case ${1:-} in
 --key) echo "$key"; exit 0 ;;
 --cached) have; exit ;;
+--progress)
+	if have; then
+		echo "built"
+	elif [ -f "$bld/.fragment" ]; then
+		echo "$(find "$bld" -name '*.o' | wc -l) object files built so far"
+	else
+		echo "not started"
+	fi
+	exit 0 ;;
 esac
 
 point() { ln -sfn "debug-$key" "$link.tmp" && mv -T "$link.tmp" "$link"; }
@@ -88,12 +99,19 @@ if ! cmp -s "$frag" "$bld/.fragment"; then
 	cp "$frag" "$bld/.fragment"
 fi
 
+# The build tree's own wall time and runs, over every run that built in it (make check stops a build
+# in idle CPU time that is not ready when its VM runs end, and the next run goes on): a run that only
+# completes the layout after an interrupted or older run must not pass for the build time.
+account() {
+	echo "$(($(cat "$bld/.build-seconds" 2>/dev/null || echo 0) + $(date +%s) - start))" >"$bld/.build-seconds.tmp"
+	mv "$bld/.build-seconds.tmp" "$bld/.build-seconds"
+	echo "$(($(cat "$bld/.build-runs" 2>/dev/null || echo 0) + 1))" >"$bld/.build-runs"
+}
+trap 'account; echo "debug-kernel: stopped ($(find "$bld" -name "*.o" | wc -l) object files built)"; exit 143' TERM INT
 echo "debug-kernel: building $(kmake -s kernelrelease) in $bld with -j$JOBS (the first build takes a while)"
 kmake -j"$JOBS" bzImage modules
-# The build tree's own time, over every run that built in it: a run that only completes the layout
-# after an interrupted or older run must not pass for the build time.
-echo "$(($(cat "$bld/.build-seconds" 2>/dev/null || echo 0) + $(date +%s) - start))" >"$bld/.build-seconds.tmp"
-mv "$bld/.build-seconds.tmp" "$bld/.build-seconds"
+trap - TERM INT
+account
 # Out-of-tree modules need Module.symvers and the generated headers: the modules target leaves both.
 
 tmp=$(mktemp -d "$CACHE/kernels/.debug-$key.XXXXXX")
@@ -110,6 +128,7 @@ rm -rf "$tmp/staging"
 cp "$tmp/modules/$rel/kernel/drivers/input/misc/uinput.ko" "$tmp/modules/$rel/kernel/drivers/input/evdev.ko" "$tmp/"
 ln -s "$bld" "$tmp/build"
 cp "$bld/.build-seconds" "$tmp/build-seconds"
+cp "$bld/.build-runs" "$tmp/build-runs"
 rm -rf "$kdir"
 mv "$tmp" "$kdir"
 trap - EXIT

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # The deployed-system test's Debian 12 disk image (selftests/deploy): systemd as PID 1, udev, rsyslog,
 # dkms, Debian 12's current kernel with its headers, Prometheus' node exporter and the shared libraries
-# the inputauditd package depends on, made with mmdebstrap from the host's package archive.  Kept in
+# the inputauditd package depends on, made with mmdebstrap from the host's package archive.  Those
+# libraries are in the list below as well as given by the caller (run-deploy.sh: the built package's
+# Depends), so that make check can make the image from its first second, before any package is built,
+# and the deployed-system test then finds it made: the list is sorted and made unique, and the same
+# list is the same image.  Kept in
 # $CACHE/deploy/bookworm-HASH (HASH: of the package list and this script, so a change makes a new one):
 #   disk.img    raw ext4 root filesystem (boot it with -snapshot: the cached image never changes)
 #   vmlinuz, initrd.img   the image's own kernel and initramfs, for QEMU's -kernel/-initrd
@@ -16,8 +20,11 @@ set -euo pipefail
 CACHE=${CACHE:-${HOME:-/root}/.cache/inputaudit}
 here=$(cd "$(dirname "$0")" && pwd)
 
+# The second line: debian/control's Depends of inputauditd as dpkg-shlibdeps resolves them (the first
+# alternative of each); a new one given by the caller makes another image.
 pkgs="systemd-sysv udev dbus rsyslog dkms linux-image-amd64 linux-headers-amd64 prometheus-node-exporter
-kmod procps iproute2 util-linux e2fsprogs $*"
+kmod procps iproute2 util-linux e2fsprogs
+acl systemd libbpf1 libc6 libcap-ng0 libinih1 librelp0 libseccomp2 libssl3 $*"
 pkgs=$(tr -s ' \n' '\n\n' <<<"$pkgs" | sed '/^$/d' | sort -u | tr '\n' ' ')
 hash=$( { echo "$pkgs"; cat "$0" "$here/deploy-image-setup.sh"; } | sha256sum | cut -c1-12)
 dir=$CACHE/deploy/bookworm-$hash
