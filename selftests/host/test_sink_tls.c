@@ -92,6 +92,13 @@ FIXTURE_SETUP(tls)
 {
 	char cmd[256];
 
+	/*
+	 * As inputauditd does (main): OpenSSL writes to the socket without
+	 * MSG_NOSIGNAL, so a write to a collector just killed raised SIGPIPE
+	 * and ended collector_killed_loss_within_reported_ranges (signal 13)
+	 * where the daemon gets EPIPE and reports the break.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	if (access(COLLECTOR_RSYSLOGD, X_OK))
 		SKIP(return, COLLECTOR_RSYSLOGD " not installed (Debian package rsyslog)");
 	if (!collector_tls_available(DRIVER))
