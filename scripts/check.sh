@@ -45,8 +45,8 @@ bg_pids+=("$cpu_pid")
 
 # ---- debug kernel, part 1: a machine without it cached builds it (scripts/debug-kernel.sh, ~20 min of
 # CPU) in the background while everything below runs; part 2 boots it once it is there.  CHECK_DEBUG:
-#   auto (default)  the build gets idle CPU time only (SCHED_IDLE): the rest of the run goes as fast as
-#                   without it.  Booted if it is ready when the Debian kernels' VM runs end; else its lane
+#   auto (default)  the build gets idle CPU time only (SCHED_IDLE); it still slows the rest (a fresh
+#                   first run: 28 min, against 21 min without it; its I/O is not idle).  Booted if it is ready when the Debian kernels' VM runs end; else its lane
 #                   says SKIP, the build stops with the run and the next run goes on from where it
 #                   stopped (kbuild keeps what is built).  A fresh machine: the first run 28 min
 #                   without it (1,067 of its objects built), the second 22 min with it (README).

@@ -39,10 +39,11 @@ case ${1:-} in
 --key) echo "$key"; exit 0 ;;
 --cached) have; exit ;;
 --progress)
+	objects() { find "$bld" -name '*.o' | wc -l; }
 	if have; then
 		echo "built"
 	elif [ -f "$bld/.fragment" ]; then
-		echo "$(find "$bld" -name '*.o' | wc -l) object files built so far"
+		echo "$(objects) object files built so far"
 	else
 		echo "not started"
 	fi
@@ -107,7 +108,7 @@ account() {
 	mv "$bld/.build-seconds.tmp" "$bld/.build-seconds"
 	echo "$(($(cat "$bld/.build-runs" 2>/dev/null || echo 0) + 1))" >"$bld/.build-runs"
 }
-trap 'account; echo "debug-kernel: stopped ($(find "$bld" -name "*.o" | wc -l) object files built)"; exit 143' TERM INT
+trap 'account; echo "debug-kernel: stopped ($("$repo/scripts/debug-kernel.sh" --progress))"; exit 143' TERM INT
 echo "debug-kernel: building $(kmake -s kernelrelease) in $bld with -j$JOBS (the first build takes a while)"
 kmake -j"$JOBS" bzImage modules
 trap - TERM INT
