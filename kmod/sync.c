@@ -282,16 +282,28 @@ static void inputaudit_handle_close(struct inputaudit_dev *iad)
 }
 
 /*
- * Bring one device in line with what is wanted.  The caller has checked
- * that the consumer's probe is live whenever a consumer is wanted.
+ * Bring one device in line with what is wanted.  While a consumer is
+ * attaching and its probe is not live yet, a device that is to be captured
+ * is left queued and false returned: opening it now would see frames whose
+ * records nobody would get, and its capture could not start (its
+ * announcement needs the live probe).  This is checked here, for each
+ * device and under its open_lock, not once before a walk of the queue: an
+ * attach can come while the worker is in the middle of one (closing the
+ * handles of a consumer that just left takes an RCU grace period each),
+ * and the devices it queued again would then be opened without capture
+ * and not queued again (vm_handles: reattach_while_closing_captures_all).
+ * The attach sets "wanted" before the probe goes live and the detach
+ * clears it before the probe goes: wanted and not attached is an attach
+ * under way, and each of the two queues every device again.
  *
  * Context: process context: the worker, or a task that made the open due
  * (connect() with input_mutex held, a settings write with the settings
  * lock held); takes @iad's open_lock.
+ * Return: false if the device was left queued for the worker.
  */
-static void inputaudit_sync_one(struct inputaudit_dev *iad)
+static bool inputaudit_sync_one(struct inputaudit_dev *iad)
 {
-	bool want;
+	bool want, ready = true;
 
 	mutex_lock(&iad->open_lock);
 	if (iad->gone)
@@ -299,6 +311,11 @@ static void inputaudit_sync_one(struct inputaudit_dev *iad)
 	/* Announced to the consumer whether or not it is captured. */
 	inputaudit_dev_locked(iad, inputaudit_announce);
 	want = inputaudit_want_capture(iad);
+	if (want && !inputaudit_consumer_attached()) {
+		inputaudit_sync_queue(iad);
+		ready = false;
+		goto out;
+	}
 	if (want && !iad->opened)
 		inputaudit_handle_open(iad);
 	if (want && iad->opened) {
@@ -315,20 +332,21 @@ static void inputaudit_sync_one(struct inputaudit_dev *iad)
 	}
 out:
 	mutex_unlock(&iad->open_lock);
+	return ready;
 }
 
 /*
  * Bring every queued device in line, in the calling task.  Returns false
- * (and does nothing) while a consumer is attaching and its probe is not
- * live yet: the tracepoint core enables it right after the first-probe
- * callback returns, and opening now would see frames whose records nobody
- * would get.
+ * while a consumer is attaching and its probe is not live yet (what is
+ * left stays queued): the tracepoint core enables it right after the
+ * first-probe callback returns.
  *
  * Context: process context, no lock held.
  */
 static bool inputaudit_sync_run(void)
 {
 	struct inputaudit_dev *iad;
+	bool ready;
 
 	if (READ_ONCE(inputaudit_consumer_wanted) &&
 	    !inputaudit_consumer_attached())
@@ -336,8 +354,10 @@ static bool inputaudit_sync_run(void)
 	/* A new consumer hears first how long there was none. */
 	inputaudit_consumer_report();
 	while ((iad = inputaudit_sync_pop())) {
-		inputaudit_sync_one(iad);
+		ready = inputaudit_sync_one(iad);
 		inputaudit_dev_put(iad);
+		if (!ready)
+			return false;	/* an attach came meanwhile */
 	}
 	return true;
 }
@@ -351,13 +371,9 @@ static bool inputaudit_sync_run(void)
  */
 void inputaudit_sync_now(struct inputaudit_dev *iad)
 {
-	if (READ_ONCE(inputaudit_consumer_wanted) &&
-	    !inputaudit_consumer_attached()) {
-		inputaudit_sync_dev(iad);	/* an attach is under way */
-		return;
-	}
 	inputaudit_consumer_report();
-	inputaudit_sync_one(iad);
+	if (!inputaudit_sync_one(iad))	/* an attach is under way */
+		queue_delayed_work(system_wq, &inputaudit_sync_work, 1);
 }
 
 /* Context: process context (system workqueue). */

@@ -321,6 +321,32 @@ TEST_F_TIMEOUT(handles, pending_signal_costs_no_capture, TEST_TIMEOUT)
 	EXPECT_FALSE(klog_contains("open failed (-512)"));
 }
 
+/*
+ * A consumer that comes back while the handles of the one that left are
+ * still being closed (each close waits for an RCU grace period, so the
+ * worker is in the middle of its list): every device is captured again.
+ * The worker once opened, in the moment between the attach and the probe
+ * going live, devices whose capture could not start then, and left them
+ * open and uncaptured until the next detach.
+ */
+TEST_F_TIMEOUT(handles, reattach_while_closing_captures_all, TEST_TIMEOUT)
+{
+	int ndev = devices();
+
+	for (int round = 0; round < 10; round++) {
+		self->link = attach(self->prog);
+		ASSERT_LE(0, self->link);
+		EXPECT_TRUE(wait_open_count(ndev, 10000, NULL)) {
+			TH_LOG("round %d: open=%d of %d", round, open_count(),
+			       ndev);
+		}
+		/* No wait for the closes: the next attach comes at once. */
+		close(self->link);
+		self->link = -1;
+	}
+	EXPECT_TRUE(wait_open_count(0, 10000, NULL));
+}
+
 /* fail_function's count of injections left, or -1. */
 static long fail_times(void)
 {
