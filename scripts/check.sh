@@ -31,7 +31,7 @@ bg_pids=()
 trap 'for p in "${bg_pids[@]}"; do kill -- "-$p" 2>/dev/null || true; done' EXIT
 bg() {	# bg FUNCTION: run a function of this script in the background, in a process group of its own
 	export -f "$1" verdict debug_competes
-	export KERNELS OUT tapdir debug_pid debug_log debug_mode
+	export KERNELS OUT tapdir debug_pid debug_deferred debug_log debug_mode
 	setsid bash -c "$1" </dev/null &
 	bg_pid=$!
 	bg_pids+=("$bg_pid")
@@ -43,17 +43,29 @@ setsid scripts/cpu-sample.sh record "$OUT/cpu.log" </dev/null &
 cpu_pid=$!
 bg_pids+=("$cpu_pid")
 
-# ---- debug kernel, part 1: a machine without it cached builds it (scripts/debug-kernel.sh, ~20 min of
-# CPU) in the background while everything below runs; part 2 boots it once it is there.  CHECK_DEBUG:
-#   auto (default)  the build gets idle CPU time only (SCHED_IDLE); it still slows the rest (a fresh
-#                   first run: 28 min, against 21 min without it; its I/O is not idle).  Booted if it is ready when the Debian kernels' VM runs end; else its lane
-#                   says SKIP, the build stops with the run and the next run goes on from where it
-#                   stopped (kbuild keeps what is built).  A fresh machine: the first run 28 min
-#                   without it (1,067 of its objects built), the second 22 min with it (README).
+# ---- debug kernel, part 1: a machine without it cached builds it (scripts/debug-kernel.sh, ~1,200 CPU s)
+# in the background while everything below runs; part 2 boots it once it is there.  CHECK_DEBUG:
+#   auto (default)  built in idle CPU time only (SCHED_IDLE), and only by a run that finds the machine's
+#                   other caches made (the kernels, the unstable chroot, the deployed system's image): a
+#                   fresh machine's first run makes those and skips the debug kernel, since the two
+#                   together are more than two cores do in 25 min (a first run with the build in it took
+#                   28 min, against 21 without; README, A fresh machine).  Booted if it is ready when the
+#                   Debian kernels' VM runs end; else its lane says SKIP, the build stops with the run and
+#                   the next run goes on from where it stopped (kbuild keeps what is built).
 #   wait            the build at nice 10, waited for (a fresh machine: 32-37 min, the work of both on
 #                   two cores).
 #   0               neither.
+# Whether the machine's other caches are made already (a fresh machine's first run makes them).
+caches_ready() {
+	local abi
+	for abi in $KERNELS; do
+		scripts/fetch-kernel.sh --cached "$abi" || return 1
+		[ -d "/usr/src/linux-headers-$abi" ] || scripts/sid-chroot.sh --cached "$abi" || return 1
+	done
+	[ "${CHECK_DEPLOY:-}" = 0 ] || scripts/deploy-image.sh --cached
+}
 debug_pid=
+debug_deferred=	# auto, not cached, and this run makes the other caches: no build in it
 debug_log=$OUT/debug-kernel-build.log
 if [ "$debug_mode" != 0 ] && ! scripts/debug-kernel.sh --cached; then
 	if [ "$debug_mode" = wait ]; then
@@ -61,6 +73,10 @@ if [ "$debug_mode" != 0 ] && ! scripts/debug-kernel.sh --cached; then
 		# Niced (debug-kernel.sh): the VM runs come first; it fills their idle time.  Not niced,
 		# it finished no sooner (the VMs leave it most of a core anyway) and made them slower.
 		setsid scripts/debug-kernel.sh >"$debug_log" 2>&1 </dev/null &
+	elif ! caches_ready; then
+		debug_deferred=1
+		echo "# debug kernel: not cached ($(scripts/debug-kernel.sh --progress)); this run makes the" \
+			"machine's other caches, the next one builds it in idle CPU time"
 	else
 		echo "# debug kernel: not cached ($(scripts/debug-kernel.sh --progress)), building it in idle CPU" \
 			"time (log $debug_log): booted if it is ready when the VM runs end, else kept for the next run"
@@ -68,8 +84,10 @@ if [ "$debug_mode" != 0 ] && ! scripts/debug-kernel.sh --cached; then
 		# took 2,055-2,217 s, against 1,261 s without the debug kernel (README, A fresh machine).
 		setsid chrt --idle 0 scripts/debug-kernel.sh >"$debug_log" 2>&1 </dev/null &
 	fi
-	debug_pid=$!
-	bg_pids+=("$debug_pid")	# a process group of its own: setsid
+	if [ -z "$debug_deferred" ]; then
+		debug_pid=$!
+		bg_pids+=("$debug_pid")	# a process group of its own: setsid
+	fi
 fi
 # The build competes with the lanes below for the CPUs (CHECK_DEBUG=wait, not cached): they then run
 # otherwise (see the host tests and the deployed system).
@@ -132,6 +150,12 @@ debug_lane() {
 	fi
 	# Its boot waits for the Debian kernels' VM runs: one guest at a time (a 6.12 guest died of a
 	# double fault in its slab allocator while the debug guest ran beside it; see README, Tests).
+	if [ -n "$debug_deferred" ]; then
+		echo "ok 1 - debug kernel # SKIP not built yet ($(scripts/debug-kernel.sh --progress)): this" \
+			"run made the machine's other caches (kernels, unstable chroot, deployed system's image);" \
+			"the next make check builds it in idle CPU time (CHECK_DEBUG=wait: in this run)" >>"$tap"
+		return
+	fi
 	while [ ! -e "$tapdir/.vm-runs-done" ]; do sleep 5; done
 	if [ -n "$debug_pid" ] && kill -0 "$debug_pid" 2>/dev/null; then	# auto, and not built yet
 		echo "ok 1 - debug kernel # SKIP not built yet, $(scripts/debug-kernel.sh --progress) when the VM" \

@@ -16,7 +16,10 @@
 # (/dev/vdb, made per run by selftests/deploy/run-deploy.sh) read-only and runs its `entry` program,
 # then powers the machine off.  Prints the image directory.
 #   deploy-image.sh [EXTRA-PACKAGE...]   EXTRA: e.g. the inputauditd package's Depends
+#   deploy-image.sh --cached [EXTRA...]  exit 0 if that image is made, 1 if not (nothing made or printed)
 set -euo pipefail
+cached=0
+[ "${1:-}" != --cached ] || { cached=1; shift; }
 CACHE=${CACHE:-${HOME:-/root}/.cache/inputaudit}
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -30,6 +33,7 @@ hash=$( { echo "$pkgs"; cat "$0" "$here/deploy-image-setup.sh"; } | sha256sum | 
 dir=$CACHE/deploy/bookworm-$hash
 
 have() { [ -f "$dir/.complete" ] && [ -s "$dir/disk.img" ] && [ -s "$dir/vmlinuz" ] && [ -s "$dir/initrd.img" ]; }
+[ "$cached" = 0 ] || { have; exit; }
 if have; then echo "$dir"; exit 0; fi
 mkdir -p "$CACHE/deploy"
 exec 9>"$CACHE/deploy/.lock"

@@ -3,9 +3,15 @@
 # (scripts/guest-modules.sh) in modules/ABI/ with their modules.dep, and uinput.ko and evdev.ko on their own
 # (the layout before modules/, which older checkouts sharing the cache still read).  A cache that lacks
 # some of it is refreshed in place, each entry replaced atomically, since other runs may be reading it.
+#   fetch-kernel.sh [--cached] ABI   --cached: exit 0 if it is cached, 1 if not (nothing fetched)
 set -euo pipefail
-abi=${1:?usage: fetch-kernel.sh ABI}
-[ "$abi" != debug ] || exec "$(dirname "$0")/debug-kernel.sh"	# built from source, not fetched
+cached=0
+[ "${1:-}" != --cached ] || { cached=1; shift; }
+abi=${1:?usage: fetch-kernel.sh [--cached] ABI}
+if [ "$abi" = debug ]; then	# built from source, not fetched
+	[ "$cached" = 0 ] || exec "$(dirname "$0")/debug-kernel.sh" --cached
+	exec "$(dirname "$0")/debug-kernel.sh"
+fi
 CACHE=${CACHE:-${HOME:-/root}/.cache/inputaudit}
 dir=$CACHE/kernels/$abi
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,6 +19,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 have() { [ -s "$dir/vmlinuz" ] && [ -s "$dir/uinput.ko" ] && [ -s "$dir/evdev.ko" ] &&
 	"$here/guest-modules.sh" --check "$dir/modules/$abi"; }
 have && exit 0
+[ "$cached" = 0 ] || exit 1
 mkdir -p "$CACHE/kernels"
 exec 9>"$CACHE/kernels/.lock-$abi"
 flock 9			# another build may be fetching the same kernel

@@ -4,14 +4,18 @@
 # key with it), made with mmdebstrap from the host's package archive and kept in $CACHE/sid/chroot-ABI-HASH
 # (HASH: of the package list, so a changed list makes a new one).  Prints the chroot's path.
 # scripts/kbuild.sh builds the module in it; scripts/sid-run.sh runs a command in it.
+#   sid-chroot.sh [--cached] ABI   --cached: exit 0 if it is made, 1 if not (nothing made, nothing printed)
 set -euo pipefail
-abi=${1:?usage: sid-chroot.sh ABI}
+cached=0
+[ "${1:-}" != --cached ] || { cached=1; shift; }
+abi=${1:?usage: sid-chroot.sh [--cached] ABI}
 CACHE=${CACHE:-${HOME:-/root}/.cache/inputaudit}
 here=$(cd "$(dirname "$0")" && pwd)
 pkgs="linux-headers-$abi dkms openssl"
 dir=$CACHE/sid/chroot-$abi-$(sha256sum <<<"$pkgs" | cut -c1-8)
 
 have() { [ -f "$dir/.complete" ] && [ -f "$dir/usr/src/linux-headers-$abi/Makefile" ]; }
+[ "$cached" = 0 ] || { have; exit; }
 if ! have; then
 	mkdir -p "$CACHE/sid"
 	exec 9>"$CACHE/sid/.lock-chroot"
