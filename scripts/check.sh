@@ -8,7 +8,7 @@ setup_failed() { echo "not ok - setup: $1"; echo "0 passed, 1 failed, 0 skipped"
 debug_mode=${CHECK_DEBUG:-auto}
 case $debug_mode in
 0 | auto | wait) ;;
-1) debug_mode=wait ;;	# what any value but 0 meant before auto
+1) debug_mode="wait" ;;	# what any value but 0 meant before auto
 *) setup_failed "CHECK_DEBUG=$debug_mode: expected auto, wait or 0" ;;
 esac
 [ "${NO_DEPS:-0}" = 1 ] || scripts/deps.sh || setup_failed "scripts/deps.sh failed"

@@ -270,6 +270,26 @@ static void *signal_main(void *arg)
 }
 
 /*
+ * Attaches the consumer (again when a signal interrupted the attach) and
+ * expects every device captured within 10 s: open= counts a device once
+ * its capture has started.  What is checked is that none is lost, not how
+ * fast (that is attach_detach_50_devices): with signals and contending
+ * opens, under single-threaded TCG, the last ones once took over 2 s.
+ */
+static void attach_expect_captured(struct __test_metadata *_metadata,
+				   FIXTURE_DATA(handles) *self, int ndev,
+				   int round)
+{
+	do
+		self->link = attach(self->prog);
+	while (self->link == -EINTR);
+	ASSERT_LE(0, self->link);
+	EXPECT_TRUE(wait_open_count(ndev, 10000, NULL)) {
+		TH_LOG("round %d: open=%d of %d", round, open_count(), ndev);
+	}
+}
+
+/*
  * Signals arriving in the task that attaches the consumer, while other
  * opens and closes hold the devices' mutexes, never cost a device its
  * capture: no open fails, every handle opens.
@@ -291,21 +311,7 @@ TEST_F_TIMEOUT(handles, pending_signal_costs_no_capture, TEST_TIMEOUT)
 	usleep(100000);
 
 	for (int round = 0; round < 20; round++) {
-		do
-			self->link = attach(self->prog);
-		while (self->link == -EINTR);
-		ASSERT_LE(0, self->link);
-		/*
-		 * open= counts a device once its capture has started.  What is
-		 * checked here is that none is lost, not how fast (that is
-		 * attach_detach_50_devices): with the signals and the contending
-		 * opens, under single-threaded TCG, the last ones once took over
-		 * 2 s.
-		 */
-		EXPECT_TRUE(wait_open_count(ndev, 10000, NULL)) {
-			TH_LOG("round %d: open=%d of %d", round, open_count(),
-			       ndev);
-		}
+		attach_expect_captured(_metadata, self, ndev, round);
 		close(self->link);
 		self->link = -1;
 		EXPECT_TRUE(wait_open_count(0, 10000, NULL));
@@ -334,12 +340,7 @@ TEST_F_TIMEOUT(handles, reattach_while_closing_captures_all, TEST_TIMEOUT)
 	int ndev = devices();
 
 	for (int round = 0; round < 10; round++) {
-		self->link = attach(self->prog);
-		ASSERT_LE(0, self->link);
-		EXPECT_TRUE(wait_open_count(ndev, 10000, NULL)) {
-			TH_LOG("round %d: open=%d of %d", round, open_count(),
-			       ndev);
-		}
+		attach_expect_captured(_metadata, self, ndev, round);
 		/* No wait for the closes: the next attach comes at once. */
 		close(self->link);
 		self->link = -1;
