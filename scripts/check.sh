@@ -49,7 +49,7 @@ bg_pids+=("$cpu_pid")
 #                   other caches made (the kernels, the unstable chroot, the deployed system's image): a
 #                   fresh machine's first run makes those and skips the debug kernel, since the two
 #                   together are more than two cores do in 25 min (a first run with the build in it took
-#                   28 min, against 21 without; README, A fresh machine).  Booted if it is ready when the
+#                   28 min, 20 min without; README, A fresh machine).  Booted if it is ready when the
 #                   Debian kernels' VM runs end; else its lane says SKIP, the build stops with the run and
 #                   the next run goes on from where it stopped (kbuild keeps what is built).
 #   wait            the build at nice 10, waited for (a fresh machine: 32-37 min, the work of both on
@@ -148,20 +148,31 @@ debug_lane() {
 		while kill -0 "$debug_pid" 2>/dev/null; do sleep 5; done
 		echo "# debug kernel: background build ended, waited $((SECONDS - waited))s for it" >"$tap"
 	fi
-	# Its boot waits for the Debian kernels' VM runs: one guest at a time (a 6.12 guest died of a
-	# double fault in its slab allocator while the debug guest ran beside it; see README, Tests).
 	if [ -n "$debug_deferred" ]; then
 		echo "ok 1 - debug kernel # SKIP not built yet ($(scripts/debug-kernel.sh --progress)): this" \
 			"run made the machine's other caches (kernels, unstable chroot, deployed system's image);" \
 			"the next make check builds it in idle CPU time (CHECK_DEBUG=wait: in this run)" >>"$tap"
 		return
 	fi
+	# Its boot waits for the Debian kernels' VM runs: one guest at a time (a 6.12 guest died of a
+	# double fault in its slab allocator while the debug guest ran beside it; see README, Tests).
 	while [ ! -e "$tapdir/.vm-runs-done" ]; do sleep 5; done
-	if [ -n "$debug_pid" ] && kill -0 "$debug_pid" 2>/dev/null; then	# auto, and not built yet
-		echo "ok 1 - debug kernel # SKIP not built yet, $(scripts/debug-kernel.sh --progress) when the VM" \
-			"runs ended (it is built in idle CPU time; the next make check goes on with it;" \
-			"CHECK_DEBUG=wait waits for it)" >>"$tap"
-		return
+	# auto, not built yet: the deployed system's guest (one TCG thread) may still be running, alone,
+	# and leave the build a core; it is waited for as long as that guest runs.
+	if [ -n "$debug_pid" ] && kill -0 "$debug_pid" 2>/dev/null; then
+		local at_vm_end
+		at_vm_end=$(scripts/debug-kernel.sh --progress)
+		waited=$SECONDS
+		while kill -0 "$debug_pid" 2>/dev/null && [ ! -e "$tapdir/.deploy-done" ]; do sleep 5; done
+		if kill -0 "$debug_pid" 2>/dev/null; then
+			echo "ok 1 - debug kernel # SKIP not built yet, $at_vm_end when the VM runs ended," \
+				"$(scripts/debug-kernel.sh --progress) when the deployed system's test ended (it is" \
+				"built in idle CPU time; the next make check goes on with it; CHECK_DEBUG=wait" \
+				"waits for it)" >>"$tap"
+			return
+		fi
+		echo "# debug kernel: built in idle CPU time ($at_vm_end when the VM runs ended, ready" \
+			"$((SECONDS - waited))s later, beside the deployed system's guest)" >>"$tap"
 	fi
 	if ! scripts/debug-kernel.sh --cached; then
 		{ tail -n 20 "$debug_log" | sed 's/^/# /'
@@ -244,6 +255,7 @@ deploy_lane() {
 	fi
 	wait "$pid" || rc=$?
 	verdict "$rc" "$tap" "deploy: run-deploy.sh failed" >/dev/null
+	touch "$tapdir/.deploy-done"	# a debug kernel still being built is waited for until now
 }
 deploy_lane_pid=
 if [ "${CHECK_DEPLOY:-}" != 0 ]; then
@@ -252,6 +264,7 @@ if [ "${CHECK_DEPLOY:-}" != 0 ]; then
 	deploy_lane_pid=$bg_pid
 else
 	echo "ok 1 - deployed system # SKIP CHECK_DEPLOY=0" >"$tapdir/deploy.tap"
+	touch "$tapdir/.deploy-done"
 fi
 
 for abi in $KERNELS; do
