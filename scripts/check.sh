@@ -68,23 +68,26 @@ debug_pid=
 debug_deferred=	# auto, not cached, and this run makes the other caches: no build in it
 debug_log=$OUT/debug-kernel-build.log
 if [ "$debug_mode" != 0 ] && ! scripts/debug-kernel.sh --cached; then
-	if [ "$debug_mode" = wait ]; then
-		echo "# debug kernel: not cached, building it in the background (log $debug_log)"
-		# Niced (debug-kernel.sh): the VM runs come first; it fills their idle time.  Not niced,
-		# it finished no sooner (the VMs leave it most of a core anyway) and made them slower.
-		setsid scripts/debug-kernel.sh >"$debug_log" 2>&1 </dev/null &
-	elif ! caches_ready; then
+	if [ "$debug_mode" = auto ] && ! caches_ready; then
 		debug_deferred=1
 		echo "# debug kernel: not cached ($(scripts/debug-kernel.sh --progress)); this run makes the" \
 			"machine's other caches, the next one builds it in idle CPU time"
 	else
-		echo "# debug kernel: not cached ($(scripts/debug-kernel.sh --progress)), building it in idle CPU" \
-			"time (log $debug_log): booted if it is ready when the VM runs end, else kept for the next run"
-		# SCHED_IDLE: it runs only on a CPU that nothing else wants.  At nice 10 the fresh runs
-		# took 2,055-2,217 s, against 1,261 s without the debug kernel (README, A fresh machine).
-		setsid chrt --idle 0 scripts/debug-kernel.sh >"$debug_log" 2>&1 </dev/null &
-	fi
-	if [ -z "$debug_deferred" ]; then
+		if [ "$debug_mode" = wait ]; then
+			echo "# debug kernel: not cached, building it in the background (log $debug_log)"
+			# Niced (debug-kernel.sh): the VM runs come first; it fills their idle time.  Not
+			# niced, it finished no sooner (the VMs leave it most of a core anyway) and made
+			# them slower.
+			setsid scripts/debug-kernel.sh >"$debug_log" 2>&1 </dev/null &
+		else
+			echo "# debug kernel: not cached ($(scripts/debug-kernel.sh --progress)), building it in idle" \
+				"CPU time (log $debug_log): booted if it is ready when the VM runs end, else kept for" \
+				"the next run"
+			# SCHED_IDLE: it runs only on a CPU that nothing else wants.  At nice 10 the fresh
+			# runs took 2,055-2,217 s, against 1,261 s without the debug kernel (README, A
+			# fresh machine).
+			setsid chrt --idle 0 scripts/debug-kernel.sh >"$debug_log" 2>&1 </dev/null &
+		fi
 		debug_pid=$!
 		bg_pids+=("$debug_pid")	# a process group of its own: setsid
 	fi

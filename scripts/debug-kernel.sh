@@ -39,11 +39,10 @@ case ${1:-} in
 --key) echo "$key"; exit 0 ;;
 --cached) have; exit ;;
 --progress)
-	objects() { find "$bld" -name '*.o' | wc -l; }
 	if have; then
 		echo "built"
 	elif [ -f "$bld/.fragment" ]; then
-		echo "$(objects) object files built so far"
+		echo "$(find "$bld" -name '*.o' | wc -l) object files built so far"
 	else
 		echo "not started"
 	fi
